@@ -1,0 +1,133 @@
+"""Categorise the measures of CLS action plans: read, code with a grid, write (the library
+function behind ``cloterres categoriser``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from cloterres import __version__
+from cloterres.coding import Coder
+from cloterres.errors import InputError
+from cloterres.grid import default_grid_path, grid_hash, load_grid
+from cloterres.io.csv_export import CsvWriter
+from cloterres.io.files import atomic_path, prepare_output
+from cloterres.io.jsonl import JsonlWriter
+from cloterres.io.records import CodedMeasure
+from cloterres.io.workbook import RunInfo, WorkbookWriter
+from cloterres.nlp import model_version
+from cloterres.plans import ReadReport, check_inputs, read_measures
+from cloterres.units import SourceRef, Warning_
+
+OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl")
+
+
+class _Writer(Protocol):
+    def write(self, item: CodedMeasure) -> None: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class CategorizeReport:
+    output: Path
+    measures: int = 0
+    without_text: int = 0
+    per_file: list[tuple[str, int]] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def output_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_FORMATS:
+        raise InputError(
+            f"{path} : format de sortie « {suffix or '(aucune extension)'} » inconnu ; "
+            f"utilisez .xlsx (classeur), .csv ou .jsonl"
+        )
+    return suffix
+
+
+def categorize(
+    inputs: list[Path],
+    output: Path,
+    *,
+    grid_path: Path | None = None,
+    overwrite: bool = False,
+    progress: Callable[[int], None] | None = None,
+    command: str = "",
+) -> CategorizeReport:
+    """Categorise every measure of ``inputs`` and write ``output`` (by its extension).
+
+    Raises InputError (nothing written) on bad input; the output appears only when complete.
+    """
+    started = time.perf_counter()
+    fmt = output_format(output)
+    check_inputs(inputs)
+    grid_file = grid_path or default_grid_path()
+    grid = load_grid(grid_file)
+    prepare_output(output, overwrite=overwrite, inputs=inputs)
+    coder = Coder(grid)
+    read_report = ReadReport()
+    report = CategorizeReport(output=output)
+    seen: dict[str, SourceRef] = {}
+    duplicates: list[Warning_] = []
+
+    with atomic_path(output) as tmp:
+        writer: _Writer
+        if fmt == ".jsonl":
+            writer = JsonlWriter(tmp, grid)
+        elif fmt == ".csv":
+            writer = CsvWriter(tmp, grid)
+        else:
+            writer = WorkbookWriter(tmp, grid)
+        committed = False
+        try:
+            for measure in read_measures(inputs, read_report):
+                key = f"{measure.contrat}\x00{measure.id}"
+                first = seen.get(key)
+                if first is not None and len(duplicates) < 1000:
+                    duplicates.append(
+                        Warning_(
+                            source=measure.source,
+                            message=f"identifiant « {measure.id} » déjà utilisé dans le contrat "
+                            f"« {measure.contrat} » ({first.describe()})",
+                        )
+                    )
+                elif first is None and len(seen) < 5_000_000:
+                    seen[key] = measure.source
+                result = coder.code(measure.fields())
+                writer.write(CodedMeasure(measure, result))
+                report.measures += 1
+                report.without_text += result.empty
+                if progress is not None:
+                    progress(report.measures)
+            if report.measures == 0:
+                names = ", ".join(str(p) for p in inputs)
+                raise InputError(
+                    f"{names} : aucune mesure trouvée (seulement une ligne d'en-tête ou des lignes "
+                    f"vides) ; ajoutez une ligne par mesure sous l'en-tête"
+                )
+            report.warnings = read_report.warnings + duplicates
+            report.per_file = [(f.fichier, f.mesures) for f in read_report.files]
+            if isinstance(writer, WorkbookWriter):
+                writer.warnings = report.warnings
+                writer.run_info = RunInfo(
+                    tool_version=__version__,
+                    grid_path=str(grid_file),
+                    grid_hash=grid_hash(Path(grid_file)),
+                    model=model_version(),
+                    date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                    command=command,
+                    inputs=report.per_file,
+                )
+            writer.close()
+            committed = True
+        finally:
+            if not committed and not isinstance(writer, WorkbookWriter):
+                writer.close()  # release the handle; the temporary file is then removed
+    report.seconds = time.perf_counter() - started
+    return report

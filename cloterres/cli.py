@@ -1,0 +1,315 @@
+"""The ``cloterres`` command: a thin typer app, each command calling one library function.
+
+Commands and options are French, each with an English alias (hidden from the help).
+User errors print one French line on stderr and exit with code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cloterres import __version__
+from cloterres.errors import InputError
+from cloterres.nlp import ModelMissingError
+
+try:  # typer >= 0.20 ships its own copy of click: its exceptions are the ones raised
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as click_exceptions  # type: ignore[no-redef]
+from typer.core import TyperCommand, TyperGroup
+
+_HELP_FR = (
+    ("Usage:", "Utilisation :"),
+    ("Show this message and exit.", "Affiche cette aide et quitte."),
+    ("Options:", "Options :"),
+    ("Commands:", "Commandes :"),
+    ("Arguments:", "Arguments :"),
+    ("[required]", "[obligatoire]"),
+    ("[default: ", "[défaut : "),
+    (" <list[Path]>", ""),
+    ("{ENTREE}...", "ENTREE..."),
+    (" <file>", ""),
+    (" <path>", ""),
+    (" <text>", ""),
+    ("COMMAND [ARGS]...", "COMMANDE [ARGS]..."),
+)
+
+
+def _french_help(text: str) -> str:
+    for en, fr in _HELP_FR:
+        text = text.replace(en, fr)
+    return text
+
+
+class _FrenchCommand(TyperCommand):
+    def get_help(self, ctx) -> str:  # noqa: ANN001
+        return _french_help(super().get_help(ctx))
+
+
+class _FrenchGroup(TyperGroup):
+    def get_help(self, ctx) -> str:  # noqa: ANN001
+        return _french_help(super().get_help(ctx))
+
+
+app = typer.Typer(
+    name="cloterres",
+    help="Catégoriser les mesures des contrats locaux de santé (CLS) et coder les entretiens.",
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+    cls=_FrenchGroup,
+)
+grid_app = typer.Typer(
+    help="Valider, afficher et essayer une grille de catégorisation.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+    cls=_FrenchGroup,
+)
+app.add_typer(grid_app, name="grille")
+app.add_typer(grid_app, name="grid", hidden=True)
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"cloterres {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Affiche la version et quitte."
+        ),
+    ] = False,
+) -> None:
+    """Catégoriser les mesures des contrats locaux de santé (CLS) et coder les entretiens."""
+
+
+# --- categoriser ---------------------------------------------------------------------------
+
+SortieOpt = Annotated[
+    Path,
+    typer.Option(
+        "--sortie", "--out", "-o",
+        help="Fichier à écrire : .xlsx (classeur d'étude), .csv ou .jsonl.",
+        dir_okay=False,
+        metavar="FICHIER",
+    ),
+]
+GrilleOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--grille", "--grid",
+        help="Fichier de grille YAML (défaut : grids/cloterres-mesures.yaml).",
+        dir_okay=False,
+        metavar="FICHIER",
+    ),
+]
+
+
+def categoriser(
+    entrees: Annotated[
+        list[Path],
+        typer.Argument(help="Plans d'action : tableaux .csv ou .xlsx (une ligne par mesure).", metavar="ENTREE"),
+    ],
+    sortie: SortieOpt,
+    grille: GrilleOpt = None,
+    ecraser: Annotated[
+        bool, typer.Option("--ecraser", "--overwrite", help="Remplacer le fichier de sortie s'il existe.")
+    ] = False,
+    silencieux: Annotated[
+        bool, typer.Option("--silencieux", "--quiet", "-q", help="N'afficher que les erreurs.")
+    ] = False,
+) -> None:
+    """Catégoriser chaque mesure avec la grille CLoterreS et écrire le résultat."""
+    from cloterres.categorize import categorize
+
+    command = "cloterres " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    show_progress = not silencieux and err.is_terminal
+    if show_progress:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        with Progress(
+            SpinnerColumn(), TextColumn("Catégorisation : {task.completed} mesures"),
+            TimeElapsedColumn(), console=err, transient=True,
+        ) as bar:
+            task = bar.add_task("categoriser", total=None)
+            report = categorize(
+                entrees, sortie, grid_path=grille, overwrite=ecraser, command=command,
+                progress=lambda n: bar.update(task, completed=n) if n % 200 == 0 else None,
+            )
+    else:
+        report = categorize(entrees, sortie, grid_path=grille, overwrite=ecraser, command=command)
+    for warning in report.warnings[:20]:
+        err.print(f"Attention : {warning}", markup=False)
+    if len(report.warnings) > 20:
+        err.print(f"Attention : {len(report.warnings) - 20} autre(s) avertissement(s) non affiché(s)")
+    if not silencieux:
+        rate = report.measures / report.seconds if report.seconds else 0.0
+        out.print(
+            f"{report.measures} mesures catégorisées ({len(report.per_file)} fichier(s), "
+            f"{report.without_text} sans texte) en {report.seconds:.1f} s "
+            f"({rate:.0f} mesures/s)",
+            markup=False,
+        )
+        out.print(f"Résultat écrit dans : {report.output}", markup=False)
+
+
+app.command("categoriser", cls=_FrenchCommand)(categoriser)
+app.command("categorize", hidden=True, cls=_FrenchCommand)(categoriser)
+
+
+# --- grille --------------------------------------------------------------------------------
+
+FichierGrille = Annotated[
+    Path | None,
+    typer.Argument(help="Fichier de grille YAML (défaut : la grille des mesures livrée).", metavar="FICHIER"),
+]
+
+
+def valider(fichier: FichierGrille = None) -> None:
+    """Vérifier une grille : structure, références, et codage de ses exemples."""
+    from cloterres.coding import Coder, check_examples
+    from cloterres.grid import GridError, default_grid_path, load_grid
+
+    path = fichier or default_grid_path()
+    try:
+        grid = load_grid(path)
+    except GridError as exc:
+        for problem in exc.problems:
+            err.print(f"Erreur : {problem}", markup=False)
+        raise typer.Exit(2) from None
+    n_cat = sum(len(d.categories) for d in grid.dimensions)
+    n_terms = sum(len(c.inclure) + len(c.exclure) for d in grid.dimensions for c in d.categories)
+    problems = check_examples(grid, Coder(grid))
+    for problem in problems:
+        err.print(f"Attention : {path} : {problem}", markup=False)
+    n_examples = sum(len(c.exemples) + len(c.contre_exemples) for d in grid.dimensions for c in d.categories)
+    out.print(
+        f"Grille valide : {grid.nom} ({grid.id}, version {grid.version}) — "
+        f"{len(grid.dimensions)} dimensions, {n_cat} catégories, {n_terms} termes, "
+        f"{len(grid.derives)} attributs dérivés ; exemples : {n_examples - len(problems)}/{n_examples} "
+        f"codés comme attendu",
+        markup=False,
+    )
+
+
+def afficher(
+    fichier: FichierGrille = None,
+    dimension: Annotated[
+        str | None, typer.Option("--dimension", help="N'afficher que cette dimension (identifiant).")
+    ] = None,
+) -> None:
+    """Afficher une grille lisiblement : dimensions, catégories, définitions, termes."""
+    from cloterres.grid import default_grid_path, load_grid
+    from cloterres.grid_display import render_grid
+
+    grid = load_grid(fichier or default_grid_path())
+    out.print(render_grid(grid, dimension), markup=False)
+
+
+def tester(
+    texte: Annotated[str, typer.Argument(help="Texte d'une mesure à catégoriser.")],
+    grille: GrilleOpt = None,
+) -> None:
+    """Catégoriser un texte et montrer les mots qui ont déclenché chaque catégorie."""
+    from cloterres.coding import Coder
+    from cloterres.grid import default_grid_path, load_grid
+    from cloterres.io.records import evidence_display
+
+    grid = load_grid(grille or default_grid_path())
+    result = Coder(grid).code({grid.champs_texte[0]: texte})
+    out.print(evidence_display(grid, result) or "Aucune catégorie.", markup=False)
+
+
+for _name, _alias, _fn in (
+    ("valider", "validate", valider),
+    ("afficher", "show", afficher),
+    ("tester", "try", tester),
+):
+    grid_app.command(_name, cls=_FrenchCommand)(_fn)
+    grid_app.command(_alias, hidden=True, cls=_FrenchCommand)(_fn)
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+
+def _param_hint(exc: click_exceptions.BadParameter) -> str:
+    param = exc.param
+    if param is None:
+        return str(exc.param_hint or "")
+    opts = [o for o in getattr(param, "opts", []) if o.startswith("--")]
+    if getattr(param, "param_type_name", "") == "option" and opts:
+        return " / ".join(opts)
+    return str(getattr(param, "metavar", None) or getattr(param, "name", "") or "").upper()
+
+
+def _usage_error_fr(exc: click_exceptions.UsageError) -> str:
+    if isinstance(exc, click_exceptions.MissingParameter):
+        hint = _param_hint(exc)
+        kind = "option" if getattr(exc.param, "param_type_name", "") == "option" else "argument"
+        return f"{kind} obligatoire manquant(e) : {hint}"
+    if isinstance(exc, click_exceptions.NoSuchOption):
+        text = f"option inconnue : {exc.option_name}"
+        if exc.possibilities:
+            text += f" (vouliez-vous dire {', '.join(sorted(exc.possibilities))} ?)"
+        return text
+    if isinstance(exc, click_exceptions.BadParameter):
+        hint = _param_hint(exc)
+        return f"valeur invalide pour {hint} : {exc.message}"
+    message = exc.message
+    if message.startswith("No such command") and "'" in message:
+        return f"commande inconnue : {message.split(chr(39), 2)[1]}"
+    if message.startswith("Got unexpected extra argument"):
+        return "argument en trop : " + message.split("(", 1)[-1].rstrip(")")
+    return message
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: runs the app and turns user errors into one line and exit code 2."""
+    command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        command.main(args=args, prog_name="cloterres", standalone_mode=False)
+    except InputError as exc:
+        err.print(f"Erreur : {exc}", markup=False)
+        sys.exit(2)
+    except ModelMissingError as exc:
+        err.print(f"Erreur : {exc}", markup=False)
+        sys.exit(2)
+    except click_exceptions.UsageError as exc:
+        path = exc.ctx.command_path if exc.ctx is not None else "cloterres"
+        err.print(f"Erreur : {_usage_error_fr(exc)} (aide : {path} --help)", markup=False)
+        sys.exit(2)
+    except click_exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (click_exceptions.Abort, KeyboardInterrupt):
+        err.print("Interrompu : aucun fichier de sortie n'a été écrit.", markup=False)
+        sys.exit(130)
+    except OSError as exc:
+        where = f"{exc.filename} : " if exc.filename else ""
+        err.print(f"Erreur : {where}{exc.strerror or exc}", markup=False)
+        sys.exit(2)
+    except Exception as exc:  # a bug: one line, details on demand
+        if os.environ.get("CLOTERRES_DEBUG"):
+            raise
+        err.print(
+            f"Erreur interne inattendue ({type(exc).__name__} : {exc}) ; relancez avec "
+            f"CLOTERRES_DEBUG=1 pour le détail et signalez-la",
+            markup=False,
+        )
+        sys.exit(1)

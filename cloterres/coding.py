@@ -1,0 +1,461 @@
+"""The coding engine: compiles a grid into term matchers and applies it to units of text.
+
+One engine serves both front ends (plan measures, interview segments). A unit is a mapping from
+field name (``intitule``, ``description``, ``texte``...) to text; the grid says which fields are
+coded (``champs_texte``) and which only break ties (``champs_contexte``). For every unit and
+dimension the engine returns the categories applied, their score and their evidence (the words
+that triggered them, with the field and character offsets), or the reason they were added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from cloterres.grid import Category, Dimension, Grid, Term
+from cloterres.nlp import Lemmatizer, clean, fold, get_lemmatizer, get_nlp
+
+ORIGIN_TEXT = "texte"
+ORIGIN_IMPLIED = "implique"
+ORIGIN_CONTEXT = "contexte"
+ORIGIN_DEFAULT = "defaut"
+
+
+@dataclass(slots=True, frozen=True)
+class Evidence:
+    """Words of a unit that triggered a category."""
+
+    field: str
+    start: int
+    end: int
+    text: str
+    term: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "champ": self.field,
+            "debut": self.start,
+            "fin": self.end,
+            "texte": self.text,
+            "terme": self.term,
+        }
+
+
+@dataclass(slots=True)
+class Decision:
+    """One category applied to a unit, with why."""
+
+    category: str
+    score: float
+    origin: str = ORIGIN_TEXT
+    evidence: list[Evidence] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass(slots=True)
+class CodingResult:
+    """What the engine decided for one unit."""
+
+    labels: dict[str, list[Decision]]
+    derived: dict[str, str | bool | None]
+    empty: bool = False
+
+    def ids(self, dim_id: str) -> list[str]:
+        return [d.category for d in self.labels.get(dim_id, [])]
+
+    def label_ids(self) -> dict[str, list[str]]:
+        return {dim: [d.category for d in decisions] for dim, decisions in self.labels.items()}
+
+
+# --- compilation -----------------------------------------------------------------------------
+
+_KEY, _PREFIX, _EXACT = "k", "p", "x"
+
+
+@dataclass(slots=True)
+class _CompiledTerm:
+    pattern: int
+    weight: float
+    avec: tuple[int, ...]
+    sans: tuple[int, ...]
+    text: str
+
+
+@dataclass(slots=True)
+class _CompiledCategory:
+    dim_index: int
+    category: Category
+    threshold: float
+    include: list[_CompiledTerm]
+    exclude: tuple[int, ...]
+    exclude_if: tuple[tuple[str, str], ...]
+    implies: tuple[tuple[str, str], ...]
+
+
+class _TokenView:
+    """A field's text as a list of content tokens: (element ids, start, end)."""
+
+    __slots__ = ("tokens",)
+
+    def __init__(self, tokens: list[tuple[frozenset[int], int, int]]) -> None:
+        self.tokens = tokens
+
+
+class Coder:
+    """A grid compiled for matching. Build once, apply to any number of units."""
+
+    def __init__(self, grid: Grid, lemmatizer: Lemmatizer | None = None) -> None:
+        self.grid = grid
+        self._nlp = get_nlp()
+        self._tokenizer = self._nlp.tokenizer
+        self._lem = lemmatizer or get_lemmatizer()
+        # elements: the unit tests a single token can pass
+        self._key_elements: dict[str, int] = {}
+        self._exact_elements: dict[str, int] = {}
+        self._prefix_elements: list[tuple[str, int]] = []
+        self._n_elements = 0
+        # patterns: sequences of elements
+        self._patterns: list[tuple[int, ...]] = []
+        self._pattern_ids: dict[tuple[int, ...], int] = {}
+        self._first: dict[int, list[int]] = {}
+        self._term_cache: dict[str, int] = {}
+        self._elements_of_form: dict[str, frozenset[int]] = {}
+        self._view_cache: dict[str, _TokenView] = {}
+        self._dims = list(grid.dimensions)
+        self._dim_fields = [tuple(grid.fields_of(d)) for d in self._dims]
+        self._context_fields = tuple(grid.champs_contexte)
+        self._all_fields = tuple(
+            dict.fromkeys([f for fs in self._dim_fields for f in fs] + list(self._context_fields))
+        )
+        self._categories: list[list[_CompiledCategory]] = []
+        self._candidates: dict[int, list[tuple[int, int]]] = {}
+        for d_index, dim in enumerate(self._dims):
+            compiled = [self._compile_category(d_index, dim, c) for c in dim.categories]
+            self._categories.append(compiled)
+            for c_index, cc in enumerate(compiled):
+                for term in cc.include:
+                    self._candidates.setdefault(term.pattern, []).append((d_index, c_index))
+        for key in self._candidates:
+            self._candidates[key] = sorted(set(self._candidates[key]))
+        self._derived_terms = {
+            der.id: tuple(self._compile_term(t).pattern for t in der.inclure)
+            for der in grid.derives
+            if der.type == "termes"
+        }
+        self._dim_index = {d.id: i for i, d in enumerate(self._dims)}
+        self._cat_index = [{c.id: j for j, c in enumerate(d.categories)} for d in self._dims]
+
+    # compilation helpers
+
+    def _element(self, kind: str, value: str) -> int:
+        table = {_KEY: self._key_elements, _EXACT: self._exact_elements}.get(kind)
+        if table is not None:
+            if value not in table:
+                table[value] = self._n_elements
+                self._n_elements += 1
+            return table[value]
+        for prefix, eid in self._prefix_elements:
+            if prefix == value:
+                return eid
+        self._prefix_elements.append((value, self._n_elements))
+        self._n_elements += 1
+        return self._n_elements - 1
+
+    def pattern_for(self, text: str) -> int:
+        """Compile a term's text to a pattern id (shared by identical patterns)."""
+        cached = self._term_cache.get(text)
+        if cached is not None:
+            return cached
+        elements: list[int] = []
+        if text.startswith("="):
+            for chunk in clean(text[1:]).split():
+                for tok in self._tokenizer(chunk):
+                    elements.append(self._element(_EXACT, tok.text))
+        else:
+            parts: list[tuple[str, str, bool]] = []  # (kind, value, is_function_word)
+            for chunk in clean(text).split():
+                if chunk.endswith("*") and len(chunk.rstrip("*")) > 0:
+                    parts.append((_PREFIX, fold(chunk.rstrip("*")), False))
+                    continue
+                for tok in self._tokenizer(chunk):
+                    info = self._lem.info(tok.text)
+                    if not info.punct:
+                        parts.append((_KEY, info.key, info.function))
+            content = [p for p in parts if not p[2]] or parts
+            elements = [self._element(kind, value) for kind, value, _ in content]
+        if not elements:
+            elements.append(self._element(_EXACT, text))
+        pattern = tuple(elements)
+        pid = self._pattern_ids.get(pattern)
+        if pid is None:
+            pid = len(self._patterns)
+            self._patterns.append(pattern)
+            self._pattern_ids[pattern] = pid
+            self._first.setdefault(pattern[0], []).append(pid)
+            self._elements_of_form.clear()
+            self._view_cache.clear()
+        self._term_cache[text] = pid
+        return pid
+
+    def _compile_term(self, term: Term) -> _CompiledTerm:
+        return _CompiledTerm(
+            pattern=self.pattern_for(term.terme),
+            weight=term.poids,
+            avec=tuple(self.pattern_for(t) for t in term.avec),
+            sans=tuple(self.pattern_for(t) for t in term.sans),
+            text=term.terme,
+        )
+
+    def _compile_category(self, d_index: int, dim: Dimension, cat: Category) -> _CompiledCategory:
+        return _CompiledCategory(
+            dim_index=d_index,
+            category=cat,
+            threshold=dim.threshold(cat),
+            include=[self._compile_term(t) for t in cat.inclure],
+            exclude=tuple(self.pattern_for(t.terme) for t in cat.exclure),
+            exclude_if=tuple(tuple(r.split(".", 1)) for r in cat.exclure_si),  # type: ignore[misc]
+            implies=tuple(tuple(r.split(".", 1)) for r in cat.implique),  # type: ignore[misc]
+        )
+
+    # matching
+
+    def _elements_of(self, form: str) -> frozenset[int]:
+        cached = self._elements_of_form.get(form)
+        if cached is not None:
+            return cached
+        info = self._lem.info(form)
+        found: set[int] = set()
+        if info.function and form not in self._exact_elements:
+            result: frozenset[int] = frozenset()
+        else:
+            eid = self._key_elements.get(info.key)
+            if eid is not None:
+                found.add(eid)
+            eid = self._exact_elements.get(clean(form))
+            if eid is not None:
+                found.add(eid)
+            for prefix, p_eid in self._prefix_elements:
+                if info.folded.startswith(prefix) or info.key.startswith(prefix):
+                    found.add(p_eid)
+            result = frozenset(found)
+        if len(self._elements_of_form) < 500_000:
+            self._elements_of_form[form] = result
+        return result
+
+    def _view(self, text: str) -> _TokenView:
+        cached = self._view_cache.get(text)
+        if cached is not None:
+            return cached
+        tokens: list[tuple[frozenset[int], int, int]] = []
+        lem = self._lem
+        for tok in self._tokenizer(clean(text)):
+            form = tok.text
+            if lem.info(form).function and form not in self._exact_elements:
+                continue
+            start = tok.idx
+            tokens.append((self._elements_of(form), start, start + len(form)))
+        view = _TokenView(tokens)
+        if len(text) < 400 and len(self._view_cache) < 50_000:
+            self._view_cache[text] = view
+        return view
+
+    def _match(self, fields: Mapping[str, str]) -> dict[int, list[tuple[str, int, int]]]:
+        """Every pattern found in the unit: pattern id -> [(field, start, end)]."""
+        found: dict[int, list[tuple[str, int, int]]] = {}
+        patterns = self._patterns
+        first = self._first
+        for name in self._all_fields:
+            text = fields.get(name)
+            if not text:
+                continue
+            tokens = self._view(text).tokens
+            n_tokens = len(tokens)
+            for i, (eids, start, _end) in enumerate(tokens):
+                if not eids:
+                    continue
+                for eid in eids:
+                    for pid in first.get(eid, ()):
+                        pattern = patterns[pid]
+                        n = len(pattern)
+                        if i + n > n_tokens:
+                            continue
+                        ok = True
+                        for j in range(1, n):
+                            if pattern[j] not in tokens[i + j][0]:
+                                ok = False
+                                break
+                        if ok:
+                            found.setdefault(pid, []).append((name, start, tokens[i + n - 1][2]))
+        return found
+
+    # decisions
+
+    @staticmethod
+    def _present(
+        found: dict[int, list[tuple[str, int, int]]], pid: int, fields: tuple[str, ...]
+    ) -> list[tuple[str, int, int]]:
+        spans = found.get(pid)
+        if not spans:
+            return []
+        return [s for s in spans if s[0] in fields]
+
+    def _evaluate(
+        self,
+        cc: _CompiledCategory,
+        found: dict[int, list[tuple[str, int, int]]],
+        fields: tuple[str, ...],
+        texts: Mapping[str, str],
+    ) -> Decision | None:
+        score = 0.0
+        evidence: list[Evidence] = []
+        seen: set[int] = set()
+        for term in cc.include:
+            if term.pattern in seen:
+                continue
+            spans = self._present(found, term.pattern, fields)
+            if not spans:
+                continue
+            if term.avec and not any(self._present(found, p, fields) for p in term.avec):
+                continue
+            if term.sans and any(self._present(found, p, fields) for p in term.sans):
+                continue
+            seen.add(term.pattern)
+            score += term.weight
+            for f, s, e in spans:
+                evidence.append(Evidence(f, s, e, texts[f][s:e], term.text))
+        if score + 1e-9 < cc.threshold:
+            return None
+        if any(self._present(found, p, fields) for p in cc.exclude):
+            return None
+        evidence.sort(key=lambda ev: (self._all_fields.index(ev.field), ev.start))
+        return Decision(cc.category.id, round(score, 3), ORIGIN_TEXT, evidence)
+
+    def code(self, fields: Mapping[str, str | None]) -> CodingResult:
+        """Apply the grid to one unit given as {field: text}."""
+        texts = {k: v for k, v in fields.items() if isinstance(v, str) and v.strip()}
+        dims = self._dims
+        if not any(texts.get(f) for fs in self._dim_fields for f in fs):
+            return CodingResult({d.id: [] for d in dims}, self._derive({}, {}), empty=True)
+        found = self._match(texts)
+
+        # 1-2: categories reached by their own terms
+        labels: list[dict[str, Decision]] = [{} for _ in dims]
+        candidates: set[tuple[int, int]] = set()
+        for pid in found:
+            for cand in self._candidates.get(pid, ()):
+                candidates.add(cand)
+        for d_index, c_index in sorted(candidates):
+            cc = self._categories[d_index][c_index]
+            decision = self._evaluate(cc, found, self._dim_fields[d_index], texts)
+            if decision is not None:
+                labels[d_index][decision.category] = decision
+
+        # 3: implications (to a fixpoint)
+        queue = [(d, c) for d, decs in enumerate(labels) for c in decs]
+        while queue:
+            d_index, cat_id = queue.pop(0)
+            cc = self._categories[d_index][self._cat_index[d_index][cat_id]]
+            for dim_id, target in cc.implies:
+                t_index = self._dim_index[dim_id]
+                if target in labels[t_index]:
+                    continue
+                tc = self._categories[t_index][self._cat_index[t_index][target]]
+                if any(self._present(found, p, self._dim_fields[t_index]) for p in tc.exclude):
+                    continue
+                labels[t_index][target] = Decision(
+                    target, 0.0, ORIGIN_IMPLIED, [], f"{dims[d_index].id}.{cat_id}"
+                )
+                queue.append((t_index, target))
+
+        # 4: exclusions by other labels (evaluated on the labels before removal)
+        present = {(dims[d].id, c) for d, decs in enumerate(labels) for c in decs}
+        for d_index, decs in enumerate(labels):
+            for cat_id in list(decs):
+                cc = self._categories[d_index][self._cat_index[d_index][cat_id]]
+                if any(ref in present for ref in cc.exclude_if):
+                    del decs[cat_id]
+
+        # 5: single-label, context, default
+        result: dict[str, list[Decision]] = {}
+        for d_index, dim in enumerate(dims):
+            decs = list(labels[d_index].values())
+            order = self._cat_index[d_index]
+            if not decs and dim.contexte and self._context_fields:
+                for cc in self._categories[d_index]:
+                    decision = self._evaluate(cc, found, self._context_fields, texts)
+                    if decision is not None:
+                        decision.origin = ORIGIN_CONTEXT
+                        decs.append(decision)
+            if not decs and dim.min >= 1 and dim.defaut:
+                decs = [Decision(dim.defaut, 0.0, ORIGIN_DEFAULT)]
+            decs.sort(key=lambda x: order[x.category])
+            if not dim.multiple and len(decs) > 1:
+                best = max(decs, key=lambda x: (x.origin == ORIGIN_TEXT, x.score, -order[x.category]))
+                decs = [best]
+            result[dim.id] = decs
+        return CodingResult(result, self._derive(result, found))
+
+    def _derive(
+        self, labels: dict[str, list[Decision]], found: dict[int, list[tuple[str, int, int]]]
+    ) -> dict[str, str | bool | None]:
+        out: dict[str, str | bool | None] = {}
+        for der in self.grid.derives:
+            ids = [d.category for d in labels.get(der.dimension or "", [])]
+            if not labels:
+                out[der.id] = None
+            elif der.type == "partition":
+                groups = [g for g, cats in der.groupes.items() if any(c in cats for c in ids)]
+                out[der.id] = groups[0] if len(groups) == 1 else ("mixte" if groups else None)
+            elif der.type == "nombre_min":
+                out[der.id] = len(ids) >= der.min
+            elif der.type == "autre_que":
+                out[der.id] = any(c not in der.categories for c in ids)
+            else:  # termes
+                fields = self.grid.champs_texte
+                out[der.id] = any(
+                    self._present(found, p, tuple(fields)) for p in self._derived_terms[der.id]
+                )
+        return out
+
+    def code_many(self, units: Iterable[Mapping[str, str | None]]) -> Iterator[CodingResult]:
+        for unit in units:
+            yield self.code(unit)
+
+    def find(self, term: str, text: str) -> list[tuple[int, int]]:
+        """Character spans where a term matches a text (for documentation and tests)."""
+        pid = self.pattern_for(term)
+        return [(s, e) for _, s, e in self._match_one(pid, text)]
+
+    def _match_one(self, pid: int, text: str) -> list[tuple[str, int, int]]:
+        tokens = self._view(text).tokens
+        pattern = self._patterns[pid]
+        n = len(pattern)
+        return [
+            ("", tokens[i][1], tokens[i + n - 1][2])
+            for i in range(len(tokens) - n + 1)
+            if all(pattern[j] in tokens[i + j][0] for j in range(n))
+        ]
+
+
+def check_examples(grid: Grid, coder: Coder | None = None) -> list[str]:
+    """Examples coded without their category, counter-examples coded with it (French messages)."""
+    coder = coder or Coder(grid)
+    field_name = grid.champs_texte[0]
+    problems: list[str] = []
+    for dim in grid.dimensions:
+        for cat in dim.categories:
+            for example in cat.exemples:
+                got = coder.code({field_name: example}).ids(dim.id)
+                if cat.id not in got:
+                    problems.append(
+                        f"{dim.id}.{cat.id} : l'exemple « {example} » n'est pas codé avec cette "
+                        f"catégorie (codé : {', '.join(got) or 'rien'})"
+                    )
+            for counter in cat.contre_exemples:
+                got = coder.code({field_name: counter}).ids(dim.id)
+                if cat.id in got:
+                    problems.append(
+                        f"{dim.id}.{cat.id} : le contre-exemple « {counter} » est codé avec cette "
+                        f"catégorie"
+                    )
+    return problems

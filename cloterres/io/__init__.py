@@ -1,0 +1,1 @@
+"""Writers and readers of the files the study needs (Excel, JSONL, CSV...)."""

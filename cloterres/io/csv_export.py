@@ -1,0 +1,47 @@
+"""CSV export of categorised measures: French Excel dialect (UTF-8 with BOM, ``;``)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import IO
+
+from cloterres.grid import Grid
+from cloterres.io.records import CodedMeasure, derived_display, evidence_display
+from cloterres.io.safety import csv_safe
+from cloterres.units import MEASURE_FIELDS
+
+SEPARATOR = "|"
+
+
+class CsvWriter:
+    """Columns: measure fields, ``autres_colonnes``, one column per dimension (category ids
+    separated by ``|``), derived attributes, ``preuves``, ``source``."""
+
+    def __init__(self, path: Path, grid: Grid) -> None:
+        self._grid = grid
+        self._fh: IO[str] = path.open("w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._fh, delimiter=";")
+        header = [
+            *MEASURE_FIELDS,
+            "autres_colonnes",
+            *(d.id for d in grid.dimensions),
+            *(x.id for x in grid.derives),
+            "preuves",
+            "source",
+        ]
+        self._writer.writerow(header)
+
+    def write(self, item: CodedMeasure) -> None:
+        m, r = item.measure, item.result
+        fields = m.fields()
+        row: list[object] = [fields[name] for name in MEASURE_FIELDS]
+        row.append(" | ".join(f"{k}: {v}" for k, v in m.extra.items()))
+        row.extend(SEPARATOR.join(r.ids(d.id)) for d in self._grid.dimensions)
+        row.extend(derived_display(r.derived.get(x.id)) for x in self._grid.derives)
+        row.append(evidence_display(self._grid, r))
+        row.append(m.source.describe())
+        self._writer.writerow([csv_safe(v) for v in row])
+
+    def close(self) -> None:
+        self._fh.close()

