@@ -92,7 +92,11 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", "-V", callback=_version, is_eager=True, help="Affiche la version et quitte."
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help="Affiche la version et quitte.",
         ),
     ] = False,
 ) -> None:
@@ -104,7 +108,9 @@ def _root(
 SortieOpt = Annotated[
     Path,
     typer.Option(
-        "--sortie", "--out", "-o",
+        "--sortie",
+        "--out",
+        "-o",
         help="Fichier à écrire : .xlsx (classeur d'étude), .csv ou .jsonl.",
         dir_okay=False,
         metavar="FICHIER",
@@ -113,7 +119,8 @@ SortieOpt = Annotated[
 GrilleOpt = Annotated[
     Path | None,
     typer.Option(
-        "--grille", "--grid",
+        "--grille",
+        "--grid",
         help="Fichier de grille YAML (défaut : grids/cloterres-mesures.yaml).",
         dir_okay=False,
         metavar="FICHIER",
@@ -124,12 +131,17 @@ GrilleOpt = Annotated[
 def categoriser(
     entrees: Annotated[
         list[Path],
-        typer.Argument(help="Plans d'action : tableaux .csv ou .xlsx (une ligne par mesure).", metavar="ENTREE"),
+        typer.Argument(
+            help="Plans d'action : tableaux .csv ou .xlsx (une ligne par mesure).", metavar="ENTREE"
+        ),
     ],
     sortie: SortieOpt,
     grille: GrilleOpt = None,
     ecraser: Annotated[
-        bool, typer.Option("--ecraser", "--overwrite", help="Remplacer le fichier de sortie s'il existe.")
+        bool,
+        typer.Option(
+            "--ecraser", "--overwrite", help="Remplacer le fichier de sortie s'il existe."
+        ),
     ] = False,
     silencieux: Annotated[
         bool, typer.Option("--silencieux", "--quiet", "-q", help="N'afficher que les erreurs.")
@@ -144,12 +156,19 @@ def categoriser(
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         with Progress(
-            SpinnerColumn(), TextColumn("Catégorisation : {task.completed} mesures"),
-            TimeElapsedColumn(), console=err, transient=True,
+            SpinnerColumn(),
+            TextColumn("Catégorisation : {task.completed} mesures"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
         ) as bar:
             task = bar.add_task("categoriser", total=None)
             report = categorize(
-                entrees, sortie, grid_path=grille, overwrite=ecraser, command=command,
+                entrees,
+                sortie,
+                grid_path=grille,
+                overwrite=ecraser,
+                command=command,
                 progress=lambda n: bar.update(task, completed=n) if n % 200 == 0 else None,
             )
     else:
@@ -157,7 +176,9 @@ def categoriser(
     for warning in report.warnings[:20]:
         err.print(f"Attention : {warning}", markup=False)
     if len(report.warnings) > 20:
-        err.print(f"Attention : {len(report.warnings) - 20} autre(s) avertissement(s) non affiché(s)")
+        err.print(
+            f"Attention : {len(report.warnings) - 20} autre(s) avertissement(s) non affiché(s)"
+        )
     if not silencieux:
         rate = report.measures / report.seconds if report.seconds else 0.0
         out.print(
@@ -177,7 +198,9 @@ app.command("categorize", hidden=True, cls=_FrenchCommand)(categoriser)
 
 FichierGrille = Annotated[
     Path | None,
-    typer.Argument(help="Fichier de grille YAML (défaut : la grille des mesures livrée).", metavar="FICHIER"),
+    typer.Argument(
+        help="Fichier de grille YAML (défaut : la grille des mesures livrée).", metavar="FICHIER"
+    ),
 ]
 
 
@@ -198,7 +221,9 @@ def valider(fichier: FichierGrille = None) -> None:
     problems = check_examples(grid, Coder(grid))
     for problem in problems:
         err.print(f"Attention : {path} : {problem}", markup=False)
-    n_examples = sum(len(c.exemples) + len(c.contre_exemples) for d in grid.dimensions for c in d.categories)
+    n_examples = sum(
+        len(c.exemples) + len(c.contre_exemples) for d in grid.dimensions for c in d.categories
+    )
     out.print(
         f"Grille valide : {grid.nom} ({grid.id}, version {grid.version}) — "
         f"{len(grid.dimensions)} dimensions, {n_cat} catégories, {n_terms} termes, "
@@ -211,7 +236,8 @@ def valider(fichier: FichierGrille = None) -> None:
 def afficher(
     fichier: FichierGrille = None,
     dimension: Annotated[
-        str | None, typer.Option("--dimension", help="N'afficher que cette dimension (identifiant).")
+        str | None,
+        typer.Option("--dimension", help="N'afficher que cette dimension (identifiant)."),
     ] = None,
 ) -> None:
     """Afficher une grille lisiblement : dimensions, catégories, définitions, termes."""

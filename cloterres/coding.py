@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, LENGTH, ORTH
+
 from cloterres.grid import Category, Dimension, Grid, Term
 from cloterres.nlp import Lemmatizer, clean, fold, get_lemmatizer, get_nlp
 
@@ -70,6 +72,8 @@ class CodingResult:
 # --- compilation -----------------------------------------------------------------------------
 
 _KEY, _PREFIX, _EXACT = "k", "p", "x"
+_SKIP: frozenset[int] = frozenset({-1})  # marks function words in the per-form cache
+_TOKEN_ATTRS = [ORTH, IDX, LENGTH]
 
 
 @dataclass(slots=True)
@@ -112,7 +116,7 @@ class Coder:
         # elements: the unit tests a single token can pass
         self._key_elements: dict[str, int] = {}
         self._exact_elements: dict[str, int] = {}
-        self._prefix_elements: list[tuple[str, int]] = []
+        self._prefix_elements: dict[str, int] = {}
         self._n_elements = 0
         # patterns: sequences of elements
         self._patterns: list[tuple[int, ...]] = []
@@ -120,6 +124,8 @@ class Coder:
         self._first: dict[int, list[int]] = {}
         self._term_cache: dict[str, int] = {}
         self._elements_of_form: dict[str, frozenset[int]] = {}
+        self._elements_of_orth: dict[int, frozenset[int]] = {}
+        self._strings = self._nlp.vocab.strings
         self._view_cache: dict[str, _TokenView] = {}
         self._dims = list(grid.dimensions)
         self._dim_fields = [tuple(grid.fields_of(d)) for d in self._dims]
@@ -128,21 +134,26 @@ class Coder:
             dict.fromkeys([f for fs in self._dim_fields for f in fs] + list(self._context_fields))
         )
         self._categories: list[list[_CompiledCategory]] = []
-        self._candidates: dict[int, list[tuple[int, int]]] = {}
+        # pattern id -> [(dimension index, category index, term index)] of the inclure terms
+        self._candidates: dict[int, list[tuple[int, int, int]]] = {}
         for d_index, dim in enumerate(self._dims):
             compiled = [self._compile_category(d_index, dim, c) for c in dim.categories]
             self._categories.append(compiled)
             for c_index, cc in enumerate(compiled):
-                for term in cc.include:
-                    self._candidates.setdefault(term.pattern, []).append((d_index, c_index))
-        for key in self._candidates:
-            self._candidates[key] = sorted(set(self._candidates[key]))
+                for t_index, term in enumerate(cc.include):
+                    self._candidates.setdefault(term.pattern, []).append(
+                        (d_index, c_index, t_index)
+                    )
         self._derived_terms = {
             der.id: tuple(self._compile_term(t).pattern for t in der.inclure)
             for der in grid.derives
             if der.type == "termes"
         }
         self._dim_index = {d.id: i for i, d in enumerate(self._dims)}
+        groups: dict[tuple[str, ...], set[int]] = {}
+        for d_index, names in enumerate(self._dim_fields):
+            groups.setdefault(names, set()).add(d_index)
+        self._dims_by_fields = list(groups.items())
         self._cat_index = [{c.id: j for j, c in enumerate(d.categories)} for d in self._dims]
 
     # compilation helpers
@@ -154,12 +165,10 @@ class Coder:
                 table[value] = self._n_elements
                 self._n_elements += 1
             return table[value]
-        for prefix, eid in self._prefix_elements:
-            if prefix == value:
-                return eid
-        self._prefix_elements.append((value, self._n_elements))
-        self._n_elements += 1
-        return self._n_elements - 1
+        if value not in self._prefix_elements:
+            self._prefix_elements[value] = self._n_elements
+            self._n_elements += 1
+        return self._prefix_elements[value]
 
     def pattern_for(self, text: str) -> int:
         """Compile a term's text to a pattern id (shared by identical patterns)."""
@@ -193,6 +202,7 @@ class Coder:
             self._pattern_ids[pattern] = pid
             self._first.setdefault(pattern[0], []).append(pid)
             self._elements_of_form.clear()
+            self._elements_of_orth.clear()
             self._view_cache.clear()
         self._term_cache[text] = pid
         return pid
@@ -234,9 +244,13 @@ class Coder:
             eid = self._exact_elements.get(clean(form))
             if eid is not None:
                 found.add(eid)
-            for prefix, p_eid in self._prefix_elements:
-                if info.folded.startswith(prefix) or info.key.startswith(prefix):
-                    found.add(p_eid)
+            prefixes = self._prefix_elements
+            if prefixes:
+                for candidate in {info.folded, info.key}:
+                    for length in range(1, len(candidate) + 1):
+                        p_eid = prefixes.get(candidate[:length])
+                        if p_eid is not None:
+                            found.add(p_eid)
             result = frozenset(found)
         if len(self._elements_of_form) < 500_000:
             self._elements_of_form[form] = result
@@ -247,13 +261,25 @@ class Coder:
         if cached is not None:
             return cached
         tokens: list[tuple[frozenset[int], int, int]] = []
-        lem = self._lem
-        for tok in self._tokenizer(clean(text)):
-            form = tok.text
-            if lem.info(form).function and form not in self._exact_elements:
+        doc = self._tokenizer(clean(text))
+        # Read (orth, offset, length) as plain integers: no Python Token objects are created.
+        rows = doc.to_array(_TOKEN_ATTRS).tolist() if len(doc) else []
+        by_orth = self._elements_of_orth
+        strings = self._strings
+        for orth, start, length in rows:
+            elements = by_orth.get(orth)
+            if elements is None:
+                form = strings[orth]
+                info = self._lem.info(form)
+                if info.function and form not in self._exact_elements:
+                    elements = _SKIP
+                else:
+                    elements = self._elements_of(form)
+                if len(by_orth) < 500_000:
+                    by_orth[orth] = elements
+            if elements is _SKIP:
                 continue
-            start = tok.idx
-            tokens.append((self._elements_of(form), start, start + len(form)))
+            tokens.append((elements, start, start + length))
         view = _TokenView(tokens)
         if len(text) < 400 and len(self._view_cache) < 50_000:
             self._view_cache[text] = view
@@ -291,43 +317,56 @@ class Coder:
     # decisions
 
     @staticmethod
-    def _present(
-        found: dict[int, list[tuple[str, int, int]]], pid: int, fields: tuple[str, ...]
-    ) -> list[tuple[str, int, int]]:
-        spans = found.get(pid)
-        if not spans:
-            return []
-        return [s for s in spans if s[0] in fields]
+    def _restrict(
+        found: dict[int, list[tuple[str, int, int]]], fields: tuple[str, ...]
+    ) -> dict[int, list[tuple[str, int, int]]]:
+        """The patterns found in the given fields only."""
+        out: dict[int, list[tuple[str, int, int]]] = {}
+        for pid, spans in found.items():
+            kept = [sp for sp in spans if sp[0] in fields]
+            if kept:
+                out[pid] = kept
+        return out
+
+    def _hits(
+        self, present: dict[int, list[tuple[str, int, int]]], dims: set[int]
+    ) -> dict[tuple[int, int], list[int]]:
+        """(dimension, category) -> indices of its inclure terms found, for the given dimensions."""
+        hits: dict[tuple[int, int], list[int]] = {}
+        for pid in present:
+            for d_index, c_index, t_index in self._candidates.get(pid, ()):
+                if d_index in dims:
+                    hits.setdefault((d_index, c_index), []).append(t_index)
+        return hits
 
     def _evaluate(
         self,
         cc: _CompiledCategory,
-        found: dict[int, list[tuple[str, int, int]]],
-        fields: tuple[str, ...],
+        term_indices: list[int],
+        present: dict[int, list[tuple[str, int, int]]],
         texts: Mapping[str, str],
     ) -> Decision | None:
         score = 0.0
         evidence: list[Evidence] = []
         seen: set[int] = set()
-        for term in cc.include:
+        for t_index in sorted(term_indices):
+            term = cc.include[t_index]
             if term.pattern in seen:
                 continue
-            spans = self._present(found, term.pattern, fields)
-            if not spans:
+            if term.avec and not any(p in present for p in term.avec):
                 continue
-            if term.avec and not any(self._present(found, p, fields) for p in term.avec):
-                continue
-            if term.sans and any(self._present(found, p, fields) for p in term.sans):
+            if term.sans and any(p in present for p in term.sans):
                 continue
             seen.add(term.pattern)
             score += term.weight
-            for f, s, e in spans:
+            for f, s, e in present[term.pattern]:
                 evidence.append(Evidence(f, s, e, texts[f][s:e], term.text))
         if score + 1e-9 < cc.threshold:
             return None
-        if any(self._present(found, p, fields) for p in cc.exclude):
+        if any(p in present for p in cc.exclude):
             return None
-        evidence.sort(key=lambda ev: (self._all_fields.index(ev.field), ev.start))
+        if len(evidence) > 1:
+            evidence.sort(key=lambda ev: (self._all_fields.index(ev.field), ev.start))
         return Decision(cc.category.id, round(score, 3), ORIGIN_TEXT, evidence)
 
     def code(self, fields: Mapping[str, str | None]) -> CodingResult:
@@ -337,18 +376,23 @@ class Coder:
         if not any(texts.get(f) for fs in self._dim_fields for f in fs):
             return CodingResult({d.id: [] for d in dims}, self._derive({}, {}), empty=True)
         found = self._match(texts)
+        by_fields: dict[tuple[str, ...], dict[int, list[tuple[str, int, int]]]] = {}
+
+        def present_in(field_names: tuple[str, ...]) -> dict[int, list[tuple[str, int, int]]]:
+            cached = by_fields.get(field_names)
+            if cached is None:
+                cached = by_fields[field_names] = self._restrict(found, field_names)
+            return cached
 
         # 1-2: categories reached by their own terms
         labels: list[dict[str, Decision]] = [{} for _ in dims]
-        candidates: set[tuple[int, int]] = set()
-        for pid in found:
-            for cand in self._candidates.get(pid, ()):
-                candidates.add(cand)
-        for d_index, c_index in sorted(candidates):
-            cc = self._categories[d_index][c_index]
-            decision = self._evaluate(cc, found, self._dim_fields[d_index], texts)
-            if decision is not None:
-                labels[d_index][decision.category] = decision
+        for field_names, dim_set in self._dims_by_fields:
+            present = present_in(field_names)
+            for (d_index, c_index), term_indices in self._hits(present, dim_set).items():
+                cc = self._categories[d_index][c_index]
+                decision = self._evaluate(cc, term_indices, present, texts)
+                if decision is not None:
+                    labels[d_index][decision.category] = decision
 
         # 3: implications (to a fixpoint)
         queue = [(d, c) for d, decs in enumerate(labels) for c in decs]
@@ -360,7 +404,8 @@ class Coder:
                 if target in labels[t_index]:
                     continue
                 tc = self._categories[t_index][self._cat_index[t_index][target]]
-                if any(self._present(found, p, self._dim_fields[t_index]) for p in tc.exclude):
+                target_present = present_in(self._dim_fields[t_index])
+                if any(p in target_present for p in tc.exclude):
                     continue
                 labels[t_index][target] = Decision(
                     target, 0.0, ORIGIN_IMPLIED, [], f"{dims[d_index].id}.{cat_id}"
@@ -368,11 +413,11 @@ class Coder:
                 queue.append((t_index, target))
 
         # 4: exclusions by other labels (evaluated on the labels before removal)
-        present = {(dims[d].id, c) for d, decs in enumerate(labels) for c in decs}
+        current = {(dims[d].id, c) for d, decs in enumerate(labels) for c in decs}
         for d_index, decs in enumerate(labels):
             for cat_id in list(decs):
                 cc = self._categories[d_index][self._cat_index[d_index][cat_id]]
-                if any(ref in present for ref in cc.exclude_if):
+                if any(ref in current for ref in cc.exclude_if):
                     del decs[cat_id]
 
         # 5: single-label, context, default
@@ -381,8 +426,10 @@ class Coder:
             decs = list(labels[d_index].values())
             order = self._cat_index[d_index]
             if not decs and dim.contexte and self._context_fields:
-                for cc in self._categories[d_index]:
-                    decision = self._evaluate(cc, found, self._context_fields, texts)
+                present = present_in(self._context_fields)
+                for (_d, c_index), term_indices in sorted(self._hits(present, {d_index}).items()):
+                    cc = self._categories[d_index][c_index]
+                    decision = self._evaluate(cc, term_indices, present, texts)
                     if decision is not None:
                         decision.origin = ORIGIN_CONTEXT
                         decs.append(decision)
@@ -390,10 +437,12 @@ class Coder:
                 decs = [Decision(dim.defaut, 0.0, ORIGIN_DEFAULT)]
             decs.sort(key=lambda x: order[x.category])
             if not dim.multiple and len(decs) > 1:
-                best = max(decs, key=lambda x: (x.origin == ORIGIN_TEXT, x.score, -order[x.category]))
+                best = max(
+                    decs, key=lambda x: (x.origin == ORIGIN_TEXT, x.score, -order[x.category])
+                )
                 decs = [best]
             result[dim.id] = decs
-        return CodingResult(result, self._derive(result, found))
+        return CodingResult(result, self._derive(result, present_in(tuple(self.grid.champs_texte))))
 
     def _derive(
         self, labels: dict[str, list[Decision]], found: dict[int, list[tuple[str, int, int]]]
@@ -410,11 +459,8 @@ class Coder:
                 out[der.id] = len(ids) >= der.min
             elif der.type == "autre_que":
                 out[der.id] = any(c not in der.categories for c in ids)
-            else:  # termes
-                fields = self.grid.champs_texte
-                out[der.id] = any(
-                    self._present(found, p, tuple(fields)) for p in self._derived_terms[der.id]
-                )
+            else:  # termes (found: the patterns present in champs_texte)
+                out[der.id] = any(p in found for p in self._derived_terms[der.id])
         return out
 
     def code_many(self, units: Iterable[Mapping[str, str | None]]) -> Iterator[CodingResult]:

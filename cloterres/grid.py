@@ -355,8 +355,12 @@ def load_grid(path: str | Path) -> Grid:
             [f"{name} : la grille n'est pas en UTF-8 ; enregistrez-la en UTF-8"]
         ) from None
     try:
-        node = yaml.compose(text, Loader=_UniqueKeyLoader)
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        loader = _UniqueKeyLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f", ligne {mark.line + 1}" if mark else ""
@@ -366,7 +370,9 @@ def load_grid(path: str | Path) -> Grid:
         raise GridError([f"{name} : YAML invalide : {exc}"]) from None
     if not isinstance(data, dict):
         raise GridError(
-            [f"{name} : une grille est un dictionnaire YAML (id, nom, dimensions...), pas {type(data).__name__}"]
+            [
+                f"{name} : une grille est un dictionnaire YAML (id, nom, dimensions...), pas {type(data).__name__}"
+            ]
         )
     index = _line_index(node)
     try:
@@ -375,7 +381,7 @@ def load_grid(path: str | Path) -> Grid:
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            inner = (ctx := err.get("ctx") or {}).get("error")
+            inner = (err.get("ctx") or {}).get("error")
             if isinstance(inner, _LocatedError):
                 loc = inner.loc
             line = _line_for(index, loc)
@@ -417,4 +423,3 @@ def summarize_term(term: Term) -> str:
     if term.sans:
         extras.append("sans " + " | ".join(term.sans))
     return f"{text} ({'; '.join(extras)})" if extras else text
-

@@ -24,7 +24,11 @@ def render_grid(grid: Grid, dimension: str | None = None) -> str:
     lines = [f"{grid.nom} ({grid.id}, version {grid.version})"]
     if grid.description:
         lines.append(_wrap(grid.description, ""))
-    context = f" ; contexte (départage) : {', '.join(grid.champs_contexte)}" if grid.champs_contexte else ""
+    context = (
+        f" ; contexte (départage) : {', '.join(grid.champs_contexte)}"
+        if grid.champs_contexte
+        else ""
+    )
     lines.append(f"Champs codés : {', '.join(grid.champs_texte)}{context}")
     for dim in dims:
         rules = ["plusieurs catégories" if dim.multiple else "une seule catégorie"]
@@ -42,9 +46,15 @@ def render_grid(grid: Grid, dimension: str | None = None) -> str:
             if cat.definition:
                 lines.append(_wrap(cat.definition, "      "))
             if cat.inclure:
-                lines.append(_wrap("Termes : " + ", ".join(summarize_term(t) for t in cat.inclure), "      "))
+                lines.append(
+                    _wrap("Termes : " + ", ".join(summarize_term(t) for t in cat.inclure), "      ")
+                )
             if cat.exclure:
-                lines.append(_wrap("Sauf si : " + ", ".join(summarize_term(t) for t in cat.exclure), "      "))
+                lines.append(
+                    _wrap(
+                        "Sauf si : " + ", ".join(summarize_term(t) for t in cat.exclure), "      "
+                    )
+                )
             if cat.exclure_si:
                 lines.append(_wrap("Exclue si : " + ", ".join(cat.exclure_si), "      "))
             if cat.implique:

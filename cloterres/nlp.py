@@ -43,15 +43,13 @@ _SAME_LENGTH = str.maketrans(
 )
 
 # Short French function words, ignored inside multi-word terms on both sides.
-FUNCTION_WORDS = frozenset(
-    """
-    le la les l un une des du de d au aux a en et ou y
-    ce cet cette ces son sa ses leur leurs notre nos votre vos mon ma mes
-    par pour sur sous dans avec chez entre vers
-    qui que qu dont
-    - / ' ( ) « » " : ; , . … & + ’
-    """.split()
-)
+_FUNCTION_WORDS_TEXT = """
+le la les l un une des du de d au aux a en et ou y
+ce cet cette ces son sa ses leur leurs notre nos votre vos mon ma mes
+par pour sur sous dans avec chez entre vers qui que qu dont
+- / ' ( ) « » " : ; , . … & + ’
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 
 
 class ModelMissingError(RuntimeError):

@@ -34,7 +34,9 @@ class Score:
         return 2 * self.tp / denominator if denominator else 1.0
 
 
-def micro_scores(reference: Labels, predicted: Labels, dimensions: Iterable[str]) -> dict[str, Score]:
+def micro_scores(
+    reference: Labels, predicted: Labels, dimensions: Iterable[str]
+) -> dict[str, Score]:
     """Micro-F1 per dimension over the units of ``reference`` (a unit missing from
     ``predicted`` counts as predicted with no label)."""
     out: dict[str, Score] = {}

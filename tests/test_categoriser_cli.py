@@ -63,8 +63,11 @@ def test_derived_attributes_follow_their_definitions(demo_outputs):
     for obj in jsonl_objects(demo_outputs["jsonl"][0]):
         niveau = set(obj["labels"]["niveau"])
         expected = (
-            "mixte" if "individuel" in niveau and niveau & env
-            else "individuel" if niveau == {"individuel"} else "environnemental"
+            "mixte"
+            if "individuel" in niveau and niveau & env
+            else "individuel"
+            if niveau == {"individuel"}
+            else "environnemental"
         )
         assert obj["derives"]["niveau_synthese"] == expected
         dets = obj["labels"]["determinants"]
@@ -93,7 +96,7 @@ def test_csv_output_matches_jsonl(demo_outputs):
     for row in rows:
         obj = objects[row["id"].lstrip("'")]
         for dim, cats in obj["labels"].items():
-            assert row[dim].split("|") if row[dim] else [] == cats
+            assert row[dim].split("|") if row[dim] else cats == []
 
 
 def test_workbook_sheets_and_layout(demo_outputs, grid):
@@ -102,8 +105,16 @@ def test_workbook_sheets_and_layout(demo_outputs, grid):
     assert wb.sheetnames == ["Mesures", "Synthèse", "Grille", "Avertissements", "À propos"]
     ws = wb["Mesures"]
     headers = [c.value for c in ws[1]]
-    assert headers[:8] == ["Identifiant", "Contrat", "Axe", "Intitulé", "Description", "Porteur",
-                           "Partenaires", "Public"]
+    assert headers[:8] == [
+        "Identifiant",
+        "Contrat",
+        "Axe",
+        "Intitulé",
+        "Description",
+        "Porteur",
+        "Partenaires",
+        "Public",
+    ]
     for dim in grid.dimensions:
         assert dim.label in headers
     assert "Preuves (mots qui ont déclenché chaque catégorie)" in headers
@@ -123,7 +134,10 @@ def test_workbook_sheets_and_layout(demo_outputs, grid):
     about = {r[0].value: r[1].value for r in wb["À propos"].iter_rows(min_row=2)}
     import hashlib
 
-    assert about["Empreinte SHA-256 de la grille"] == hashlib.sha256(GRID_PATH.read_bytes()).hexdigest()
+    assert (
+        about["Empreinte SHA-256 de la grille"]
+        == hashlib.sha256(GRID_PATH.read_bytes()).hexdigest()
+    )
     assert about["Fichier de grille"] == str(GRID_PATH)
     assert about["Outil"].startswith("cloterres ")
     assert about["Mesures"] == report.measures
@@ -157,7 +171,9 @@ def test_summary_sheet_numbers_are_recomputed_from_the_labels(demo_outputs, grid
                 checked += 1
         env = {"interpersonnel", "organisationnel", "communautaire", "politique"}
         profile = {
-            "individuel seulement": sum(set(o["labels"]["niveau"]) == {"individuel"} for o in coded),
+            "individuel seulement": sum(
+                set(o["labels"]["niveau"]) == {"individuel"} for o in coded
+            ),
             "environnemental seulement": sum(
                 bool(o["labels"]["niveau"]) and set(o["labels"]["niveau"]) <= env for o in coded
             ),
@@ -170,12 +186,16 @@ def test_summary_sheet_numbers_are_recomputed_from_the_labels(demo_outputs, grid
             label = next(k for k in table if k[0] == "Profil CLoterreS" and k[1].endswith(suffix))
             assert table[label][n_col] == expected
             assert table[label][n_col + 1] == pytest.approx(expected / len(coded))
-        hors_soins = sum(any(d != "services_sante" for d in o["labels"]["determinants"]) for o in coded)
+        hors_soins = sum(
+            any(d != "services_sante" for d in o["labels"]["determinants"]) for o in coded
+        )
         multi = sum(len(o["labels"]["determinants"]) >= 2 for o in coded)
         rows = {k[1]: v for k, v in table.items() if k[0] == "Profil CLoterreS"}
         assert rows[grid_label(grid, "hors_soins")][n_col] == hors_soins
         assert rows[grid_label(grid, "multi_objectifs")][n_col] == multi
-        assert rows[grid_label(grid, "multi_objectifs")][n_col + 1] == pytest.approx(multi / len(coded))
+        assert rows[grid_label(grid, "multi_objectifs")][n_col + 1] == pytest.approx(
+            multi / len(coded)
+        )
     assert checked > 200
     assert ws.cell(5, 4).number_format in ("0.0 %", "General")
 
@@ -205,7 +225,7 @@ def test_formula_like_text_is_inert_in_every_export(tmp_path, coder):
     text = csv_out.read_text(encoding="utf-8-sig")
     for line in text.splitlines()[1:]:
         for cell in next(csv.reader([line], delimiter=";")):
-            assert not cell[:1] in ("=", "+", "-", "@"), cell
+            assert cell[:1] not in ("=", "+", "-", "@"), cell
 
 
 def test_cli_writes_jsonl_and_reports(run_cli, tmp_path):
@@ -240,7 +260,10 @@ def test_cli_refuses_to_overwrite_without_ecraser(run_cli, tmp_path):
         ("binary", "image.csv : fichier binaire"),
         ("notext", "sans-texte.csv : aucune colonne d'intitulé ou de description reconnue"),
         ("header_only", "entete.csv : aucune mesure trouvée"),
-        ("bad_grid", "grille.yaml, ligne 9, dimensions[0].categories[0].implique[0] : dimension inconnue « inconnue »"),
+        (
+            "bad_grid",
+            "grille.yaml, ligne 9, dimensions[0].categories[0].implique[0] : dimension inconnue « inconnue »",
+        ),
         ("bad_ext", "sortie.docx : format de sortie « .docx » inconnu"),
     ],
 )
@@ -260,7 +283,10 @@ def test_bad_input_one_line_exit_2_no_output(run_cli, tmp_path, setup, expected)
         args = [tmp_path / "image.csv"]
     elif setup == "notext":
         (tmp_path / "sans-texte.csv").write_text("nom;budget\nA;3\n", encoding="utf-8")
-        args = [good, tmp_path / "sans-texte.csv"]  # fails on the second file, after writing started
+        args = [
+            good,
+            tmp_path / "sans-texte.csv",
+        ]  # fails on the second file, after writing started
     elif setup == "header_only":
         (tmp_path / "entete.csv").write_text("id;intitule\n", encoding="utf-8")
         args = [tmp_path / "entete.csv"]
@@ -305,8 +331,18 @@ def test_console_script_and_python_m_entry_points(tmp_path):
         done = subprocess.run([*cmd, "--version"], capture_output=True, text=True, cwd=ROOT)
         assert done.returncode == 0 and done.stdout.startswith("cloterres ")
     done = subprocess.run(
-        [sys.executable, "-m", "cloterres", "categoriser", "absent.csv", "--sortie", str(tmp_path / "o.xlsx")],
-        capture_output=True, text=True, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "cloterres",
+            "categoriser",
+            "absent.csv",
+            "--sortie",
+            str(tmp_path / "o.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert done.returncode == 2
     assert done.stderr.strip() == "Erreur : absent.csv : fichier introuvable ; vérifiez le chemin"

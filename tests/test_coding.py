@@ -152,7 +152,11 @@ def test_implications_and_exclusion_by_label(small):
     # promotion_sante matched "bien-être" but is excluded by champ.prevention
     assert r.ids("champ") == ["prevention"]
     implied = decision(r, "niveau", "individuel")
-    assert (implied.origin, implied.note, implied.evidence) == (ORIGIN_IMPLIED, "champ.prevention", [])
+    assert (implied.origin, implied.note, implied.evidence) == (
+        ORIGIN_IMPLIED,
+        "champ.prevention",
+        [],
+    )
 
 
 def test_single_label_keeps_the_best_score(small):
@@ -164,9 +168,15 @@ def test_single_label_keeps_the_best_score(small):
 def test_context_breaks_ties_then_default(small):
     r = small.code({"intitule": "Action de terrain", "axe": "Axe 2 : accès aux soins"})
     d = decision(r, "champ", "soins")
-    assert (d.origin, d.evidence[0].field, d.evidence[0].text) == (ORIGIN_CONTEXT, "axe", "accès aux soins")
+    assert (d.origin, d.evidence[0].field, d.evidence[0].text) == (
+        ORIGIN_CONTEXT,
+        "axe",
+        "accès aux soins",
+    )
     r = small.code({"intitule": "Action de terrain", "axe": "Axe 3"})
-    assert [(d.category, d.origin) for d in r.labels["champ"]] == [("promotion_sante", ORIGIN_DEFAULT)]
+    assert [(d.category, d.origin) for d in r.labels["champ"]] == [
+        ("promotion_sante", ORIGIN_DEFAULT)
+    ]
     assert [(d.category, d.origin) for d in r.labels["public"]] == [("tout_public", ORIGIN_DEFAULT)]
     # the text wins over the axis when it says something
     r = small.code({"intitule": "Dépistage", "axe": "Accès aux soins"})

@@ -49,7 +49,14 @@ def codebook_ids(shared_dir) -> dict[str, list[str]]:
 
 def test_shipped_grid_implements_every_codebook_category(grid, shared_dir):
     expected = codebook_ids(shared_dir)
-    assert list(expected) == ["champ", "niveau", "determinants", "thematique", "public", "strategie"]
+    assert list(expected) == [
+        "champ",
+        "niveau",
+        "determinants",
+        "thematique",
+        "public",
+        "strategie",
+    ]
     assert [d.id for d in grid.dimensions] == list(expected)
     for dim in grid.dimensions:
         assert [c.id for c in dim.categories] == expected[dim.id], dim.id
@@ -134,7 +141,9 @@ def test_broken_grids_get_precise_messages(tmp_path, change, expected):
 
 
 def test_every_problem_is_listed(tmp_path):
-    text = VALID.replace("implique: [niveau.individuel]", "implique: [niveau.individuel]\n        poids: 2")
+    text = VALID.replace(
+        "implique: [niveau.individuel]", "implique: [niveau.individuel]\n        poids: 2"
+    )
     text = text.replace("  - id: niveau\n    label: Niveau\n", "  - id: niveau\n")
     with pytest.raises(GridError) as info:
         load_grid(write_grid(tmp_path, text))

@@ -10,11 +10,29 @@ from openpyxl import Workbook
 from cloterres.errors import InputError
 from cloterres.plans import ReadReport, check_inputs, read_measures
 
-HEADER = ["ID", "Contrat", "Axe stratégique", "Intitulé de l'action", "DESCRIPTIF", "Porteur",
-          "Partenaires", "Public cible", "Budget"]
+HEADER = [
+    "ID",
+    "Contrat",
+    "Axe stratégique",
+    "Intitulé de l'action",
+    "DESCRIPTIF",
+    "Porteur",
+    "Partenaires",
+    "Public cible",
+    "Budget",
+]
 ROWS = [
-    ["1.1", "CLS Essai", "Axe 1 – Accès aux soins", "Créer une maison de santé", "Projet œuvre",
-     "Commune", "ARS et CPAM", "Tout public", "12 000 €"],
+    [
+        "1.1",
+        "CLS Essai",
+        "Axe 1 – Accès aux soins",
+        "Créer une maison de santé",
+        "Projet œuvre",
+        "Commune",
+        "ARS et CPAM",
+        "Tout public",
+        "12 000 €",
+    ],
     ["", "", "", "", "", "", "", "", ""],
     ["1.2", "CLS Essai", "Axe 1", "Prévention des chutes", "", "CCAS", "", "Séniors", ""],
 ]
@@ -52,18 +70,32 @@ def test_csv_encodings_and_separators(tmp_path, sep, encoding):
 
 def test_headers_are_recognised_without_case_or_accents(tmp_path):
     path = tmp_path / "p.csv"
-    path.write_text("identifiant;CLS;AXE;TITRE;Description de l’action;PILOTE;partenaire;Publics\n"
-                    "A;X;ax;Titre;Desc;P;Q;R\n", encoding="utf-8")
+    path.write_text(
+        "identifiant;CLS;AXE;TITRE;Description de l’action;PILOTE;partenaire;Publics\n"
+        "A;X;ax;Titre;Desc;P;Q;R\n",
+        encoding="utf-8",
+    )
     (m,), _ = read_all(path)
-    assert (m.id, m.contrat, m.axe, m.intitule, m.description, m.porteur, m.partenaires, m.public) == (
-        "A", "X", "ax", "Titre", "Desc", "P", "Q", "R")
+    assert (
+        m.id,
+        m.contrat,
+        m.axe,
+        m.intitule,
+        m.description,
+        m.porteur,
+        m.partenaires,
+        m.public,
+    ) == ("A", "X", "ax", "Titre", "Desc", "P", "Q", "R")
 
 
 def test_missing_id_and_contract_are_derived_from_the_file(tmp_path):
     path = tmp_path / "cls-essai.csv"
     path.write_text("mesure\nPremière\nSeconde\n", encoding="utf-8")
     measures, _ = read_all(path)
-    assert [(m.id, m.contrat) for m in measures] == [("cls-essai-2", "cls-essai"), ("cls-essai-3", "cls-essai")]
+    assert [(m.id, m.contrat) for m in measures] == [
+        ("cls-essai-2", "cls-essai"),
+        ("cls-essai-3", "cls-essai"),
+    ]
 
 
 def test_measure_without_text_is_reported_not_dropped(tmp_path):
@@ -108,9 +140,17 @@ def test_xlsx_several_sheets_and_title_rows(tmp_path):
     ("name", "content", "expected"),
     [
         ("vide.csv", b"", "fichier vide"),
-        ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "fichier binaire, ce n'est pas un tableau CSV"),
+        (
+            "image.csv",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "fichier binaire, ce n'est pas un tableau CSV",
+        ),
         ("classeur.csv", b"PK\x03\x04rest", "est un classeur Excel ou une archive, pas un CSV"),
-        ("sans-texte.csv", "nom;budget\nA;12\n".encode(), "aucune colonne d'intitulé ou de description reconnue (colonnes trouvées : nom, budget)"),
+        (
+            "sans-texte.csv",
+            b"nom;budget\nA;12\n",
+            "aucune colonne d'intitulé ou de description reconnue (colonnes trouvées : nom, budget)",
+        ),
         ("faux.xlsx", b"ceci n'est pas un classeur", "n'est pas un classeur Excel (.xlsx) valide"),
         ("vieux.xls", b"\xd0\xcf\x11\xe0", "format .xls non pris en charge"),
         ("plan.docx", b"x", "pas encore disponible"),

@@ -16,7 +16,9 @@ def prepare_output(path: Path, *, overwrite: bool, inputs: list[Path] | None = N
     resolved = path.resolve()
     for source in inputs or []:
         if source.exists() and source.resolve() == resolved:
-            raise InputError(f"{path} : le fichier de sortie est aussi un fichier d'entrée ; choisissez un autre nom")
+            raise InputError(
+                f"{path} : le fichier de sortie est aussi un fichier d'entrée ; choisissez un autre nom"
+            )
     if path.is_dir():
         raise InputError(f"{path} : est un dossier ; donnez un nom de fichier de sortie")
     if path.exists() and not overwrite:
@@ -26,7 +28,9 @@ def prepare_output(path: Path, *, overwrite: bool, inputs: list[Path] | None = N
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"{path.parent} : impossible de créer le dossier de sortie ({exc.strerror})") from None
+        raise InputError(
+            f"{path.parent} : impossible de créer le dossier de sortie ({exc.strerror})"
+        ) from None
 
 
 @contextlib.contextmanager

@@ -80,7 +80,11 @@ def to_json(item: CodedMeasure, grid_ref: str) -> dict[str, Any]:
         },
         "decisions": {
             dim: {
-                d.category: {"score": d.score, "origine": d.origin, **({"source": d.note} if d.note else {})}
+                d.category: {
+                    "score": d.score,
+                    "origine": d.origin,
+                    **({"source": d.note} if d.note else {}),
+                }
                 for d in decisions
             }
             for dim, decisions in r.labels.items()

@@ -59,7 +59,9 @@ class WorkbookWriter:
         summary = summarize(
             self._grid,
             (
-                CodedRecord(i.measure.contrat, i.result.label_ids(), i.result.derived, i.result.empty)
+                CodedRecord(
+                    i.measure.contrat, i.result.label_ids(), i.result.derived, i.result.empty
+                )
                 for i in self._items
             ),
         )
@@ -116,7 +118,9 @@ class WorkbookWriter:
         columns = summary.columns
         put(ws, 1, 1, "Synthèse par contrat").font = TITLE_FONT
         put(
-            ws, 2, 1,
+            ws,
+            2,
+            1,
             "Nombre de mesures (n) et part des mesures ayant un texte (%), par contrat et pour "
             "l'ensemble. Une mesure peut avoir plusieurs catégories d'une même dimension : les "
             "parts d'une dimension ne totalisent donc pas forcément 100 %.",
@@ -153,7 +157,13 @@ class WorkbookWriter:
         percent = {3 + 2 * i + 1 for i in range(len(columns))}
         widths = [28, 48] + [13, 11] * len(columns)
         write_table(
-            ws, headers, rows, widths=widths, wrap={1, 2}, percent=percent, start_row=4,
+            ws,
+            headers,
+            rows,
+            widths=widths,
+            wrap={1, 2},
+            percent=percent,
+            start_row=4,
             freeze_col=2,
         )
         ws.row_dimensions[4].height = 45
@@ -161,39 +171,80 @@ class WorkbookWriter:
     def _grid_sheet(self, ws) -> None:  # noqa: ANN001
         grid = self._grid
         headers = [
-            "Dimension", "Libellé de la dimension", "Plusieurs catégories", "Au moins une",
-            "Par défaut", "Catégorie", "Libellé", "Définition", "Termes qui déclenchent",
-            "Termes qui excluent", "Exclue si", "Ajoute aussi",
+            "Dimension",
+            "Libellé de la dimension",
+            "Plusieurs catégories",
+            "Au moins une",
+            "Par défaut",
+            "Catégorie",
+            "Libellé",
+            "Définition",
+            "Termes qui déclenchent",
+            "Termes qui excluent",
+            "Exclue si",
+            "Ajoute aussi",
         ]
         rows: list[list[object]] = []
         for dim in grid.dimensions:
             for cat in dim.categories:
-                rows.append([
-                    dim.id, dim.label, "Oui" if dim.multiple else "Non",
-                    "Oui" if dim.min else "Non", dim.defaut or "", cat.id, cat.label,
-                    cat.definition.strip(),
-                    "; ".join(summarize_term(t) for t in cat.inclure),
-                    "; ".join(summarize_term(t) for t in cat.exclure),
-                    ", ".join(cat.exclure_si), ", ".join(cat.implique),
-                ])
+                rows.append(
+                    [
+                        dim.id,
+                        dim.label,
+                        "Oui" if dim.multiple else "Non",
+                        "Oui" if dim.min else "Non",
+                        dim.defaut or "",
+                        cat.id,
+                        cat.label,
+                        cat.definition.strip(),
+                        "; ".join(summarize_term(t) for t in cat.inclure),
+                        "; ".join(summarize_term(t) for t in cat.exclure),
+                        ", ".join(cat.exclure_si),
+                        ", ".join(cat.implique),
+                    ]
+                )
         for der in grid.derives:
-            rows.append([
-                "(attribut dérivé)", der.label, "", "", "", der.id, der.label,
-                (der.definition or _derived_definition(der)).strip(),
-                "; ".join(summarize_term(t) for t in der.inclure), "", "", "",
-            ])
+            rows.append(
+                [
+                    "(attribut dérivé)",
+                    der.label,
+                    "",
+                    "",
+                    "",
+                    der.id,
+                    der.label,
+                    (der.definition or _derived_definition(der)).strip(),
+                    "; ".join(summarize_term(t) for t in der.inclure),
+                    "",
+                    "",
+                    "",
+                ]
+            )
         write_table(
-            ws, headers, rows, widths=[16, 26, 11, 11, 16, 24, 30, 60, 70, 40, 24, 30],
-            wrap={2, 7, 8, 9, 10, 11, 12}, freeze_col=1,
+            ws,
+            headers,
+            rows,
+            widths=[16, 26, 11, 11, 16, 24, 30, 60, 70, 40, 24, 30],
+            wrap={2, 7, 8, 9, 10, 11, 12},
+            freeze_col=1,
         )
 
     def _warnings_sheet(self, ws) -> None:  # noqa: ANN001
-        rows = [[w.source.fichier, w.source.feuille or "", w.source.ligne or "", w.message]
-                for w in self.warnings]
+        rows = [
+            [w.source.fichier, w.source.feuille or "", w.source.ligne or "", w.message]
+            for w in self.warnings
+        ]
         if not rows:
-            rows = [["", "", "", "Aucun avertissement : toutes les lignes lues ont été catégorisées."]]
-        write_table(ws, ["Fichier", "Feuille", "Ligne", "Avertissement"], rows,
-                    widths=[40, 16, 8, 90], wrap={4})
+            rows = [
+                ["", "", "", "Aucun avertissement : toutes les lignes lues ont été catégorisées."]
+            ]
+        write_table(
+            ws,
+            ["Fichier", "Feuille", "Ligne", "Avertissement"],
+            rows,
+            widths=[40, 16, 8, 90],
+            wrap={4},
+        )
 
     def _about_sheet(self, ws) -> None:  # noqa: ANN001
         info = self.run_info
@@ -211,12 +262,14 @@ class WorkbookWriter:
         ]
         for name, count in info.inputs if info else []:
             rows.append(["Fichier d'entrée", f"{name} ({count} mesures)"])
-        rows.append([
-            "Méthode",
-            "Catégories attribuées automatiquement par les règles de la grille (lemmes français, "
-            "expressions, exclusions). La colonne « Preuves » de la feuille « Mesures » montre les "
-            "mots qui ont déclenché chaque catégorie ; vérifiez et corrigez avant de publier.",
-        ])
+        rows.append(
+            [
+                "Méthode",
+                "Catégories attribuées automatiquement par les règles de la grille (lemmes français, "
+                "expressions, exclusions). La colonne « Preuves » de la feuille « Mesures » montre les "
+                "mots qui ont déclenché chaque catégorie ; vérifiez et corrigez avant de publier.",
+            ]
+        )
         write_table(ws, ["Élément", "Valeur"], rows, widths=[32, 110], wrap={2})
 
 

@@ -22,12 +22,16 @@ _LATER = {
 def check_inputs(paths: list[Path]) -> None:
     """Fail early, before any output is written, on inputs that cannot be read at all."""
     if not paths:
-        raise InputError("aucun fichier de mesures donné ; exemple : cloterres categoriser plan.csv --sortie mesures.xlsx")
+        raise InputError(
+            "aucun fichier de mesures donné ; exemple : cloterres categoriser plan.csv --sortie mesures.xlsx"
+        )
     for path in paths:
         if not path.exists():
             raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
         if path.is_dir():
-            raise InputError(f"{path} : est un dossier ; donnez les fichiers (par exemple {path}/*.csv)")
+            raise InputError(
+                f"{path} : est un dossier ; donnez les fichiers (par exemple {path}/*.csv)"
+            )
         suffix = path.suffix.lower()
         if suffix in TABLE_SUFFIXES:
             continue

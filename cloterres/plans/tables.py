@@ -24,39 +24,110 @@ csv.field_size_limit(10_000_000)
 # Folded header -> standard field. Headers are folded (lower case, no accents, punctuation -> space).
 _ALIASES: dict[str, tuple[str, ...]] = {
     "id": (
-        "id", "identifiant", "ident", "code", "n", "no", "num", "numero", "ref", "reference",
-        "n action", "numero action", "n fiche", "numero fiche", "n fiche action",
-        "numero de fiche", "numero de l action", "code action", "id mesure", "id action",
+        "id",
+        "identifiant",
+        "ident",
+        "code",
+        "n",
+        "no",
+        "num",
+        "numero",
+        "ref",
+        "reference",
+        "n action",
+        "numero action",
+        "n fiche",
+        "numero fiche",
+        "n fiche action",
+        "numero de fiche",
+        "numero de l action",
+        "code action",
+        "id mesure",
+        "id action",
     ),
     "contrat": (
-        "contrat", "cls", "contrat local de sante", "nom du contrat", "nom du cls", "contrat cls",
+        "contrat",
+        "cls",
+        "contrat local de sante",
+        "nom du contrat",
+        "nom du cls",
+        "contrat cls",
     ),
     "axe": (
-        "axe", "axes", "axe strategique", "axes strategiques", "axe du cls", "orientation",
-        "orientation strategique", "axe prioritaire", "priorite", "axe thematique",
+        "axe",
+        "axes",
+        "axe strategique",
+        "axes strategiques",
+        "axe du cls",
+        "orientation",
+        "orientation strategique",
+        "axe prioritaire",
+        "priorite",
+        "axe thematique",
     ),
     "intitule": (
-        "intitule", "titre", "mesure", "action", "intitule de l action", "intitule action",
-        "intitule de la mesure", "intitule de la fiche", "intitule de la fiche action",
-        "libelle", "libelle de l action", "nom de l action", "titre de l action",
-        "fiche action", "intitule mesure", "actions", "mesures",
+        "intitule",
+        "titre",
+        "mesure",
+        "action",
+        "intitule de l action",
+        "intitule action",
+        "intitule de la mesure",
+        "intitule de la fiche",
+        "intitule de la fiche action",
+        "libelle",
+        "libelle de l action",
+        "nom de l action",
+        "titre de l action",
+        "fiche action",
+        "intitule mesure",
+        "actions",
+        "mesures",
     ),
     "description": (
-        "description", "descriptif", "contenu", "description de l action",
-        "descriptif de l action", "description de la mesure", "detail", "modalites",
-        "contenu de l action", "description action", "descriptif action",
+        "description",
+        "descriptif",
+        "contenu",
+        "description de l action",
+        "descriptif de l action",
+        "description de la mesure",
+        "detail",
+        "modalites",
+        "contenu de l action",
+        "description action",
+        "descriptif action",
     ),
     "porteur": (
-        "porteur", "porteurs", "pilote", "pilotes", "porteur de l action", "porteur pilote",
-        "pilote porteur", "structure porteuse", "responsable", "pilote de l action",
+        "porteur",
+        "porteurs",
+        "pilote",
+        "pilotes",
+        "porteur de l action",
+        "porteur pilote",
+        "pilote porteur",
+        "structure porteuse",
+        "responsable",
+        "pilote de l action",
     ),
     "partenaires": (
-        "partenaires", "partenaire", "partenaires associes", "partenaires mobilises",
-        "partenariat", "partenaires de l action",
+        "partenaires",
+        "partenaire",
+        "partenaires associes",
+        "partenaires mobilises",
+        "partenariat",
+        "partenaires de l action",
     ),
     "public": (
-        "public", "publics", "public cible", "publics cibles", "population cible", "cible",
-        "cibles", "beneficiaires", "public vise", "publics vises",
+        "public",
+        "publics",
+        "public cible",
+        "publics cibles",
+        "population cible",
+        "cible",
+        "cibles",
+        "beneficiaires",
+        "public vise",
+        "publics vises",
     ),
 }
 _HEADER_TO_FIELD = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
@@ -239,7 +310,9 @@ def read_csv(path: Path, report: ReadReport) -> Iterator[Measure]:
     with path.open("rb") as fh:
         head = fh.read(1 << 20)
     if not head.strip():
-        raise InputError(f"{name} : fichier vide ; il faut une ligne d'en-tête puis une mesure par ligne")
+        raise InputError(
+            f"{name} : fichier vide ; il faut une ligne d'en-tête puis une mesure par ligne"
+        )
     if head.startswith(b"PK\x03\x04"):
         raise InputError(
             f"{name} : ce fichier est un classeur Excel ou une archive, pas un CSV ; "
@@ -287,7 +360,9 @@ def read_xlsx(path: Path, report: ReadReport) -> Iterator[Measure]:
 
     name = str(path)
     if path.stat().st_size == 0:
-        raise InputError(f"{name} : fichier vide ; enregistrez le classeur depuis Excel ou LibreOffice")
+        raise InputError(
+            f"{name} : fichier vide ; enregistrez le classeur depuis Excel ou LibreOffice"
+        )
     if not zipfile.is_zipfile(path):
         raise InputError(
             f"{name} : ce n'est pas un classeur Excel (.xlsx) valide ; ouvrez-le dans Excel ou "
@@ -317,7 +392,12 @@ def read_xlsx(path: Path, report: ReadReport) -> Iterator[Measure]:
 
             try:
                 yield from _rows_to_measures(
-                    rows(), name, ws.title, contract, report, file_report,
+                    rows(),
+                    name,
+                    ws.title,
+                    contract,
+                    report,
+                    file_report,
                     require_text_column=False,
                 )
             except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -28,9 +28,30 @@ OUT = ROOT / "bench-output"
 N = int(os.environ.get("BENCH_MEASURES", "100000"))
 COLUMNS = ["id", "contrat", "axe", "intitule", "description", "porteur", "partenaires", "public"]
 PLACES = [
-    "Aubrac", "Bellevue", "Chantemerle", "Doucy", "Escoublac", "Fontvieille", "Gravelines",
-    "Hautecombe", "Issoire", "Jarnac", "Kerlouan", "Lauzerte", "Mirande", "Nontron", "Orthez",
-    "Pontarlier", "Quimperlé", "Riom", "Sarlat", "Tulle", "Uzès", "Vitré", "Wissant", "Yssingeaux",
+    "Aubrac",
+    "Bellevue",
+    "Chantemerle",
+    "Doucy",
+    "Escoublac",
+    "Fontvieille",
+    "Gravelines",
+    "Hautecombe",
+    "Issoire",
+    "Jarnac",
+    "Kerlouan",
+    "Lauzerte",
+    "Mirande",
+    "Nontron",
+    "Orthez",
+    "Pontarlier",
+    "Quimperlé",
+    "Riom",
+    "Sarlat",
+    "Tulle",
+    "Uzès",
+    "Vitré",
+    "Wissant",
+    "Yssingeaux",
 ]
 
 
@@ -39,10 +60,7 @@ def demo_rows() -> list[dict[str, str]]:
     from cloterres.plans import ReadReport, read_measures
 
     paths = sorted((ROOT / "corpora" / "demo").glob("*.csv"))
-    return [
-        {k: getattr(m, k) for k in COLUMNS}
-        for m in read_measures(paths, ReadReport())
-    ]
+    return [{k: getattr(m, k) for k in COLUMNS} for m in read_measures(paths, ReadReport())]
 
 
 def build_corpus(path: Path, rows: list[dict[str, str]]) -> list[list[str]]:
@@ -61,7 +79,8 @@ def build_corpus(path: Path, rows: list[dict[str, str]]) -> list[list[str]]:
             row["intitule"] = f"{base['intitule']} à {place} ({i})"
             row["description"] = (
                 f"{other['description']} Territoire de {place}, action {i}."
-                if other["description"] else ""
+                if other["description"]
+                else ""
             )
             writer.writerow([row[c] for c in COLUMNS])
             texts.append([row["intitule"], row["description"], row["public"], row["axe"]])
@@ -83,7 +102,9 @@ def tokenizer_ceiling(texts: list[list[str]]) -> float:
 def accuracy(jsonl: Path) -> dict[str, float]:
     from cloterres.scoring import micro_scores, read_labels_jsonl
 
-    reference = read_labels_jsonl(ROOT / "corpora" / "demo" / "reference" / "labels-reference.jsonl")
+    reference = read_labels_jsonl(
+        ROOT / "corpora" / "demo" / "reference" / "labels-reference.jsonl"
+    )
     predicted = read_labels_jsonl(jsonl)
     dims = ["champ", "niveau", "determinants", "thematique", "public", "strategie"]
     return {d: s.f1 for d, s in micro_scores(reference, predicted, dims).items()}
@@ -101,7 +122,9 @@ def main() -> int:
     started = time.perf_counter()
     proc = subprocess.run(
         [*cli, "categoriser", str(big), "--sortie", str(out), "--ecraser", "--silencieux"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
@@ -117,9 +140,17 @@ def main() -> int:
 
     demo_out = OUT / "demo.jsonl"
     subprocess.run(
-        [*cli, "categoriser", *map(str, sorted((ROOT / "corpora" / "demo").glob("*.csv"))),
-         "--sortie", str(demo_out), "--ecraser", "--silencieux"],
-        cwd=ROOT, check=True,
+        [
+            *cli,
+            "categoriser",
+            *map(str, sorted((ROOT / "corpora" / "demo").glob("*.csv"))),
+            "--sortie",
+            str(demo_out),
+            "--ecraser",
+            "--silencieux",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     f1 = accuracy(demo_out)
 
@@ -134,7 +165,9 @@ def main() -> int:
         "memoire_max_mo": round(peak_mb),
         "f1_demo": {k: round(v, 3) for k, v in f1.items()},
     }
-    (OUT / "bench.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    (OUT / "bench.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     print(json.dumps(report, indent=2, ensure_ascii=False))
     ok_speed = ratio >= 0.10
     ok_memory = peak_mb < 1536

@@ -1,7 +1,7 @@
 """Developer tool: per-dimension micro-F1 and the disagreements of the shipped grid on a labelled set.
 
-    .venv/bin/python tests/bench/evaluate.py demo         # corpora/demo
-    .venv/bin/python tests/bench/evaluate.py evaluation   # held-out titles: look, never tune
+.venv/bin/python tests/bench/evaluate.py demo         # corpora/demo
+.venv/bin/python tests/bench/evaluate.py evaluation   # held-out titles: look, never tune
 """
 
 from __future__ import annotations
@@ -17,10 +17,14 @@ from cloterres.categorize import categorize  # noqa: E402
 from cloterres.scoring import micro_scores, read_labels_jsonl  # noqa: E402
 
 SETS = {
-    "demo": (sorted((ROOT / "corpora" / "demo").glob("*.csv")),
-             ROOT / "corpora" / "demo" / "reference" / "labels-reference.jsonl"),
-    "evaluation": ([ROOT / "tests" / "data" / "evaluation" / "mesures-titres.csv"],
-                   ROOT / "tests" / "data" / "evaluation" / "labels-reference.jsonl"),
+    "demo": (
+        sorted((ROOT / "corpora" / "demo").glob("*.csv")),
+        ROOT / "corpora" / "demo" / "reference" / "labels-reference.jsonl",
+    ),
+    "evaluation": (
+        [ROOT / "tests" / "data" / "evaluation" / "mesures-titres.csv"],
+        ROOT / "tests" / "data" / "evaluation" / "labels-reference.jsonl",
+    ),
 }
 DIMS = ["champ", "niveau", "determinants", "thematique", "public", "strategie"]
 
@@ -35,9 +39,12 @@ def main() -> None:
         pred = read_labels_jsonl(out)
     ref = read_labels_jsonl(ref_path)
     for dim, s in micro_scores(ref, pred, DIMS).items():
-        print(f"{dim:14s} F1 {s.f1:.3f}  P {s.precision:.3f}  R {s.recall:.3f}  (tp {s.tp} fp {s.fp} fn {s.fn})")
+        print(
+            f"{dim:14s} F1 {s.f1:.3f}  P {s.precision:.3f}  R {s.recall:.3f}  (tp {s.tp} fp {s.fp} fn {s.fn})"
+        )
     if only:
         from collections import Counter
+
         fps, fns = Counter(), Counter()
         for uid, g in ref.items():
             gold, got = set(g.get(only, [])), set(pred.get(uid, {}).get(only, []))
