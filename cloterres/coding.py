@@ -9,6 +9,7 @@ that triggered them, with the field and character offsets), or the reason they w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -71,6 +72,15 @@ class CodingResult:
 
 # --- compilation -----------------------------------------------------------------------------
 
+# Age expressions of French plans: "de 3 à 8 ans", "16-25 ans", "moins de 6 ans", "60 ans et plus".
+_AGE_RANGE = re.compile(r"\b(\d{1,3})\s*(?:-|à|a|et)\s*(\d{1,3})\s*ans\b")
+_AGE_UNDER = re.compile(r"\b(?:moins de|jusqu'à|jusqu'a|avant|-\s?de)\s*(\d{1,3})\s*ans\b")
+_AGE_OVER = re.compile(
+    r"\b(?:plus de|au-delà de|au-dela de|dès|à partir de|a partir de|\+\s?de)\s*(\d{1,3})\s*ans\b"
+    r"|\b(\d{1,3})\s*ans\s+(?:et|ou)\s+plus\b"
+)
+AGE_MAX = 130
+
 _KEY, _PREFIX, _EXACT = "k", "p", "x"
 _SKIP: frozenset[int] = frozenset({-1})  # marks function words in the per-form cache
 _TOKEN_ATTRS = [ORTH, IDX, LENGTH]
@@ -94,6 +104,7 @@ class _CompiledCategory:
     exclude: tuple[int, ...]
     exclude_if: tuple[tuple[str, str], ...]
     implies: tuple[tuple[str, str], ...]
+    ages: tuple[int, int] | None = None
 
 
 class _TokenView:
@@ -129,9 +140,13 @@ class Coder:
         self._view_cache: dict[str, _TokenView] = {}
         self._dims = list(grid.dimensions)
         self._dim_fields = [tuple(grid.fields_of(d)) for d in self._dims]
+        self._priority_fields = [tuple(d.champs_prioritaires) for d in self._dims]
         self._context_fields = tuple(grid.champs_contexte)
         self._all_fields = tuple(
-            dict.fromkeys([f for fs in self._dim_fields for f in fs] + list(self._context_fields))
+            dict.fromkeys(
+                [f for fs in self._priority_fields + self._dim_fields for f in fs]
+                + list(self._context_fields)
+            )
         )
         self._categories: list[list[_CompiledCategory]] = []
         # pattern id -> [(dimension index, category index, term index)] of the inclure terms
@@ -154,6 +169,14 @@ class Coder:
         for d_index, names in enumerate(self._dim_fields):
             groups.setdefault(names, set()).add(d_index)
         self._dims_by_fields = list(groups.items())
+        priority: dict[tuple[str, ...], set[int]] = {}
+        for d_index, names in enumerate(self._priority_fields):
+            if names:
+                priority.setdefault(names, set()).add(d_index)
+        self._dims_by_priority_fields = list(priority.items())
+        self._age_dims = {
+            d_index for d_index, cats in enumerate(self._categories) if any(c.ages for c in cats)
+        }
         self._cat_index = [{c.id: j for j, c in enumerate(d.categories)} for d in self._dims]
 
     # compilation helpers
@@ -225,6 +248,7 @@ class Coder:
             exclude=tuple(self.pattern_for(t.terme) for t in cat.exclure),
             exclude_if=tuple(tuple(r.split(".", 1)) for r in cat.exclure_si),  # type: ignore[misc]
             implies=tuple(tuple(r.split(".", 1)) for r in cat.implique),  # type: ignore[misc]
+            ages=cat.ages,
         )
 
     # matching
@@ -339,15 +363,68 @@ class Coder:
                     hits.setdefault((d_index, c_index), []).append(t_index)
         return hits
 
+    @staticmethod
+    def _ages(
+        texts: Mapping[str, str], fields: tuple[str, ...]
+    ) -> list[tuple[str, int, int, int, int]]:
+        """Age expressions in the given fields: (field, start, end, youngest, oldest)."""
+        found: list[tuple[str, int, int, int, int]] = []
+        for name in fields:
+            text = texts.get(name)
+            if not text or "ans" not in text:
+                continue
+            lowered = clean(text).lower()
+            for m in _AGE_RANGE.finditer(lowered):
+                low, high = int(m.group(1)), int(m.group(2))
+                if low <= high:
+                    found.append((name, m.start(), m.end(), low, high))
+            for m in _AGE_UNDER.finditer(lowered):
+                found.append((name, m.start(), m.end(), 0, max(int(m.group(1)) - 1, 0)))
+            for m in _AGE_OVER.finditer(lowered):
+                age = int(m.group(1) or m.group(2))
+                start = (
+                    age + 1
+                    if m.group(1) and not m.group(0).startswith(("dès", "des", "à", "a "))
+                    else age
+                )
+                found.append((name, m.start(), m.end(), start, AGE_MAX))
+        return found
+
+    def _age_hits(
+        self, texts: Mapping[str, str], fields: tuple[str, ...], dims: set[int]
+    ) -> dict[tuple[int, int], list[Evidence]]:
+        """Categories whose age range overlaps an age expression of the text."""
+        dims = dims & self._age_dims
+        if not dims:
+            return {}
+        hits: dict[tuple[int, int], list[Evidence]] = {}
+        for name, start, end, low, high in self._ages(texts, fields):
+            for d_index in dims:
+                for c_index, cc in enumerate(self._categories[d_index]):
+                    if cc.ages is None:
+                        continue
+                    overlap = min(high, cc.ages[1]) - max(low, cc.ages[0]) + 1
+                    # two years in common, or the whole stated range (a boundary year is not enough)
+                    if overlap >= min(2, high - low + 1):
+                        text = texts[name][start:end]
+                        hits.setdefault((d_index, c_index), []).append(
+                            Evidence(name, start, end, text, f"âge {cc.ages[0]}-{cc.ages[1]} ans")
+                        )
+        return hits
+
     def _evaluate(
         self,
         cc: _CompiledCategory,
         term_indices: list[int],
         present: dict[int, list[tuple[str, int, int]]],
         texts: Mapping[str, str],
+        age_evidence: list[Evidence] | None = None,
     ) -> Decision | None:
         score = 0.0
         evidence: list[Evidence] = []
+        if age_evidence:
+            score += 1.0
+            evidence.extend(age_evidence)
         seen: set[int] = set()
         for t_index in sorted(term_indices):
             term = cc.include[t_index]
@@ -384,15 +461,25 @@ class Coder:
                 cached = by_fields[field_names] = self._restrict(found, field_names)
             return cached
 
-        # 1-2: categories reached by their own terms
+        # 1-2: categories reached by their own terms; a dimension with priority fields uses
+        # its other fields only when the priority fields give it nothing
         labels: list[dict[str, Decision]] = [{} for _ in dims]
-        for field_names, dim_set in self._dims_by_fields:
+        settled: set[int] = set()
+        passes = [(f, d, True) for f, d in self._dims_by_priority_fields]
+        passes += [(f, d, False) for f, d in self._dims_by_fields]
+        for field_names, dim_set, is_priority in passes:
+            dim_set = dim_set if is_priority else dim_set - settled
             present = present_in(field_names)
-            for (d_index, c_index), term_indices in self._hits(present, dim_set).items():
+            hits = self._hits(present, dim_set)
+            ages = self._age_hits(texts, field_names, dim_set)
+            for key in sorted(hits.keys() | ages.keys()):
+                d_index, c_index = key
                 cc = self._categories[d_index][c_index]
-                decision = self._evaluate(cc, term_indices, present, texts)
+                decision = self._evaluate(cc, hits.get(key, []), present, texts, ages.get(key))
                 if decision is not None:
                     labels[d_index][decision.category] = decision
+                    if is_priority:
+                        settled.add(d_index)
 
         # 3: implications (to a fixpoint)
         queue = [(d, c) for d, decs in enumerate(labels) for c in decs]

@@ -51,8 +51,18 @@ class Category(_Model):
     exclure_si: list[str] = Field(default_factory=list)
     implique: list[str] = Field(default_factory=list)
     seuil: float | None = Field(default=None, gt=0)
+    ages: tuple[int, int] | None = None
     exemples: list[str] = Field(default_factory=list)
     contre_exemples: list[str] = Field(default_factory=list)
+
+    @field_validator("ages")
+    @classmethod
+    def _age_range(cls, v: tuple[int, int] | None) -> tuple[int, int] | None:
+        if v is not None and not (0 <= v[0] <= v[1] <= 130):
+            raise ValueError(
+                "tranche d'âge invalide : écrivez [âge minimum, âge maximum], par exemple [0, 6]"
+            )
+        return v
 
 
 class Dimension(_Model):
@@ -65,6 +75,7 @@ class Dimension(_Model):
     seuil: float = Field(default=1.0, gt=0)
     contexte: bool = False
     champs: list[str] | None = None
+    champs_prioritaires: list[str] = Field(default_factory=list)
     categories: list[Category] = Field(min_length=1)
 
     @model_validator(mode="after")

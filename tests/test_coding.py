@@ -53,13 +53,24 @@ dimensions:
     label: Public
     min: 1
     defaut: tout_public
+    champs_prioritaires: [public]
     categories:
       - id: personnes_agees
         label: Personnes âgées
+        ages: [60, 130]
         inclure: [personne âgée, senior]
+      - id: petite_enfance
+        label: Petite enfance
+        ages: [0, 5]
+      - id: enfants
+        label: Enfants
+        ages: [6, 11]
       - id: tout_public
         label: Tout public
         inclure: [tout public]
+      - id: professionnels
+        label: Professionnels
+        inclure: [professionnel]
 derives:
   - id: synthese
     label: Synthèse
@@ -229,3 +240,37 @@ def test_examples_are_checked(tmp_path, nlp):
 def test_find_reports_offsets(small):
     assert small.find("personne âgée", "Les personnes âgées isolées") == [(4, 19)]
     assert small.find("senior", "Les personnes âgées") == []
+
+
+def test_priority_fields_are_read_first(small):
+    description = "Ateliers animés par des professionnels de santé pour les seniors"
+    r = small.code({"intitule": "Ateliers", "description": description, "public": "Tout public"})
+    d = decision(r, "public", "tout_public")
+    assert (d.origin, [(e.field, e.text) for e in d.evidence]) == (
+        ORIGIN_TEXT,
+        [("public", "Tout public")],
+    )
+    assert r.ids("public") == ["tout_public"]
+    # nothing in the priority field: the other fields are used
+    r = small.code({"intitule": "Ateliers", "description": description, "public": "Voir fiche"})
+    assert r.ids("public") == ["personnes_agees", "professionnels"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "span"),
+    [
+        ("Bilans pour les enfants de 3 à 8 ans", ["petite_enfance", "enfants"], "3 à 8 ans"),
+        ("Accueil des 0-6 ans", ["petite_enfance"], "0-6 ans"),  # 6 alone does not make enfants
+        ("Activité physique des 60 ans et plus", ["personnes_agees"], "60 ans et plus"),
+        ("Dépistage des moins de 6 ans", ["petite_enfance"], "moins de 6 ans"),
+        ("Prévention chez les 16-25 ans", ["tout_public"], None),  # no category for that range
+        ("Plan 2025-2030", ["tout_public"], None),
+    ],
+)
+def test_age_ranges(small, text, expected, span):
+    r = small.code({"intitule": text, "public": "à définir"})
+    assert r.ids("public") == expected
+    if span:
+        d = decision(r, "public", expected[0])
+        assert [e.text for e in d.evidence] == [span]
+        assert text[d.evidence[0].start : d.evidence[0].end] == span
