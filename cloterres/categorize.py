@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from cloterres import __version__
 from cloterres.coding import Coder
@@ -17,17 +17,21 @@ from cloterres.grid import default_grid_path, grid_hash, load_grid
 from cloterres.io.csv_export import CsvWriter
 from cloterres.io.files import atomic_path, prepare_output
 from cloterres.io.jsonl import JsonlWriter
-from cloterres.io.records import CodedMeasure
 from cloterres.io.workbook import RunInfo, WorkbookWriter
 from cloterres.nlp import model_version
+from cloterres.parallel import code_stream
 from cloterres.plans import ReadReport, check_inputs, read_measures
-from cloterres.units import SourceRef, Warning_
+from cloterres.units import Measure, SourceRef, Warning_
 
 OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl")
 
 
 class _Writer(Protocol):
-    def write(self, item: CodedMeasure) -> None: ...
+    """A writer codes and renders in ``task`` (worker processes), then ``add``s in order."""
+
+    task: Callable[[Coder, Measure], tuple[object, bool]]
+
+    def add(self, measure: Measure, payload: tuple[Any, bool]) -> None: ...
     def close(self) -> None: ...
 
 
@@ -59,10 +63,12 @@ def categorize(
     overwrite: bool = False,
     progress: Callable[[int], None] | None = None,
     command: str = "",
+    workers: int | None = None,
 ) -> CategorizeReport:
     """Categorise every measure of ``inputs`` and write ``output`` (by its extension).
 
     Raises InputError (nothing written) on bad input; the output appears only when complete.
+    ``workers``: processes that code (default: one per core; 1 codes in this process).
     """
     started = time.perf_counter()
     fmt = output_format(output)
@@ -86,7 +92,10 @@ def categorize(
             writer = WorkbookWriter(tmp, grid)
         committed = False
         try:
-            for measure in read_measures(inputs, read_report):
+            coded = code_stream(
+                coder, read_measures(inputs, read_report), writer.task, workers=workers
+            )
+            for measure, payload in coded:
                 key = f"{measure.contrat}\x00{measure.id}"
                 first = seen.get(key)
                 if first is not None and len(duplicates) < 1000:
@@ -99,10 +108,9 @@ def categorize(
                     )
                 elif first is None and len(seen) < 5_000_000:
                     seen[key] = measure.source
-                result = coder.code(measure.fields())
-                writer.write(CodedMeasure(measure, result))
+                writer.add(measure, payload)
                 report.measures += 1
-                report.without_text += result.empty
+                report.without_text += payload[1]
                 if progress is not None:
                     progress(report.measures)
             if report.measures == 0:

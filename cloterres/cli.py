@@ -181,10 +181,10 @@ def categoriser(
         )
     if not silencieux:
         rate = report.measures / report.seconds if report.seconds else 0.0
+        speed = f", {rate:.0f} mesures/s" if report.measures >= 1000 else ""
         out.print(
             f"{report.measures} mesures catégorisées ({len(report.per_file)} fichier(s), "
-            f"{report.without_text} sans texte) en {report.seconds:.1f} s "
-            f"({rate:.0f} mesures/s)",
+            f"{report.without_text} sans texte) en {report.seconds:.1f} s{speed}",
             markup=False,
         )
         out.print(f"Résultat écrit dans : {report.output}", markup=False)

@@ -6,20 +6,40 @@ import csv
 from pathlib import Path
 from typing import IO
 
+from cloterres.coding import Coder
 from cloterres.grid import Grid
 from cloterres.io.records import CodedMeasure, derived_display, evidence_display
 from cloterres.io.safety import csv_safe
-from cloterres.units import MEASURE_FIELDS
+from cloterres.units import MEASURE_FIELDS, Measure
 
 SEPARATOR = "|"
+
+
+def csv_row(grid: Grid, item: CodedMeasure) -> list[object]:
+    m, r = item.measure, item.result
+    fields = m.fields()
+    row: list[object] = [fields[name] for name in MEASURE_FIELDS]
+    row.append(" | ".join(f"{k}: {v}" for k, v in m.extra.items()))
+    row.extend(SEPARATOR.join(r.ids(d.id)) for d in grid.dimensions)
+    row.extend(derived_display(r.derived.get(x.id)) for x in grid.derives)
+    row.append(evidence_display(grid, r))
+    row.append(m.source.describe())
+    return [csv_safe(v) for v in row]
+
+
+def csv_task(coder: Coder, measure: Measure) -> tuple[list[object], bool]:
+    """Code a measure and render its CSV row (runs in worker processes)."""
+    result = coder.code(measure.fields())
+    return csv_row(coder.grid, CodedMeasure(measure, result)), result.empty
 
 
 class CsvWriter:
     """Columns: measure fields, ``autres_colonnes``, one column per dimension (category ids
     separated by ``|``), derived attributes, ``preuves``, ``source``."""
 
+    task = staticmethod(csv_task)
+
     def __init__(self, path: Path, grid: Grid) -> None:
-        self._grid = grid
         self._fh: IO[str] = path.open("w", encoding="utf-8-sig", newline="")
         self._writer = csv.writer(self._fh, delimiter=";")
         header = [
@@ -32,16 +52,8 @@ class CsvWriter:
         ]
         self._writer.writerow(header)
 
-    def write(self, item: CodedMeasure) -> None:
-        m, r = item.measure, item.result
-        fields = m.fields()
-        row: list[object] = [fields[name] for name in MEASURE_FIELDS]
-        row.append(" | ".join(f"{k}: {v}" for k, v in m.extra.items()))
-        row.extend(SEPARATOR.join(r.ids(d.id)) for d in self._grid.dimensions)
-        row.extend(derived_display(r.derived.get(x.id)) for x in self._grid.derives)
-        row.append(evidence_display(self._grid, r))
-        row.append(m.source.describe())
-        self._writer.writerow([csv_safe(v) for v in row])
+    def add(self, measure: Measure, payload: tuple[list[object], bool]) -> None:
+        self._writer.writerow(payload[0])
 
     def close(self) -> None:
         self._fh.close()

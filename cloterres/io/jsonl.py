@@ -6,18 +6,33 @@ import json
 from pathlib import Path
 from typing import IO
 
+from cloterres.coding import Coder
 from cloterres.grid import Grid
 from cloterres.io.records import CodedMeasure, to_json
+from cloterres.units import Measure
+
+
+def grid_ref(grid: Grid) -> str:
+    return f"{grid.id}@{grid.version}"
+
+
+def jsonl_task(coder: Coder, measure: Measure) -> tuple[str, bool]:
+    """Code a measure and render its JSON line (runs in worker processes)."""
+    result = coder.code(measure.fields())
+    line = json.dumps(
+        to_json(CodedMeasure(measure, result), grid_ref(coder.grid)), ensure_ascii=False
+    )
+    return line + "\n", result.empty
 
 
 class JsonlWriter:
+    task = staticmethod(jsonl_task)
+
     def __init__(self, path: Path, grid: Grid) -> None:
         self._fh: IO[str] = path.open("w", encoding="utf-8", newline="\n")
-        self._grid_ref = f"{grid.id}@{grid.version}"
 
-    def write(self, item: CodedMeasure) -> None:
-        self._fh.write(json.dumps(to_json(item, self._grid_ref), ensure_ascii=False))
-        self._fh.write("\n")
+    def add(self, measure: Measure, payload: tuple[str, bool]) -> None:
+        self._fh.write(payload[0])
 
     def close(self) -> None:
         self._fh.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from cloterres.coding import Coder, CodingResult
 from cloterres.grid import Grid, summarize_term
 from cloterres.io.excel import TITLE_FONT, put, write_table
 from cloterres.io.records import (
@@ -16,7 +17,7 @@ from cloterres.io.records import (
     labels_display,
 )
 from cloterres.summary import ALL, CodedRecord, Summary, summarize
-from cloterres.units import MEASURE_FIELDS, Warning_
+from cloterres.units import MEASURE_FIELDS, Measure, Warning_
 
 SHEET_MEASURES = "Mesures"
 SHEET_SUMMARY = "Synthèse"
@@ -38,6 +39,12 @@ class RunInfo:
     inputs: list[tuple[str, int]] = field(default_factory=list)  # (file, measures read)
 
 
+def result_task(coder: Coder, measure: Measure) -> tuple[CodingResult, bool]:
+    """Code a measure (runs in worker processes); the workbook is built at the end."""
+    result = coder.code(measure.fields())
+    return result, result.empty
+
+
 class WorkbookWriter:
     """Collects categorised measures, then writes the workbook on close()."""
 
@@ -48,8 +55,10 @@ class WorkbookWriter:
         self.warnings: list[Warning_] = []
         self.run_info: RunInfo | None = None
 
-    def write(self, item: CodedMeasure) -> None:
-        self._items.append(item)
+    task = staticmethod(result_task)
+
+    def add(self, measure: Measure, payload: tuple[CodingResult, bool]) -> None:
+        self._items.append(CodedMeasure(measure, payload[0]))
 
     def close(self) -> None:
         wb = Workbook()

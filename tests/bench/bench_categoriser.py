@@ -138,6 +138,30 @@ def main() -> int:
     print("Débit du tokenizer spaCy seul sur les mêmes textes (plafond)…", flush=True)
     ceiling = tokenizer_ceiling(texts)
 
+    # The external evaluation set has titles only (id, contrat, axe, intitule): same run on that shape.
+    titles = OUT / f"titres-{N}.csv"
+    with big.open(encoding="utf-8") as src, titles.open("w", encoding="utf-8", newline="") as dst:
+        reader, writer = csv.reader(src, delimiter=";"), csv.writer(dst, delimiter=";")
+        for row in reader:
+            writer.writerow(row[:4])
+    print("Même mesure sur les titres seuls (forme du jeu d'évaluation externe)…", flush=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            *cli,
+            "categoriser",
+            str(titles),
+            "--sortie",
+            str(OUT / f"titres-{N}.jsonl"),
+            "--ecraser",
+            "--silencieux",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    titles_rate = N / (time.perf_counter() - started)
+    titles_ceiling = tokenizer_ceiling([[t[0], "", "", t[3]] for t in texts])
+
     demo_out = OUT / "demo.jsonl"
     subprocess.run(
         [
@@ -163,6 +187,9 @@ def main() -> int:
         "plafond_tokenizer_mesures_par_seconde": round(ceiling),
         "part_du_plafond": round(ratio, 3),
         "memoire_max_mo": round(peak_mb),
+        "titres_seuls_mesures_par_seconde": round(titles_rate),
+        "titres_seuls_plafond_tokenizer": round(titles_ceiling),
+        "titres_seuls_part_du_plafond": round(titles_rate / titles_ceiling, 3),
         "f1_demo": {k: round(v, 3) for k, v in f1.items()},
     }
     (OUT / "bench.json").write_text(
