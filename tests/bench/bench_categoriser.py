@@ -3,12 +3,14 @@
 1. Builds a CSV of 100,000 measures from the demo corpus, every title and description made unique
    (so that no per-text cache flatters the figure).
 2. Runs `cloterres categoriser big.csv --sortie big.jsonl` in a subprocess: wall time, model loading
-   included, and peak memory (max RSS of the child).
+   included, and peak memory (max RSS of the largest process; the worker processes share the model
+   copy-on-write). The same again on the titles only (the shape of the external evaluation set).
 3. Measures, in this process, the throughput of spaCy's tokenizer alone on the same texts: the
    ceiling for any spaCy-based approach.
 4. Checks accuracy on the demo corpus (micro-F1 per dimension against the reference labels).
 
-Targets (issue 2): end to end >= 10 % of the tokenizer ceiling, peak memory < 1.5 GB.
+Targets (issue 2): end to end >= 10 % of the tokenizer ceiling (with descriptions and titles only),
+peak memory < 1.5 GB.
 """
 
 from __future__ import annotations
@@ -196,9 +198,12 @@ def main() -> int:
         json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     print(json.dumps(report, indent=2, ensure_ascii=False))
-    ok_speed = ratio >= 0.10
+    titles_ratio = titles_rate / titles_ceiling
+    ok_speed = ratio >= 0.10 and titles_ratio >= 0.10
     ok_memory = peak_mb < 1536
-    print(f"Débit ≥ 10 % du plafond : {'OK' if ok_speed else 'NON'} ({ratio:.1%})")
+    print(
+        f"Débit ≥ 10 % du plafond : {'OK' if ok_speed else 'NON'} ({ratio:.1%} ; titres seuls {titles_ratio:.1%})"
+    )
     print(f"Mémoire < 1,5 Go : {'OK' if ok_memory else 'NON'} ({peak_mb:.0f} Mo)")
     return 0 if ok_speed and ok_memory and written == N else 1
 
