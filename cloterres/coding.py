@@ -10,7 +10,7 @@ that triggered them, with the field and character offsets), or the reason they w
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from spacy.attrs import IDX, LENGTH, ORTH
@@ -550,21 +550,13 @@ class Coder:
                 out[der.id] = any(p in found for p in self._derived_terms[der.id])
         return out
 
-    def code_many(self, units: Iterable[Mapping[str, str | None]]) -> Iterator[CodingResult]:
-        for unit in units:
-            yield self.code(unit)
-
     def find(self, term: str, text: str) -> list[tuple[int, int]]:
-        """Character spans where a term matches a text (for documentation and tests)."""
-        pid = self.pattern_for(term)
-        return [(s, e) for _, s, e in self._match_one(pid, text)]
-
-    def _match_one(self, pid: int, text: str) -> list[tuple[str, int, int]]:
+        """Character spans where a term matches a text (for grid writers and tests)."""
+        pattern = self._patterns[self.pattern_for(term)]
         tokens = self._view(text).tokens
-        pattern = self._patterns[pid]
         n = len(pattern)
         return [
-            ("", tokens[i][1], tokens[i + n - 1][2])
+            (tokens[i][1], tokens[i + n - 1][2])
             for i in range(len(tokens) - n + 1)
             if all(pattern[j] in tokens[i + j][0] for j in range(n))
         ]

@@ -302,14 +302,6 @@ _PYDANTIC_FR = {
     "literal_error": "valeur invalide (valeurs possibles : {expected})",
 }
 
-_ALLOWED_FIELDS = {
-    "Grid": Grid,
-    "Dimension": Dimension,
-    "Category": Category,
-    "Term": Term,
-    "Derived": Derived,
-}
-
 
 def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel]:
     """Which model sits at a location (to list the allowed fields of an unknown one)."""
