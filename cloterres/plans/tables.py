@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloterres.errors import InputError
+from cloterres.io.text import detect_encoding
 from cloterres.nlp import fold
 from cloterres.units import Measure, SourceRef, Warning_
 
@@ -272,22 +273,6 @@ def _rows_to_measures(
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def _detect_encoding(head: bytes) -> str:
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 4:  # a character cut at the end of the sample
-            return "utf-8"
-    try:
-        head.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
-
-
 def _detect_delimiter(sample: str) -> str:
     best, best_score = ";", (-1, -1)
     lines = sample.splitlines()[:20]
@@ -305,13 +290,17 @@ def _detect_delimiter(sample: str) -> str:
     return best
 
 
-def read_csv(path: Path, report: ReadReport) -> Iterator[Measure]:
+Rows = Iterator[tuple[int, list[object]]]
+
+
+def csv_rows(path: Path) -> Rows:
+    """(line number, cells) of a CSV file: encoding and separator detected, errors in French."""
     name = str(path)
     with path.open("rb") as fh:
         head = fh.read(1 << 20)
     if not head.strip():
         raise InputError(
-            f"{name} : fichier vide ; il faut une ligne d'en-tête puis une mesure par ligne"
+            f"{name} : fichier vide ; il faut une ligne d'en-tête puis une ligne par élément"
         )
     if head.startswith(b"PK\x03\x04"):
         raise InputError(
@@ -323,13 +312,11 @@ def read_csv(path: Path, report: ReadReport) -> Iterator[Measure]:
             f"{name} : fichier binaire, ce n'est pas un tableau CSV ; exportez le tableau en CSV "
             f"(UTF-8) ou en .xlsx"
         )
-    encoding = _detect_encoding(head)
+    encoding = detect_encoding(head)
     sample = head.decode(encoding, errors="replace")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else _detect_delimiter(sample)
-    file_report = FileReport(fichier=name)
-    report.files.append(file_report)
 
-    def rows() -> Iterator[tuple[int, list[object]]]:
+    def rows() -> Rows:
         with path.open("r", encoding=encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=delimiter)
             try:
@@ -346,15 +333,11 @@ def read_csv(path: Path, report: ReadReport) -> Iterator[Measure]:
                     f"guillemets de cette ligne"
                 ) from None
 
-    yield from _rows_to_measures(
-        rows(), name, None, path.stem, report, file_report, require_text_column=True
-    )
+    return rows()
 
 
-# --- XLSX ------------------------------------------------------------------------------------
-
-
-def read_xlsx(path: Path, report: ReadReport) -> Iterator[Measure]:
+def xlsx_sheets(path: Path) -> Iterator[tuple[str, int, Rows]]:
+    """(sheet title, number of sheets, rows) of every visible sheet of a workbook."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -375,46 +358,56 @@ def read_xlsx(path: Path, report: ReadReport) -> Iterator[Measure]:
             f"{name} : classeur Excel illisible ({type(exc).__name__}) ; ouvrez-le dans Excel ou "
             f"LibreOffice et enregistrez-le à nouveau au format .xlsx"
         ) from None
-    file_report = FileReport(fichier=name)
-    report.files.append(file_report)
     try:
         sheets = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"] or list(
             workbook.worksheets
         )
-        found_any = False
         for ws in sheets:
-            contract = ws.title if len(sheets) > 1 else path.stem
-            before = file_report.mesures
 
-            def rows(ws=ws) -> Iterator[tuple[int, list[object]]]:  # noqa: ANN001
-                for line, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-                    yield line, list(cells)
+            def rows(ws=ws) -> Rows:  # noqa: ANN001
+                try:
+                    for line, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+                        yield line, list(cells)
+                except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+                    raise InputError(
+                        f"{name}, feuille « {ws.title} » : contenu illisible ({type(exc).__name__}) ; "
+                        f"réenregistrez le classeur au format .xlsx"
+                    ) from None
 
-            try:
-                yield from _rows_to_measures(
-                    rows(),
-                    name,
-                    ws.title,
-                    contract,
-                    report,
-                    file_report,
-                    require_text_column=False,
-                )
-            except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-                raise InputError(
-                    f"{name}, feuille « {ws.title} » : contenu illisible ({type(exc).__name__}) ; "
-                    f"réenregistrez le classeur au format .xlsx"
-                ) from None
-            if file_report.mesures > before or file_report.colonnes:
-                found_any = True
-                file_report.feuilles.append(ws.title)
-        if not found_any:
-            raise InputError(
-                f"{name} : aucune feuille n'a de colonne d'intitulé ou de description reconnue ; "
-                f"nommez la colonne du texte des mesures « intitule » ou « description »"
-            )
+            yield ws.title, len(sheets), rows()
     finally:
         workbook.close()
+
+
+def read_csv(path: Path, report: ReadReport) -> Iterator[Measure]:
+    rows = csv_rows(path)
+    file_report = FileReport(fichier=str(path))
+    report.files.append(file_report)
+    yield from _rows_to_measures(
+        rows, str(path), None, path.stem, report, file_report, require_text_column=True
+    )
+
+
+def read_xlsx(path: Path, report: ReadReport) -> Iterator[Measure]:
+    name = str(path)
+    sheets = xlsx_sheets(path)
+    file_report = FileReport(fichier=name)
+    report.files.append(file_report)
+    found_any = False
+    for title, n_sheets, rows in sheets:
+        contract = title if n_sheets > 1 else path.stem
+        before = file_report.mesures
+        yield from _rows_to_measures(
+            rows, name, title, contract, report, file_report, require_text_column=False
+        )
+        if file_report.mesures > before or file_report.colonnes:
+            found_any = True
+            file_report.feuilles.append(title)
+    if not found_any:
+        raise InputError(
+            f"{name} : aucune feuille n'a de colonne d'intitulé ou de description reconnue ; "
+            f"nommez la colonne du texte des mesures « intitule » ou « description »"
+        )
 
 
 def read_table(path: Path, report: ReadReport) -> Iterator[Measure]:

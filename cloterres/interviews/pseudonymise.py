@@ -1,0 +1,203 @@
+"""Replace person names (and optionally places and organisations) by stable pseudonyms.
+
+Names come from spaCy's French NER and from a list the user gives; a person's surname alone is
+mapped to the same pseudonym as the full name. Every occurrence of every known name is then
+replaced in the whole corpus, so the same person is ``[Personne 3]`` in every interview. The
+interview text is rewritten before segmentation, so every offset of every export refers to the
+pseudonymised text. The correspondence table is kept by the caller in a separate file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cloterres.errors import InputError
+from cloterres.interviews.model import Interview, Turn
+from cloterres.nlp import clean, entity_spans, fold
+
+KINDS = {"PER": "Personne", "LOC": "Commune", "ORG": "Organisation"}
+# Words the NER takes for names in CLS interviews but that are institutions or roles.
+_NOT_NAMES = {
+    "ars", "cls", "ccas", "cpam", "clsm", "mss", "ireps", "ors", "pmi", "msp", "cpts", "ehpad",
+    "madame", "monsieur", "docteur", "maire", "elu", "elue", "voila", "bon", "bah", "ben", "euh",
+    "enqueteur", "enquetrice", "coordinatrice", "coordinateur", "region", "mme", "m", "mr",
+}  # fmt: skip
+
+
+def read_name_list(path: Path) -> list[str]:
+    """One name per line (blank lines and lines starting with # ignored)."""
+    if not path.exists():
+        raise InputError(f"{path} : liste de noms introuvable ; vérifiez le chemin")
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        lines = path.read_text(encoding="cp1252").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+@dataclass
+class Pseudonymiser:
+    names: list[str] = field(default_factory=list)
+    places: bool = False
+    organisations: bool = False
+    _pseudonyms: dict[tuple[str, str], str] = field(default_factory=dict)
+    _counters: dict[str, int] = field(default_factory=dict)
+    _occurrences: dict[str, int] = field(default_factory=dict)
+    _originals: dict[str, str] = field(default_factory=dict)
+
+    def _key(self, name: str) -> str:
+        return fold(clean(" ".join(name.split())))
+
+    def _pseudonym(self, kind: str, name: str) -> str:
+        key = (kind, self._key(name))
+        if key not in self._pseudonyms:
+            self._counters[kind] = self._counters.get(kind, 0) + 1
+            pseudo = f"[{KINDS[kind]} {self._counters[kind]}]"
+            self._pseudonyms[key] = pseudo
+            self._originals[pseudo] = name
+        return self._pseudonyms[key]
+
+    def _register(self, kind: str, name: str) -> None:
+        name = " ".join(name.split()).strip(" .,;:'’\"«»()")
+        if len(name) < 2 or self._key(name) in _NOT_NAMES:
+            return
+        pseudo = self._pseudonym(kind, name)
+        if kind == "PER":
+            words = [w for w in re.split(r"[\s]+", name) if w[:1].isupper()]
+            if len(words) >= 2 and len(words[-1]) >= 3 and self._key(words[-1]) not in _NOT_NAMES:
+                self._pseudonyms.setdefault(("PER", self._key(words[-1])), pseudo)
+
+    def learn(self, interview: Interview) -> None:
+        """Collect the names of an interview (call for every interview before ``apply``)."""
+        for name in self.names:
+            self._register("PER", name)
+        for key in ("enqueteur", "repondant"):
+            if interview.variables.get(key):
+                self._register("PER", interview.variables[key])
+        wanted = (
+            {"PER"}
+            | ({"LOC"} if self.places else set())
+            | ({"ORG"} if self.organisations else set())
+        )
+        text = interview.text
+        for turn in interview.turns:  # line by line: an entity never spans two lines
+            for line in re.finditer(r"[^\n]+", text[turn.start : turn.end]):
+                for start, end, label in entity_spans(line.group(0)):
+                    if label in wanted:
+                        self._register(label, line.group(0)[start:end])
+        if self.places:
+            for key in ("territoire", "lieu"):
+                for _s, _e, label in entity_spans(interview.variables.get(key, "")):
+                    if label == "LOC":
+                        value = interview.variables[key]
+                        self._register("LOC", value[_s:_e])
+        roles = ("directeur", "directrice", "responsable", "coordinat", "enquet", "charge")
+        for turn in interview.turns:  # speaker labels that are names ("Paul Giraud :")
+            label = turn.speaker
+            is_name = len(label.split()) >= 2 and all(w[:1].isupper() for w in label.split())
+            if is_name and not self._key(label).startswith(roles):
+                self._register("PER", label)
+
+    def _pattern(self) -> re.Pattern[str] | None:
+        variants: dict[str, str] = {}
+        for (_kind, key), pseudo in self._pseudonyms.items():
+            variants[key] = pseudo
+        if not variants:
+            return None
+        self._by_key = variants
+        alternatives = sorted(variants, key=len, reverse=True)
+        return re.compile(
+            r"(?<!\w)(" + "|".join(_accent_insensitive(k) for k in alternatives) + r")(?!\w)", re.I
+        )
+
+    def rewrite(self, text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+        """The text with every known name replaced; and the replaced spans (old_start, old_end,
+        new_start, new_end)."""
+        pattern = self._pattern()
+        if pattern is None:
+            return text, []
+        out: list[str] = []
+        spans: list[tuple[int, int, int, int]] = []
+        pos = 0
+        length = 0
+        for m in pattern.finditer(text):
+            pseudo = self._by_key[self._key(m.group(0))]
+            out.append(text[pos : m.start()])
+            length += m.start() - pos
+            out.append(pseudo)
+            spans.append((m.start(), m.end(), length, length + len(pseudo)))
+            self._occurrences[pseudo] = self._occurrences.get(pseudo, 0) + 1
+            length += len(pseudo)
+            pos = m.end()
+        out.append(text[pos:])
+        return "".join(out), spans
+
+    def apply(self, interview: Interview) -> Interview:
+        new_text, spans = self.rewrite(interview.text)
+
+        def move(offset: int) -> int:
+            shift = 0
+            for old_start, old_end, new_start, new_end in spans:
+                if offset < old_start:
+                    break
+                if offset < old_end:  # inside a replaced name: snap to its edge
+                    return new_start if offset == old_start else new_end
+                shift = new_end - old_end
+            return offset + shift
+
+        turns = [
+            Turn(
+                number=t.number,
+                speaker=self.rewrite(t.speaker)[0],
+                interviewer=t.interviewer,
+                start=move(t.start),
+                end=move(t.end),
+            )
+            for t in interview.turns
+        ]
+        variables = {k: self.rewrite(v)[0] for k, v in interview.variables.items()}
+        return interview.model_copy(
+            update={"text": new_text, "turns": turns, "variables": variables}
+        )
+
+    def table(self) -> list[tuple[str, str, str, str, int]]:
+        """(type, pseudonym, name, other forms replaced, occurrences), for the correspondence file."""
+        forms: dict[str, list[str]] = {}
+        kinds: dict[str, str] = {}
+        for (kind, key), pseudo in self._pseudonyms.items():
+            forms.setdefault(pseudo, []).append(key)
+            kinds[pseudo] = KINDS[kind]
+        rows = []
+        for pseudo in sorted(forms, key=lambda p: (p.split()[0], int(p.split()[-1].rstrip("]")))):
+            original = self._originals.get(pseudo, forms[pseudo][0])
+            others = sorted(f for f in forms[pseudo] if f != self._key(original))
+            rows.append(
+                (
+                    kinds[pseudo],
+                    pseudo,
+                    original,
+                    ", ".join(others),
+                    self._occurrences.get(pseudo, 0),
+                )
+            )
+        return rows
+
+
+def _accent_insensitive(folded: str) -> str:
+    classes = {
+        "a": "[aàâäáã]", "e": "[eéèêë]", "i": "[iîïí]", "o": "[oôöó]", "u": "[uùûüú]",
+        "c": "[cç]", "y": "[yÿ]", "n": "[nñ]",
+    }  # fmt: skip
+    out = []
+    for ch in folded:
+        if ch in classes:
+            out.append(classes[ch])
+        elif ch == " ":
+            out.append(r"\s+")
+        elif ch in "'’":
+            out.append("['’]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)

@@ -1,0 +1,228 @@
+"""Read interview transcripts (.txt, .md, .docx): metadata block, speaker turns, timestamps.
+
+Offsets everywhere refer to ``Interview.text``: the file's text as decoded (line endings kept),
+or, for a .docx, its paragraphs joined by newlines.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from cloterres.errors import InputError
+from cloterres.interviews.model import Interview, Turn
+from cloterres.io.text import read_text
+from cloterres.plans.tables import normalize_header
+from cloterres.units import SourceRef
+
+TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx")
+
+# Metadata keys (folded) -> case variable
+_META_KEYS = {
+    "id": "id", "entretien": "id", "identifiant": "id", "n entretien": "id", "code": "id",
+    "territoire": "territoire", "cls": "territoire", "contrat": "territoire",
+    "territoire cls": "territoire", "contrat local de sante": "territoire",
+    "region": "region", "date": "date", "date de l entretien": "date",
+    "enqueteur": "enqueteur", "enquetrice": "enqueteur", "enqueteur trice": "enqueteur",
+    "intervieweur": "enqueteur", "interviewer": "enqueteur", "chercheur": "enqueteur",
+    "type d acteur": "type_acteur", "type acteur": "type_acteur", "type de structure": "type_acteur",
+    "role": "role", "role dans le cls": "role", "milieu": "milieu",
+    "structure": "structure", "fonction": "fonction", "duree": "duree", "lieu": "lieu",
+    "repondant": "repondant", "repondante": "repondant", "personne interrogee": "repondant",
+}  # fmt: skip
+
+_INTERVIEWER_LABELS = {
+    "e", "q", "i", "i1", "i2", "int", "enq", "enqueteur", "enquetrice", "enqueteurs",
+    "intervieweur", "intervieweuse", "interviewer", "chercheur", "chercheuse",
+}  # fmt: skip
+_RESPONDENT_LABELS = {"r", "r1", "r2", "repondant", "repondante", "interviewe", "interviewee"}
+
+_TIMESTAMP = r"(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)"
+_LABEL_COLON = re.compile(
+    rf"^(?P<pre>[ \t]*{_TIMESTAMP}?(?:\*\*|__)?)"
+    r"(?P<label>[^\W\d_][\w.'’ \-]{0,38}?|[A-Z]\d?)"
+    r"(?P<post>[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*)"
+)
+_LABEL_BRACKET = re.compile(
+    rf"^(?P<pre>[ \t]*{_TIMESTAMP}?)\[(?P<label>[^\]\d:][^\]]{{0,40}})\][ \t]*"
+)
+_LEADING_TIMESTAMP = re.compile(rf"^[ \t]*{_TIMESTAMP}+")
+_FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S
+)
+_KEY_VALUE = re.compile(
+    r"^[ \t]*(?:\*\*|__)?(?P<key>[^:\n*_]{1,40}?)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(?P<value>[^\n]*?)[ \t]*\r?$"
+)
+
+
+def _line_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of every line of text[start:], end excluding the line break."""
+    spans = []
+    for m in re.finditer(r"[^\n]*(?:\n|\Z)", text[start:]):
+        if m.start() == m.end():
+            break
+        line_end = start + m.end()
+        content_end = line_end - (1 if text[line_end - 1 : line_end] == "\n" else 0)
+        if content_end > start + m.start() and text[content_end - 1] == "\r":
+            content_end -= 1
+        spans.append((start + m.start(), content_end))
+    return spans
+
+
+def _metadata(text: str) -> tuple[dict[str, str], int]:
+    """Case variables from a YAML front matter or "Clé : valeur" lines; and where the body starts."""
+    m = _FRONT_MATTER.match(text)
+    if m:
+        try:
+            data = yaml.safe_load(m.group("body"))
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, dict):
+            return {_variable(str(k)): str(v) for k, v in data.items() if v is not None}, m.end()
+    variables: dict[str, str] = {}
+    body = 0
+    for start, end in _line_spans(text):
+        line = text[start:end]
+        if not line.strip():
+            if variables:
+                body = end
+                break
+            continue
+        kv = _KEY_VALUE.match(line)
+        key = normalize_header(kv.group("key")) if kv else ""
+        value = kv.group("value").strip() if kv else ""
+        if not kv or key not in _META_KEYS or len(value) > 80 or value.endswith(("?", "!")):
+            break
+        variables[_META_KEYS[key]] = value
+        body = end
+    if len(variables) < 2:  # one "Enquêteur : Bonjour..." line is a turn, not metadata
+        return {}, 0
+    return variables, body
+
+
+def _variable(key: str) -> str:
+    folded = normalize_header(key)
+    return _META_KEYS.get(folded, folded.replace(" ", "_"))
+
+
+def _is_interviewer(label: str, interviewer_name: str) -> bool:
+    folded = normalize_header(label)
+    if (
+        folded in _INTERVIEWER_LABELS
+        or folded.startswith("enquet")
+        or folded.startswith("interview")
+    ):
+        return folded not in _RESPONDENT_LABELS
+    return bool(interviewer_name) and folded == normalize_header(interviewer_name)
+
+
+def _turns(text: str, body: int, interviewer_name: str) -> list[Turn]:
+    lines = _line_spans(text, body)
+    candidates: list[tuple[int, str, int]] = []  # (line index, label, where the speech starts)
+    for index, (start, end) in enumerate(lines):
+        line = text[start:end]
+        m = _LABEL_BRACKET.match(line) or _LABEL_COLON.match(line)
+        if not m:
+            continue
+        label = m.group("label").strip(" -")
+        if len(label.split()) > 4:
+            continue
+        candidates.append((index, label, start + m.end()))
+    counts = Counter(normalize_header(label) for _, label, _ in candidates)
+    known = _INTERVIEWER_LABELS | _RESPONDENT_LABELS
+    accepted = [
+        c for c in candidates
+        if counts[normalize_header(c[1])] >= 2 or normalize_header(c[1]) in known
+        or _is_interviewer(c[1], interviewer_name)
+    ]  # fmt: skip
+    turns: list[Turn] = []
+    for number, (index, label, speech) in enumerate(accepted, start=1):
+        next_index = accepted[number][0] if number < len(accepted) else len(lines)
+        end = lines[next_index - 1][1] if next_index > index else lines[index][1]
+        ts = _LEADING_TIMESTAMP.match(text, speech, end)
+        start = ts.end() if ts else speech
+        while start < end and text[start] in " \t\r\n":
+            start += 1
+        while end > start and text[end - 1] in " \t\r\n":
+            end -= 1
+        turns.append(
+            Turn(number=number, speaker=label, interviewer=_is_interviewer(label, interviewer_name),
+                 start=start, end=end)
+        )  # fmt: skip
+    return turns
+
+
+def _docx_text(path: Path) -> str:
+    try:
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+    except ImportError as exc:  # pragma: no cover - declared dependency
+        raise InputError("python-docx n'est pas installé : lancez « make install »") from exc
+    if not zipfile.is_zipfile(path):
+        raise InputError(
+            f"{path} : document Word illisible (ce n'est pas un fichier .docx) ; ouvrez-le dans "
+            f"Word ou LibreOffice et enregistrez-le au format .docx"
+        )
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError(
+            f"{path} : document Word illisible ({type(exc).__name__}) ; ouvrez-le dans Word ou "
+            f"LibreOffice et enregistrez-le à nouveau au format .docx"
+        ) from None
+    lines = []
+    for paragraph in document.paragraphs:
+        text = paragraph.text
+        bold = ""
+        for run in paragraph.runs:
+            if run.bold and not bold.endswith(":"):
+                bold += run.text
+            else:
+                break
+        label = bold.strip()
+        rest = text[len(bold) :].lstrip()
+        # a bold speaker name without its colon: write the colon so that the turn is recognised
+        if label and rest and ":" not in label and len(label) <= 40 and not rest.startswith(":"):
+            text = f"{label} : {rest}"
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def read_transcript(path: Path) -> Interview:
+    """Read one transcript; raise InputError when it cannot be used."""
+    suffix = path.suffix.lower()
+    text = _docx_text(path) if suffix == ".docx" else read_text(path)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    variables, body = _metadata(text)
+    if not text[body:].strip():
+        raise InputError(
+            f"{path} : transcription vide (aucun texte après les métadonnées) ; vérifiez le fichier"
+        )
+    interviewer_name = variables.get("enqueteur", "")
+    turns = _turns(text, body, interviewer_name)
+    warnings = []
+    if not turns:
+        start = body
+        while start < len(text) and text[start] in " \t\r\n":
+            start += 1
+        end = len(text.rstrip())
+        turns = [Turn(number=1, speaker="Répondant", interviewer=False, start=start, end=end)]
+        warnings.append(
+            "aucun tour de parole reconnu (« Enquêteur : », « R : », « [Nom] »...) : tout le texte "
+            "est attribué à un seul locuteur"
+        )
+    interview_id = variables.pop("id", "") or path.stem
+    return Interview(
+        id=interview_id,
+        name=path.stem,
+        text=text,
+        variables=variables,
+        turns=turns,
+        source=SourceRef(fichier=str(path)),
+        warnings=warnings,
+    )

@@ -1,0 +1,67 @@
+"""Pre-segmented units from a CSV/XLSX spreadsheet: one unit per row (``id``, ``texte``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from cloterres.errors import InputError
+from cloterres.interviews.model import Segment
+from cloterres.plans.tables import _cell_text, csv_rows, normalize_header, xlsx_sheets
+from cloterres.units import SourceRef
+
+_FIELDS = {
+    "id": ("id", "identifiant", "code", "ref", "n", "numero", "id unite", "unite"),
+    "texte": ("texte", "text", "verbatim", "enonce", "extrait", "citation", "contenu", "segment"),
+    "entretien": ("entretien", "interview", "source", "document", "id entretien"),
+    "locuteur": ("locuteur", "speaker", "intervenant", "personne"),
+}
+_HEADER = {alias: name for name, aliases in _FIELDS.items() for alias in aliases}
+
+
+def read_units_table(path: Path) -> Iterator[Segment]:
+    """Every non-empty row with a text; other columns become the unit's attributes."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        sheets = [(title, rows) for title, _n, rows in xlsx_sheets(path)]
+    else:
+        sheets = [(None, csv_rows(path))]
+    found = False
+    for sheet, rows in sheets:
+        mapping: dict[int, str] | None = None
+        headers: list[str] = []
+        for line, cells in rows:
+            texts = [_cell_text(c) for c in cells]
+            if not any(texts):
+                continue
+            if mapping is None:
+                candidate = {
+                    i: _HEADER.get(normalize_header(t), t) for i, t in enumerate(texts) if t
+                }
+                headers = headers or [t for t in texts if t]
+                if "texte" in candidate.values():
+                    mapping = candidate
+                    found = True
+                continue
+            values = {name: (texts[i] if i < len(texts) else "") for i, name in mapping.items()}
+            text = values.pop("texte", "")
+            if not text.strip():
+                continue
+            uid = values.pop("id", "") or f"{path.stem}-{line}"
+            interview = values.pop("entretien", "") or path.stem
+            speaker = values.pop("locuteur", "")
+            yield Segment(
+                id=uid,
+                interview=interview,
+                speaker=speaker,
+                start=0,
+                end=len(text),
+                text=text,
+                variables={k: v for k, v in values.items() if v},
+                source=SourceRef(fichier=str(path), feuille=sheet, ligne=line),
+            )
+    if not found:
+        raise InputError(
+            f"{path} : aucune colonne de texte reconnue (colonnes trouvées : "
+            f"{', '.join(headers[:12]) or 'aucune'}) ; nommez la colonne des unités « texte »"
+        )
