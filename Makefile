@@ -30,6 +30,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_categoriser.py
+	$(BIN)/python tests/bench/bench_coder.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests

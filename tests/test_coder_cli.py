@@ -1,0 +1,199 @@
+"""`cloterres coder` end to end on small transcripts, with a grid written for the test."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import write_grid
+
+GRID = """
+id: essai-entretiens
+nom: Essai entretiens
+champs_texte: [texte]
+dimensions:
+  - id: couts
+    label: Coûts perçus
+    categories:
+      - id: temps
+        label: "Coût : temps et réunions"
+        inclure: [réunion, chronophage]
+  - id: implication
+    label: Implication
+    categories:
+      - id: entree
+        label: Entrée dans le CLS
+        inclure: [invité, sollicité]
+"""
+
+T1 = (
+    "---\nid: T1\nterritoire: CLS de Vaudrenne\ntype_acteur: association\n---\n"
+    "Enquêtrice : Comment êtes-vous entrés ? Des réunions ?\n"
+    "Coordinatrice : On a été invités par Mme Lefèvre. Trop de réunions, c'est chronophage.\n"
+    "Enquêtrice : Et Karim Benali ?\n"
+    "Coordinatrice : Benali nous a sollicités. Voilà.\n"
+)
+T2 = "Entretien : T2\nType d'acteur : ARS\n\nQ : Votre rôle ?\nR : Le docteur Morel et Mme Lefèvre nous ont invités.\n"
+
+
+@pytest.fixture
+def corpus(tmp_path) -> tuple[Path, Path, Path]:
+    a, b = tmp_path / "t1.txt", tmp_path / "t2.txt"
+    a.write_text(T1, encoding="utf-8")
+    b.write_text(T2, encoding="utf-8")
+    return a, b, write_grid(tmp_path, GRID)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl_units_codes_offsets(run_cli, corpus, tmp_path):
+    a, b, grid = corpus
+    out = tmp_path / "codes.jsonl"
+    code, stdout, stderr = run_cli("coder", a, b, "--sortie", out, "--grille", grid)
+    assert code == 0, stderr
+    units = read_jsonl(out)
+    texts = {"T1": a.read_text(encoding="utf-8"), "T2": b.read_text(encoding="utf-8")}
+    coded = [(u["id"], u["locuteur"], u["codes"]) for u in units if u["code"]]
+    assert coded == [
+        ("T1-0003", "Coordinatrice", ["implication.entree"]),
+        ("T1-0004", "Coordinatrice", ["couts.temps"]),
+        ("T1-0006", "Coordinatrice", ["implication.entree"]),
+        ("T1-0007", "Coordinatrice", []),
+        ("T2-0002", "R", ["implication.entree"]),
+    ]
+    interviewer = [u for u in units if u["enqueteur"]]
+    assert interviewer and all(not u["code"] and u["codes"] == [] for u in interviewer)
+    for u in units:
+        assert texts[u["entretien"]][u["debut"] : u["fin"]] == u["texte"]
+        for spans in u["evidence"].values():
+            for e in spans:
+                assert texts[u["entretien"]][e["debut"] : e["fin"]] == e["texte"]
+    assert units[0]["variables"] == {"territoire": "CLS de Vaudrenne", "type_acteur": "association"}
+    assert "2 entretien(s), 9 unités dont 5 codées" in stdout
+
+
+def test_turn_units_and_interviewer_coding(run_cli, corpus, tmp_path):
+    a, _b, grid = corpus
+    out = tmp_path / "tours.jsonl"
+    assert (
+        run_cli(
+            "coder", a, "-o", out, "--grille", grid, "--unite", "tour", "--coder-enqueteur", "-q"
+        )[0]
+        == 0
+    )
+    units = read_jsonl(out)
+    assert [(u["tour"], u["codes"]) for u in units] == [
+        (1, ["couts.temps"]),
+        (2, ["couts.temps", "implication.entree"]),
+        (3, []),
+        (4, ["implication.entree"]),
+    ]
+
+
+def test_pseudonymisation_in_every_export(run_cli, corpus, tmp_path):
+    a, b, grid = corpus
+    names = tmp_path / "noms.txt"
+    names.write_text("# personnes citées\nKarim Benali\n", encoding="utf-8")
+    originals = ["Lefèvre", "Karim", "Benali", "Morel"]
+    for ext in ("jsonl", "csv", "xlsx"):
+        out = tmp_path / f"p.{ext}"
+        table = tmp_path / f"table-{ext}.csv"
+        code, stdout, stderr = run_cli(
+            "coder", a, b, "-o", out, "--grille", grid, "--pseudonymiser", "--noms", names,
+            "--table-correspondance", table,
+        )  # fmt: skip
+        assert code == 0, stderr
+        if ext == "xlsx":
+            wb = load_workbook(out)
+            content = " ".join(
+                str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value
+            )
+        else:
+            content = out.read_text(encoding="utf-8-sig")
+        assert "[Personne" in content
+        for name in originals:
+            assert name not in content, (ext, name)
+        rows = list(csv.reader(table.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+        assert rows[0] == ["type", "pseudonyme", "nom", "autres formes remplacées", "occurrences"]
+        assert {"Mme Lefèvre", "Karim Benali"} <= {r[2] for r in rows[1:]}
+        assert str(table) in stdout
+    units = read_jsonl(tmp_path / "p.jsonl")
+    lefevre = [u for u in units if "invités" in u["texte"]]
+    assert (
+        len({u["texte"].split("[Personne ")[1][0] for u in lefevre if "[Personne" in u["texte"]})
+        >= 1
+    )
+
+
+def test_workbook_sheets(run_cli, corpus, tmp_path):
+    a, b, grid = corpus
+    out = tmp_path / "codes.xlsx"
+    assert run_cli("coder", a, b, "-o", out, "--grille", grid, "-q")[0] == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames == [
+        "Unités codées", "Codes × type d'acteur", "Codes × entretien", "Cooccurrences",
+        "Verbatims", "Entretiens", "Grille", "À propos",
+    ]  # fmt: skip
+    by_actor = {r[2]: r for r in wb["Codes × type d'acteur"].iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in wb["Codes × type d'acteur"][1]]
+    entree = by_actor["implication.entree"]
+    assert (
+        entree[header.index("Unités (total)")] == 3
+        and entree[header.index("Entretiens (total)")] == 2
+    )
+    assert entree[header.index("association — unités")] == 2
+    assert entree[header.index("ARS — entretiens")] == 1
+    verbatims = list(wb["Verbatims"].iter_rows(min_row=2, values_only=True))
+    assert ("Coûts perçus", "Coût : temps et réunions", "T1", "Coordinatrice", "l. 7",
+            "« Trop de réunions, c'est chronophage. »", "(T1, l. 7)") in verbatims  # fmt: skip
+    co = {r[0]: r[1:] for r in wb["Cooccurrences"].iter_rows(min_row=4, values_only=True)}
+    assert co["couts.temps"][0] == 1 and co["implication.entree"][1] == 3
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("missing", "absent.txt : fichier introuvable"),
+        ("empty", "vide.txt : transcription vide"),
+        ("bad_docx", "casse.docx : document Word illisible"),
+        ("bad_unit", "unité de codage « mot » inconnue"),
+        ("bad_ext", "sortie.pdf : format de sortie « .pdf » inconnu"),
+    ],
+)
+def test_bad_input(run_cli, corpus, tmp_path, case, expected):
+    a, _b, grid = corpus
+    args: list[object] = [a]
+    out = tmp_path / "sortie.jsonl"
+    extra: list[object] = []
+    if case == "missing":
+        args = [tmp_path / "absent.txt"]
+    elif case == "empty":
+        (tmp_path / "vide.txt").write_text("---\nid: V\n---\n", encoding="utf-8")
+        args = [a, tmp_path / "vide.txt"]
+    elif case == "bad_docx":
+        (tmp_path / "casse.docx").write_bytes(b"PK\x03\x04 pas vraiment")
+        args = [tmp_path / "casse.docx"]
+    elif case == "bad_unit":
+        extra = ["--unite", "mot"]
+    elif case == "bad_ext":
+        out = tmp_path / "sortie.pdf"
+    code, _out, stderr = run_cli("coder", *args, "-o", out, "--grille", grid, *extra)
+    assert code == 2
+    assert len(stderr.strip().splitlines()) == 1 and expected in stderr
+    assert not out.exists()
+
+
+def test_no_speaker_is_a_warning_not_an_error(run_cli, corpus, tmp_path):
+    _a, _b, grid = corpus
+    plain = tmp_path / "libre.txt"
+    plain.write_text("On a été invités. Beaucoup de réunions.\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    code, _out, stderr = run_cli("coder", plain, "-o", out, "--grille", grid)
+    assert code == 0 and "aucun tour de parole reconnu" in stderr
+    assert [u["codes"] for u in read_jsonl(out)] == [["implication.entree"], ["couts.temps"]]
