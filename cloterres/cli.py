@@ -401,7 +401,39 @@ def tester(
     out.print(evidence_display(grid, result) or "Aucune catégorie.", markup=False)
 
 
+def exporter(
+    fichier: FichierGrille = None,
+    sortie: Annotated[
+        Path,
+        typer.Option(
+            "--sortie",
+            "--out",
+            "-o",
+            help="Fichier .qdc (livre de codes REFI-QDA) à écrire.",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = Path("grille.qdc"),
+    ecraser: Annotated[
+        bool, typer.Option("--ecraser", "--overwrite", help="Remplacer le fichier s'il existe.")
+    ] = False,
+) -> None:
+    """Exporter une grille en livre de codes REFI-QDA (.qdc) pour NVivo, ATLAS.ti, MAXQDA, QualCoder."""
+    from cloterres.errors import InputError
+    from cloterres.grid import default_grid_path, load_grid
+    from cloterres.io.files import prepare_output
+    from cloterres.io.interview_outputs import write_codebook
+
+    if sortie.suffix.lower() != ".qdc":
+        raise InputError(f"{sortie} : le livre de codes s'écrit dans un fichier .qdc")
+    grid = load_grid(fichier or default_grid_path())
+    prepare_output(sortie, overwrite=ecraser)
+    write_codebook(sortie, grid)
+    out.print(f"Livre de codes écrit dans : {sortie}", markup=False)
+
+
 for _name, _alias, _fn in (
+    ("exporter", "export", exporter),
     ("valider", "validate", valider),
     ("afficher", "show", afficher),
     ("tester", "try", tester),

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cloterres import __version__
@@ -16,20 +16,29 @@ from cloterres.grid import grid_hash, load_grid
 from cloterres.interviews.model import Interview, Segment
 from cloterres.interviews.pseudonymise import Pseudonymiser, read_name_list
 from cloterres.interviews.segmentation import segment, unit_kind
-from cloterres.interviews.transcripts import TRANSCRIPT_SUFFIXES, read_transcript
+from cloterres.interviews.transcripts import (
+    TRANSCRIPT_SUFFIXES,
+    interview_from_text,
+    read_transcript,
+    transcript_metadata,
+)
 from cloterres.interviews.units_table import read_units_table
 from cloterres.io.files import atomic_path, prepare_output
+from cloterres.io.qdpx import QdaCoding, read_qdpx
 from cloterres.nlp import model_version
 from cloterres.parallel import code_stream
+from cloterres.units import SourceRef
 
 OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl", ".qdpx")
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
+PROJECT_SUFFIXES = (".qdpx",)
 
 
 @dataclass(frozen=True)
 class CodedUnit:
     segment: Segment
     result: CodingResult | None  # None: not coded (interviewer turn)
+    imported: dict[str, list[str]] = field(default_factory=dict)  # coder -> codes from a .qdpx
 
     def codes(self) -> list[str]:
         if self.result is None:
@@ -55,6 +64,23 @@ def default_interview_grid_path() -> Path:
     return Path(__file__).resolve().parent.parent / "grids" / "entretiens-cls.yaml"
 
 
+def map_codings(seg: Segment, codings: list[QdaCoding]) -> dict[str, list[str]]:
+    """Codes that people gave, in another tool, to a selection covering this unit: a selection
+    counts for the unit when it covers at least half of the unit or the unit holds at least half
+    of the selection."""
+    out: dict[str, list[str]] = {}
+    length = seg.end - seg.start
+    for c in codings:
+        overlap = min(c.end, seg.end) - max(c.start, seg.start)
+        if overlap <= 0 or length <= 0:
+            continue
+        if overlap * 2 >= length or overlap * 2 >= (c.end - c.start):
+            codes = out.setdefault(c.coder, [])
+            if c.code not in codes:
+                codes.append(c.code)
+    return out
+
+
 def _code_unit(coder: Coder, seg: Segment) -> CodingResult | None:
     return None if seg.interviewer else coder.code({"texte": seg.text})
 
@@ -76,10 +102,11 @@ def _check_inputs(paths: list[Path]) -> None:
                 f"{path} : est un dossier ; donnez les fichiers (par exemple {path}/*.txt)"
             )
         suffix = path.suffix.lower()
-        if suffix not in TRANSCRIPT_SUFFIXES + TABLE_SUFFIXES:
+        if suffix not in TRANSCRIPT_SUFFIXES + TABLE_SUFFIXES + PROJECT_SUFFIXES:
             raise InputError(
                 f"{path} : extension « {suffix or '(aucune)'} » non reconnue ; donnez des "
-                f"transcriptions .txt, .md ou .docx, ou un tableau d'unités .csv ou .xlsx"
+                f"transcriptions .txt, .md ou .docx, un tableau d'unités .csv ou .xlsx, ou un "
+                f"projet REFI-QDA .qdpx"
             )
 
 
@@ -127,11 +154,26 @@ def code_interviews(
 
     interviews: list[Interview] = []
     table_units: list[Segment] = []
+    imported: dict[str, list[QdaCoding]] = {}  # interview id -> codings made in another tool
     for path in inputs:
-        if path.suffix.lower() in TRANSCRIPT_SUFFIXES:
+        kind_of_input = path.suffix.lower()
+        if kind_of_input in TRANSCRIPT_SUFFIXES:
             interview = read_transcript(path)
             interviews.append(interview)
             report.warnings += [f"{path} : {w}" for w in interview.warnings]
+        elif kind_of_input in PROJECT_SUFFIXES:
+            project = read_qdpx(path)
+            for source in project.sources:
+                header, body = transcript_metadata(source.text)
+                header.pop("id", None)
+                interview = interview_from_text(
+                    source.id, source.name, source.text, {**header, **source.variables},
+                    SourceRef(fichier=str(path), feuille=source.name), body,
+                )  # fmt: skip
+                interviews.append(interview)
+                report.warnings += [f"{path}, {source.name} : {w}" for w in interview.warnings]
+            for coding in project.codings:
+                imported.setdefault(coding.source_id, []).append(coding)
         else:
             table_units.extend(read_units_table(path))
     ids = [i.id for i in interviews]
@@ -146,7 +188,15 @@ def code_interviews(
         pseudonymiser = Pseudonymiser(names=names, places=places, organisations=organisations)
         for interview in interviews:
             pseudonymiser.learn(interview)
-        interviews = [pseudonymiser.apply(i) for i in interviews]
+        moved = []
+        for interview in interviews:
+            new, move = pseudonymiser.apply_with_map(interview)
+            moved.append(new)
+            imported[interview.id] = [
+                replace(c, start=move(c.start), end=move(c.end))
+                for c in imported.get(interview.id, [])
+            ]
+        interviews = moved
         table_units = [
             s.model_copy(update={"text": pseudonymiser.rewrite(s.text)[0]}) for s in table_units
         ]
@@ -158,7 +208,9 @@ def code_interviews(
     coder = Coder(grid)
     task = _code_unit_all if code_interviewer else _code_unit
     for n, (seg, result) in enumerate(code_stream(coder, segments, task, workers=workers), start=1):
-        report.units.append(CodedUnit(seg, result))
+        report.units.append(
+            CodedUnit(seg, result, map_codings(seg, imported.get(seg.interview, [])))
+        )
         if progress is not None:
             progress(n)
     report.interviews = interviews

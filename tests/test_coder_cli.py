@@ -197,3 +197,53 @@ def test_no_speaker_is_a_warning_not_an_error(run_cli, corpus, tmp_path):
     code, _out, stderr = run_cli("coder", plain, "-o", out, "--grille", grid)
     assert code == 0 and "aucun tour de parole reconnu" in stderr
     assert [u["codes"] for u in read_jsonl(out)] == [["implication.entree"], ["couts.temps"]]
+
+
+def test_qdpx_export_is_valid_and_round_trips(run_cli, corpus, tmp_path, shared_dir):
+    import zipfile
+
+    from lxml import etree
+
+    from cloterres.io.qdpx import read_qdpx
+
+    a, b, grid = corpus
+    project = tmp_path / "projet.qdpx"
+    assert run_cli("coder", a, b, "-o", project, "--grille", grid, "-q")[0] == 0
+    schema = etree.XMLSchema(etree.parse(str(shared_dir / "refi-qda" / "Project.xsd")))
+    with zipfile.ZipFile(project) as z:
+        assert schema.validate(etree.fromstring(z.read("project.qde"))), schema.error_log
+    units = tmp_path / "units.jsonl"
+    assert run_cli("coder", a, b, "-o", units, "--grille", grid, "-q")[0] == 0
+    ours = {u["id"]: u for u in read_jsonl(units)}
+    read = read_qdpx(project)
+    texts = {s.id: s.text for s in read.sources}
+    assert texts == {"T1": a.read_text(encoding="utf-8"), "T2": b.read_text(encoding="utf-8")}
+    expected = sorted(
+        (u["entretien"], u["debut"], u["fin"], c) for u in ours.values() for c in u["codes"]
+    )
+    got = sorted((c.source_id, c.start, c.end, c.code) for c in read.codings)
+    assert got == expected
+    for c in read.codings:  # each selection is exactly a unit's text
+        assert any(texts[c.source_id][c.start : c.end] == u["texte"] for u in ours.values())
+    # importing our own project gives back the same codings, unit by unit
+    again = tmp_path / "again.jsonl"
+    assert run_cli("coder", project, "-o", again, "--grille", grid, "-q")[0] == 0
+    for u in read_jsonl(again):
+        assert u.get("codes_importes", {}).get("cloterres", []) == ours[u["id"]]["codes"]
+
+
+def test_grid_exported_as_qdc(run_cli, corpus, tmp_path):
+    from lxml import etree
+
+    _a, _b, grid = corpus
+    out = tmp_path / "grille.qdc"
+    code, stdout, _err = run_cli("grille", "exporter", grid, "--sortie", out)
+    assert code == 0 and "Livre de codes écrit" in stdout
+    root = etree.parse(str(out)).getroot()
+    ns = {"q": "urn:QDA-XML:codebook:1.0"}
+    themes = root.findall("q:Codes/q:Code", ns)
+    assert [t.get("name") for t in themes] == ["Coûts perçus", "Implication"]
+    assert [c.get("name") for c in themes[0].findall("q:Code", ns)] == ["Coût : temps et réunions"]
+    assert (
+        run_cli("grille", "exporter", grid, "--sortie", out)[0] == 2
+    )  # never overwritten silently

@@ -10,6 +10,7 @@ pseudonymised text. The correspondence table is kept by the caller in a separate
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +136,10 @@ class Pseudonymiser:
         return "".join(out), spans
 
     def apply(self, interview: Interview) -> Interview:
+        return self.apply_with_map(interview)[0]
+
+    def apply_with_map(self, interview: Interview) -> tuple[Interview, Callable[[int], int]]:
+        """The pseudonymised interview, and the function moving an old offset to the new text."""
         new_text, spans = self.rewrite(interview.text)
 
         def move(offset: int) -> int:
@@ -158,9 +163,10 @@ class Pseudonymiser:
             for t in interview.turns
         ]
         variables = {k: self.rewrite(v)[0] for k, v in interview.variables.items()}
-        return interview.model_copy(
+        updated = interview.model_copy(
             update={"text": new_text, "turns": turns, "variables": variables}
         )
+        return updated, move
 
     def table(self) -> list[tuple[str, str, str, str, int]]:
         """(type, pseudonym, name, other forms replaced, occurrences), for the correspondence file."""

@@ -104,6 +104,11 @@ def _metadata(text: str) -> tuple[dict[str, str], int]:
     return variables, body
 
 
+def transcript_metadata(text: str) -> tuple[dict[str, str], int]:
+    """Case variables at the top of a transcript, and where its body starts."""
+    return _metadata(text)
+
+
 def _variable(key: str) -> str:
     folded = normalize_header(key)
     return _META_KEYS.get(folded, folded.replace(" ", "_"))
@@ -193,18 +198,35 @@ def _docx_text(path: Path) -> str:
 
 
 def read_transcript(path: Path) -> Interview:
-    """Read one transcript; raise InputError when it cannot be used."""
+    """Read one transcript; raise InputError when it cannot be used.
+
+    Line endings are normalised to ``\\n`` (every tool then counts offsets the same way)."""
     suffix = path.suffix.lower()
     text = _docx_text(path) if suffix == ".docx" else read_text(path)
     if text.startswith("\ufeff"):
         text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     variables, body = _metadata(text)
     if not text[body:].strip():
         raise InputError(
             f"{path} : transcription vide (aucun texte après les métadonnées) ; vérifiez le fichier"
         )
-    interviewer_name = variables.get("enqueteur", "")
-    turns = _turns(text, body, interviewer_name)
+    interview_id = variables.pop("id", "") or path.stem
+    return interview_from_text(
+        interview_id, path.stem, text, variables, SourceRef(fichier=str(path)), body
+    )
+
+
+def interview_from_text(
+    interview_id: str,
+    name: str,
+    text: str,
+    variables: dict[str, str],
+    source: SourceRef,
+    body: int = 0,
+) -> Interview:
+    """An interview from a text whose metadata are known: speaker turns are recognised."""
+    turns = _turns(text, body, variables.get("enqueteur", ""))
     warnings = []
     if not turns:
         start = body
@@ -216,13 +238,12 @@ def read_transcript(path: Path) -> Interview:
             "aucun tour de parole reconnu (« Enquêteur : », « R : », « [Nom] »...) : tout le texte "
             "est attribué à un seul locuteur"
         )
-    interview_id = variables.pop("id", "") or path.stem
     return Interview(
         id=interview_id,
-        name=path.stem,
+        name=name,
         text=text,
         variables=variables,
         turns=turns,
-        source=SourceRef(fichier=str(path)),
+        source=source,
         warnings=warnings,
     )

@@ -90,6 +90,7 @@ def unit_json(unit: CodedUnit) -> dict[str, Any]:
         "code": unit.result is not None,
         "codes": unit.codes(),
         "evidence": _evidence(unit),
+        **({"codes_importes": unit.imported} if unit.imported else {}),
         "source": s.source.model_dump(),
     }
 
@@ -275,11 +276,9 @@ def write_workbook(
     wb.save(path)
 
 
-def write_project(
-    path: Path, grid: Grid, interviews: list[Interview], units: list[CodedUnit], run: RunInfo
-) -> None:
-    """A REFI-QDA project: sources, cases with variables, codebook, codings."""
-    from cloterres.io.qdpx import QdaCode, QdaCoding, QdaProject, QdaSource, write_qdpx
+def grid_codes(grid: Grid) -> list[Any]:
+    """The grid as a REFI-QDA codebook: each theme (dimension) a parent code of its codes."""
+    from cloterres.io.qdpx import QdaCode
 
     codes = []
     for d in grid.dimensions:
@@ -293,6 +292,23 @@ def write_project(
                     parent=d.id,
                 )
             )
+    return codes
+
+
+def write_codebook(path: Path, grid: Grid) -> None:
+    """A .qdc codebook (REFI-QDA) of the grid."""
+    from cloterres.io.qdpx import write_qdc
+
+    write_qdc(path, grid_codes(grid), project_name=f"cloterres — {grid.nom}")
+
+
+def write_project(
+    path: Path, grid: Grid, interviews: list[Interview], units: list[CodedUnit], run: RunInfo
+) -> None:
+    """A REFI-QDA project: sources, cases with variables, codebook, codings."""
+    from cloterres.io.qdpx import QdaCoding, QdaProject, QdaSource, write_qdpx
+
+    codes = grid_codes(grid)
     sources = [
         QdaSource(id=i.id, name=i.name, text=i.text, variables=dict(i.variables))
         for i in interviews

@@ -17,8 +17,10 @@ Choices made where the standard is silent or where tools disagree:
 - On import, the offsets of other tools are checked against the text: tools disagree on whether
   a CRLF line break counts as one or two characters (and NVivo counts characters outside the BMP
   as two UTF-16 units). Every reading that keeps all selections inside the text is scored (the
-  selection name, when it repeats the coded text, and word boundaries); the raw code-point
-  reading of the standard wins ties.
+  selection name, when it repeats the coded text, then word boundaries); the raw code-point
+  reading of the standard wins ties. A project last written by cloterres (its code-keys note is
+  by the user named in ``Project@origin``) is read as written, without any guessing.
+- Empty codings (start == end) code nothing and are not exported.
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ _CRLF = re.compile("\r\n")
 _LONE_LF = re.compile("(?<!\r)\n")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _ELLIPSIS = re.compile(r"(\.\.\.|…)$")
+_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ def _xml_safe(value: str, label: str, what: str) -> str:
 
 def _snippet(text: str) -> str:
     """Selection name: the start of the selected text on one line (XML-safe)."""
-    return _XML_INVALID.sub("", " ".join(text.split()))[:_SNIPPET_CHARS]
+    return _XML_INVALID.sub("", _WHITESPACE.sub(" ", text))[:_SNIPPET_CHARS]
 
 
 def _check_codes(codes: Sequence[QdaCode], label: str) -> None:
@@ -295,6 +298,8 @@ def _project_xml(
                 f"{label} : un codage de « {coding.source_id} » renvoie au code « {coding.code} », "
                 "absent du livre de codes ; ajoutez-le à la grille"
             )
+        if coding.start == coding.end and 0 <= coding.start <= len(source.text):
+            continue  # an empty selection codes nothing: REFI-QDA tools could not show it
         if not (0 <= coding.start < coding.end <= len(source.text)):
             raise InputError(
                 f"{label} : codage « {coding.code} » de « {coding.source_id} » : positions "
@@ -657,10 +662,12 @@ def _norm_guid(value: str | None) -> str:
     return (value or "").strip().strip("{}").lower()
 
 
-def _decode_text(data: bytes, label: str) -> str:
-    """Source text: UTF-8 (BOM dropped) or UTF-16 with a BOM."""
+def _decode_text(data: bytes, label: str, *, keep_bom: bool = False) -> str:
+    """Source text: UTF-8 (BOM dropped unless ``keep_bom``) or UTF-16 with a BOM."""
     encoding = "utf-8"
-    if data.startswith(codecs.BOM_UTF8):
+    if keep_bom:
+        pass  # written by cloterres: a leading U+FEFF is part of the coded text
+    elif data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
@@ -671,7 +678,7 @@ def _decode_text(data: bytes, label: str) -> str:
             f"{label} : texte qui n'est pas en {encoding.upper()} (octet invalide en position "
             f"{exc.start}) ; enregistrez la source en UTF-8 puis exportez à nouveau le projet"
         ) from None
-    return text.removeprefix("\ufeff")
+    return text if keep_bom else text.removeprefix("\ufeff")
 
 
 @dataclass
@@ -699,6 +706,7 @@ class _Reader:
         self.variables: dict[str, str] = {}  # variable GUID -> name
         self.code_paths: dict[str, str] = {}  # code GUID -> path
         self.case_guids: set[str] = set()
+        self.trusted = False  # positions written by cloterres: no guessing
 
     def project(self, root: etree._Element, default_name: str) -> QdaProject:
         if _local(root) != "Project":
@@ -754,11 +762,17 @@ class _Reader:
     # -- codebook ---------------------------------------------------------------------------
 
     def _code_keys(self, root: etree._Element) -> dict[str, str]:
-        """GUID -> code path from the cloterres note, if the project has one."""
+        """GUID -> code path from the cloterres note, if the project has one.
+
+        When the project was last written by the tool that wrote the note (``origin`` is the
+        note's creating user), its positions are Python indices: they are not second-guessed.
+        """
         keys: dict[str, str] = {}
         for note in _kids(_kid(root, "Notes"), "Note"):
             if note.get("name") != CODE_KEYS_NOTE:
                 continue
+            author = self.users.get(_norm_guid(note.get("creatingUser")))
+            self.trusted = bool(author) and author == root.get("origin")
             content = _kid(note, "PlainTextContent")
             for line in ((content.text or "") if content is not None else "").splitlines():
                 match = _KEY_LINE.match(line)
@@ -835,7 +849,8 @@ class _Reader:
         if reference:
             info = self.archive.lookup(self._candidates(reference))
             if info is not None:
-                return _decode_text(self.archive.read(info), f"{self.label} ({info.filename})")
+                data = self.archive.read(info)
+                return _decode_text(data, f"{self.label} ({info.filename})", keep_bom=self.trusted)
             if content is None:
                 raise InputError(
                     f"{self.label} : le texte de la source « {name} » ({reference}) n'est pas "
@@ -881,7 +896,7 @@ class _Reader:
             default = selection.get("creatingUser")
             for code, coder in self._refs(selection, default):
                 spans.append(_Span(start, end, code, coder, selection.get("name") or ""))
-        mapped = _map_spans(text, spans)
+        mapped = _map_spans(text, spans, guess=not self.trusted)
         if mapped is None:
             bad = next((s for s in spans if s.end > len(text)), spans[0])
             raise InputError(
@@ -969,11 +984,18 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def _name_hit(name: str, text: str, start: int, end: int) -> bool:
-    wanted = _ELLIPSIS.sub("", _collapse(name)).rstrip()
-    if len(wanted) < 3:
-        return False
-    return _collapse(text[start : min(end, start + 4 * len(wanted) + 64)]).startswith(wanted)
+def _name_hits(name: str, text: str, start: int, end: int) -> tuple[int, int, int]:
+    """Does the selection name repeat the beginning of the selected text: as is (ellipsis
+    dropped), with whitespace runs as one space, with whitespace collapsed and trimmed?"""
+    exact = _ELLIPSIS.sub("", name)
+    if len(exact.strip()) < 3:
+        return 0, 0, 0
+    if text.startswith(exact, start) and end - start >= len(exact):
+        return 1, 1, 1
+    head = text[start : min(end, start + 4 * len(exact) + 64)]
+    runs = _WHITESPACE.sub(" ", head).startswith(_WHITESPACE.sub(" ", exact))
+    trimmed = _collapse(head).startswith(_collapse(exact))
+    return 0, int(runs), int(trimmed)
 
 
 def _boundary(text: str, i: int) -> bool:
@@ -984,23 +1006,36 @@ def _splits_crlf(text: str, i: int) -> bool:
     return 0 < i < len(text) and text[i - 1] == "\r" and text[i] == "\n"
 
 
-def _map_spans(text: str, spans: Sequence[_Span]) -> list[tuple[int, int]] | None:
-    """Selections as str indices into ``text``, read with the best fitting convention."""
+def _map_spans(
+    text: str, spans: Sequence[_Span], *, guess: bool = True
+) -> list[tuple[int, int]] | None:
+    """Selections as str indices into ``text``, read with the best fitting convention (only
+    the raw code-point reading when ``guess`` is false); None when no reading fits the text.
+
+    Readings are compared on selection names that repeat the text (exactly, then with looser
+    whitespace), then on word boundaries (a CRLF split in two counts against); the first
+    reading (the standard's) wins ties."""
     if not spans:
         return []
     targets = {s.start for s in spans} | {s.end for s in spans}
-    best: tuple[int, list[tuple[int, int]]] | None = None
-    for widths in _conventions(text):
+    best: tuple[tuple[int, ...], list[tuple[int, int]]] | None = None
+    for widths in _conventions(text) if guess else [[]]:
         mapping = _to_indices(len(text), widths, targets)
-        if any(v is None for v in mapping.values()):
-            continue  # some selection falls outside the text or inside a character
-        mapped = [(mapping[s.start], mapping[s.end]) for s in spans]
-        score = 0
-        for (start, end), span in zip(mapped, spans, strict=True):
-            assert start is not None and end is not None
-            score += 4 * _name_hit(span.name, text, start, end)
-            score += _boundary(text, start) + _boundary(text, end)
-            score -= 4 * (_splits_crlf(text, start) + _splits_crlf(text, end))
-        if best is None or score > best[0]:
-            best = (score, [(s, e) for s, e in mapped if s is not None and e is not None])
+        mapped: list[tuple[int, int]] = []
+        for span in spans:
+            start, end = mapping[span.start], mapping[span.end]
+            if start is None or end is None:
+                break  # this selection falls outside the text or inside a character
+            mapped.append((start, end))
+        else:
+            hits = [0, 0, 0]
+            edges = 0
+            for (start, end), span in zip(mapped, spans, strict=True):
+                for level, hit in enumerate(_name_hits(span.name, text, start, end)):
+                    hits[level] += hit
+                edges += _boundary(text, start) + _boundary(text, end)
+                edges -= 2 * (_splits_crlf(text, start) + _splits_crlf(text, end))
+            score = (*hits, edges)
+            if best is None or score > best[0]:
+                best = (score, mapped)
     return best[1] if best is not None else None
