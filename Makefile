@@ -23,7 +23,10 @@ demo: $(STAMP)
 	@mkdir -p $(DEMO_OUT)
 	$(BIN)/cloterres categoriser corpora/demo/*.csv --sortie $(DEMO_OUT)/mesures-categorisees.xlsx --ecraser
 	$(BIN)/cloterres categoriser corpora/demo/*.csv --sortie $(DEMO_OUT)/mesures-categorisees.jsonl --ecraser --silencieux
+	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens-codes.xlsx --ecraser
+	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens.qdpx --ecraser --silencieux
 	@echo "Classeur de démonstration : $(DEMO_OUT)/mesures-categorisees.xlsx"
+	@echo "Entretiens codés : $(DEMO_OUT)/entretiens-codes.xlsx (et le projet REFI-QDA $(DEMO_OUT)/entretiens.qdpx)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
