@@ -316,8 +316,9 @@ def coder(
         err.print(f"Attention : {warning}", markup=False)
     if not silencieux:
         out.print(
-            f"{len(report.interviews)} entretien(s), {len(report.units)} unités dont "
-            f"{report.coded} codées, en {report.seconds:.1f} s",
+            f"{len(report.interviews)} entretien(s), {len(report.units)} unités "
+            f"({report.coded} hors enquêteur, {report.with_codes} avec au moins un code), "
+            f"en {report.seconds:.1f} s",
             markup=False,
         )
         out.print(f"Résultat écrit dans : {report.output}", markup=False)

@@ -57,7 +57,12 @@ class CodeReport:
 
     @property
     def coded(self) -> int:
+        """Units that were coded (interviewer turns are not, by default)."""
         return sum(1 for u in self.units if u.result is not None)
+
+    @property
+    def with_codes(self) -> int:
+        return sum(1 for u in self.units if u.codes())
 
 
 def default_interview_grid_path() -> Path:

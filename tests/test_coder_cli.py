@@ -75,7 +75,7 @@ def test_jsonl_units_codes_offsets(run_cli, corpus, tmp_path):
             for e in spans:
                 assert texts[u["entretien"]][e["debut"] : e["fin"]] == e["texte"]
     assert units[0]["variables"] == {"territoire": "CLS de Vaudrenne", "type_acteur": "association"}
-    assert "2 entretien(s), 9 unités dont 5 codées" in stdout
+    assert "2 entretien(s), 9 unités (5 hors enquêteur, 4 avec au moins un code)" in stdout
 
 
 def test_turn_units_and_interviewer_coding(run_cli, corpus, tmp_path):
