@@ -24,7 +24,9 @@ _NOT_NAMES = {
     "ars", "cls", "ccas", "cpam", "clsm", "mss", "ireps", "ors", "pmi", "msp", "cpts", "ehpad",
     "madame", "monsieur", "docteur", "maire", "elu", "elue", "voila", "bon", "bah", "ben", "euh",
     "enqueteur", "enquetrice", "coordinatrice", "coordinateur", "region", "mme", "m", "mr",
+    "covid", "hein", "pareil", "d'accord", "merci", "bonjour",
 }  # fmt: skip
+_LEADING_WORDS = {"bonjour", "merci", "oui", "non", "alors", "bon", "et", "avec", "voila", "donc"}
 
 
 def read_name_list(path: Path) -> list[str]:
@@ -61,9 +63,20 @@ class Pseudonymiser:
         return self._pseudonyms[key]
 
     def _register(self, kind: str, name: str) -> None:
-        name = " ".join(name.split()).strip(" .,;:'’\"«»()")
+        words = " ".join(name.split()).strip(" .,;:'’\"«»()").split(" ")
+        while words and self._key(words[0]) in _LEADING_WORDS:  # "Bonjour Monsieur Coutant"
+            words = words[1:]
+        name = " ".join(words)
         if len(name) < 2 or self._key(name) in _NOT_NAMES:
             return
+        if kind == "PER" and not name[:1].isupper():  # "hein", "pareil": not names
+            return
+        if kind == "PER" and ("PER", self._key(name)) not in self._pseudonyms:
+            last = name.split(" ")[-1]
+            known = self._pseudonyms.get(("PER", self._key(last)))
+            if known is not None and len(name.split(" ")) >= 2:  # "Mme Vasseur" = "Émilie Vasseur"
+                self._pseudonyms[("PER", self._key(name))] = known
+                return
         pseudo = self._pseudonym(kind, name)
         if kind == "PER":
             words = [w for w in re.split(r"[\s]+", name) if w[:1].isupper()]
@@ -75,8 +88,8 @@ class Pseudonymiser:
         for name in self.names:
             self._register("PER", name)
         for key in ("enqueteur", "repondant"):
-            if interview.variables.get(key):
-                self._register("PER", interview.variables[key])
+            if interview.variables.get(key):  # "M. Dubreuil, délégation de l'ARS": the name only
+                self._register("PER", interview.variables[key].split(",")[0])
         wanted = (
             {"PER"}
             | ({"LOC"} if self.places else set())
