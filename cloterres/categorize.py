@@ -3,22 +3,20 @@ function behind ``cloterres categoriser``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from cloterres import __version__
 from cloterres.coding import Coder
 from cloterres.errors import InputError
-from cloterres.grid import default_grid_path, grid_hash, load_grid
+from cloterres.grid import default_grid_path, load_grid
 from cloterres.io.csv_export import CsvWriter
 from cloterres.io.files import atomic_path, prepare_output
 from cloterres.io.jsonl import JsonlWriter
-from cloterres.io.workbook import RunInfo, WorkbookWriter
-from cloterres.nlp import model_version
+from cloterres.io.run_info import run_info
+from cloterres.io.workbook import WorkbookWriter
 from cloterres.parallel import code_stream
 from cloterres.plans import ReadReport, check_inputs, read_measures
 from cloterres.units import Measure, SourceRef, Warning_
@@ -123,15 +121,7 @@ def categorize(
             report.per_file = [(f.fichier, f.mesures) for f in read_report.files]
             if isinstance(writer, WorkbookWriter):
                 writer.warnings = report.warnings
-                writer.run_info = RunInfo(
-                    tool_version=__version__,
-                    grid_path=str(grid_file),
-                    grid_hash=grid_hash(Path(grid_file)),
-                    model=model_version(),
-                    date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                    command=command,
-                    inputs=report.per_file,
-                )
+                writer.run_info = run_info(Path(grid_file), command, inputs=report.per_file)
             writer.close()
             committed = True
         finally:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +25,8 @@ try:  # typer >= 0.20 ships its own copy of click: its exceptions are the ones r
 except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as click_exceptions  # type: ignore[no-redef]
 from typer.core import TyperCommand, TyperGroup
+
+T = TypeVar("T")
 
 _HELP_FR = (
     ("Usage:", "Utilisation :"),
@@ -105,6 +108,20 @@ def _root(
 
 # --- categoriser ---------------------------------------------------------------------------
 
+
+def _with_progress(label: str, quiet: bool, run: Callable[[Callable[[int], None] | None], T]) -> T:
+    """Run a long job with a progress line on a terminal (none when quiet or redirected)."""
+    if quiet or not err.is_terminal:
+        return run(None)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn(label), TimeElapsedColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("travail", total=None)
+        return run(lambda n: bar.update(task, completed=n) if n % 200 == 0 else None)
+
+
 SortieOpt = Annotated[
     Path,
     typer.Option(
@@ -151,28 +168,13 @@ def categoriser(
     from cloterres.categorize import categorize
 
     command = "cloterres " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    show_progress = not silencieux and err.is_terminal
-    if show_progress:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("Catégorisation : {task.completed} mesures"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("categoriser", total=None)
-            report = categorize(
-                entrees,
-                sortie,
-                grid_path=grille,
-                overwrite=ecraser,
-                command=command,
-                progress=lambda n: bar.update(task, completed=n) if n % 200 == 0 else None,
-            )
-    else:
-        report = categorize(entrees, sortie, grid_path=grille, overwrite=ecraser, command=command)
+    report = _with_progress(
+        "Catégorisation : {task.completed} mesures",
+        silencieux,
+        lambda progress: categorize(
+            entrees, sortie, grid_path=grille, overwrite=ecraser, command=command, progress=progress
+        ),
+    )
     for warning in report.warnings[:20]:
         err.print(f"Attention : {warning}", markup=False)
     if len(report.warnings) > 20:
@@ -293,25 +295,11 @@ def coder(
         names_file=noms, places=lieux, organisations=organisations, table_path=table,
         code_interviewer=coder_enqueteur, command=command,
     )  # fmt: skip
-    if not silencieux and err.is_terminal:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("Codage : {task.completed} unités"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("coder", total=None)
-            report = code_interviews(
-                entrees,
-                sortie,
-                progress=lambda n: bar.update(task, completed=n) if n % 200 == 0 else None,
-                **options,
-            )
-    else:
-        report = code_interviews(entrees, sortie, **options)
+    report = _with_progress(
+        "Codage : {task.completed} unités",
+        silencieux,
+        lambda progress: code_interviews(entrees, sortie, progress=progress, **options),
+    )
     for warning in report.warnings[:20]:
         err.print(f"Attention : {warning}", markup=False)
     if not silencieux:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from cloterres import __version__
 from cloterres.coding import Coder, CodingResult
 from cloterres.errors import InputError
-from cloterres.grid import grid_hash, load_grid
+from cloterres.grid import load_grid
 from cloterres.interviews.model import Interview, Segment
 from cloterres.interviews.pseudonymise import Pseudonymiser, read_name_list
 from cloterres.interviews.segmentation import segment, unit_kind
@@ -25,7 +23,7 @@ from cloterres.interviews.transcripts import (
 from cloterres.interviews.units_table import read_units_table
 from cloterres.io.files import atomic_path, prepare_output
 from cloterres.io.qdpx import QdaCoding, read_qdpx
-from cloterres.nlp import model_version
+from cloterres.io.run_info import run_info
 from cloterres.parallel import code_stream
 from cloterres.units import SourceRef
 
@@ -222,16 +220,7 @@ def code_interviews(
 
     from cloterres.io import interview_outputs as outputs
 
-    run = outputs.RunInfo(
-        tool_version=__version__,
-        grid_path=str(grid_file),
-        grid_hash=grid_hash(Path(grid_file)),
-        model=model_version(),
-        date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        command=command,
-        unit=kind,
-        pseudonymised=pseudonymising,
-    )
+    run = run_info(Path(grid_file), command, unit=kind, pseudonymised=pseudonymising)
     with atomic_path(output) as tmp:
         if suffix == ".jsonl":
             outputs.write_jsonl(tmp, grid, report.units)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,22 +14,11 @@ from cloterres.coding import ORIGIN_IMPLIED
 from cloterres.grid import Grid, summarize_term
 from cloterres.interviews.model import CASE_VARIABLES, Interview
 from cloterres.io.excel import TITLE_FONT, put, write_table
+from cloterres.io.run_info import RunInfo
 from cloterres.io.safety import csv_safe
 
 if TYPE_CHECKING:
     from cloterres.code_interviews import CodedUnit
-
-
-@dataclass
-class RunInfo:
-    tool_version: str
-    grid_path: str
-    grid_hash: str
-    model: str
-    date: str
-    command: str
-    unit: str
-    pseudonymised: bool
 
 
 def code_label(grid: Grid, path: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,6 +15,7 @@ from cloterres.io.records import (
     evidence_display,
     labels_display,
 )
+from cloterres.io.run_info import RunInfo
 from cloterres.summary import ALL, CodedRecord, Summary, summarize
 from cloterres.units import MEASURE_FIELDS, Measure, Warning_
 
@@ -24,19 +24,6 @@ SHEET_SUMMARY = "Synthèse"
 SHEET_GRID = "Grille"
 SHEET_WARNINGS = "Avertissements"
 SHEET_ABOUT = "À propos"
-
-
-@dataclass
-class RunInfo:
-    """What the "À propos" sheet tells: how this workbook was made."""
-
-    tool_version: str
-    grid_path: str
-    grid_hash: str
-    model: str
-    date: str
-    command: str
-    inputs: list[tuple[str, int]] = field(default_factory=list)  # (file, measures read)
 
 
 def result_task(coder: Coder, measure: Measure) -> tuple[CodingResult, bool]:

@@ -1,0 +1,36 @@
+"""How an output was made: what the "À propos" sheets of the workbooks tell."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cloterres import __version__
+from cloterres.grid import grid_hash
+from cloterres.nlp import model_version
+
+
+@dataclass
+class RunInfo:
+    tool_version: str
+    grid_path: str
+    grid_hash: str
+    model: str
+    date: str
+    command: str
+    inputs: list[tuple[str, int]] = field(default_factory=list)  # (file, units read)
+    unit: str = ""
+    pseudonymised: bool = False
+
+
+def run_info(grid_file: Path, command: str, **details: object) -> RunInfo:
+    return RunInfo(
+        tool_version=__version__,
+        grid_path=str(grid_file),
+        grid_hash=grid_hash(grid_file),
+        model=model_version(),
+        date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        command=command,
+        **details,  # type: ignore[arg-type]
+    )
