@@ -247,3 +247,28 @@ def test_grid_exported_as_qdc(run_cli, corpus, tmp_path):
     assert (
         run_cli("grille", "exporter", grid, "--sortie", out)[0] == 2
     )  # never overwritten silently
+
+
+@pytest.mark.parametrize("case", ["not_zip", "xxe"])
+def test_corrupt_or_hostile_qdpx(run_cli, corpus, tmp_path, case):
+    import zipfile
+
+    _a, _b, grid = corpus
+    project = tmp_path / "projet.qdpx"
+    if case == "not_zip":
+        project.write_bytes(b"ceci n'est pas une archive")
+    else:
+        secret = tmp_path / "secret.txt"
+        secret.write_text("MOT-DE-PASSE", encoding="utf-8")
+        xml = (
+            f'<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY e SYSTEM "file://{secret}">]>'
+            '<Project xmlns="urn:QDA-XML:project:1.0" name="&e;"/>'
+        )
+        with zipfile.ZipFile(project, "w") as z:
+            z.writestr("project.qde", xml)
+    out = tmp_path / "codes.jsonl"
+    code, stdout, stderr = run_cli("coder", project, "-o", out, "--grille", grid)
+    assert code == 2
+    assert len(stderr.strip().splitlines()) == 1 and str(project) in stderr
+    assert "MOT-DE-PASSE" not in stdout + stderr
+    assert not out.exists()
