@@ -122,6 +122,21 @@ def _with_progress(label: str, quiet: bool, run: Callable[[Callable[[int], None]
         return run(lambda n: bar.update(task, completed=n) if n % 200 == 0 else None)
 
 
+EcraserOpt = Annotated[
+    bool,
+    typer.Option(
+        "--ecraser", "--overwrite", help="Remplacer les fichiers de sortie s'ils existent."
+    ),
+]
+SilencieuxOpt = Annotated[
+    bool, typer.Option("--silencieux", "--quiet", "-q", help="N'afficher que les erreurs.")
+]
+
+
+def _command_line() -> str:
+    return "cloterres " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
 SortieOpt = Annotated[
     Path,
     typer.Option(
@@ -154,20 +169,13 @@ def categoriser(
     ],
     sortie: SortieOpt,
     grille: GrilleOpt = None,
-    ecraser: Annotated[
-        bool,
-        typer.Option(
-            "--ecraser", "--overwrite", help="Remplacer le fichier de sortie s'il existe."
-        ),
-    ] = False,
-    silencieux: Annotated[
-        bool, typer.Option("--silencieux", "--quiet", "-q", help="N'afficher que les erreurs.")
-    ] = False,
+    ecraser: EcraserOpt = False,
+    silencieux: SilencieuxOpt = False,
 ) -> None:
     """Catégoriser chaque mesure avec la grille CLoterreS et écrire le résultat."""
     from cloterres.categorize import categorize
 
-    command = "cloterres " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = _command_line()
     report = _with_progress(
         "Catégorisation : {task.completed} mesures",
         silencieux,
@@ -276,20 +284,13 @@ def coder(
             "--coder-enqueteur", "--code-interviewer", help="Coder aussi les tours de l'enquêteur."
         ),
     ] = False,
-    ecraser: Annotated[
-        bool,
-        typer.Option(
-            "--ecraser", "--overwrite", help="Remplacer les fichiers de sortie s'ils existent."
-        ),
-    ] = False,
-    silencieux: Annotated[
-        bool, typer.Option("--silencieux", "--quiet", "-q", help="N'afficher que les erreurs.")
-    ] = False,
+    ecraser: EcraserOpt = False,
+    silencieux: SilencieuxOpt = False,
 ) -> None:
     """Coder des entretiens avec la grille d'analyse (implication, gouvernance, rôles, bénéfices, coûts...)."""
     from cloterres.code_interviews import code_interviews
 
-    command = "cloterres " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = _command_line()
     options = dict(
         grid_path=grille, unit=unite, overwrite=ecraser, pseudonymise=pseudonymiser,
         names_file=noms, places=lieux, organisations=organisations, table_path=table,
