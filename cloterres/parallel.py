@@ -12,6 +12,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import TypeVar
 
@@ -77,14 +78,22 @@ def code_stream(
             pending = list(islice(iterator, BATCH * 8))
 
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(coder,)) as pool:
-        in_flight: deque[tuple[list[T], multiprocessing.pool.AsyncResult]] = deque()
+    # concurrent.futures shuts its workers down cleanly (multiprocessing.Pool's terminate() can
+    # deadlock on the queue lock that idle workers hold).
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(coder,)
+    ) as executor:
+        in_flight: deque[tuple[list[T], Future[list[R]]]] = deque()
         limit = workers * IN_FLIGHT_PER_WORKER
-        for batch in batches():
-            in_flight.append((batch, pool.apply_async(_run_batch, (task, batch))))
-            if len(in_flight) >= limit:
-                done, result = in_flight.popleft()
-                yield from zip(done, result.get(), strict=True)
-        while in_flight:
-            done, result = in_flight.popleft()
-            yield from zip(done, result.get(), strict=True)
+        try:
+            for batch in batches():
+                in_flight.append((batch, executor.submit(_run_batch, task, batch)))
+                if len(in_flight) >= limit:
+                    done, future = in_flight.popleft()
+                    yield from zip(done, future.result(), strict=True)
+            while in_flight:
+                done, future = in_flight.popleft()
+                yield from zip(done, future.result(), strict=True)
+        finally:
+            for _batch, future in in_flight:
+                future.cancel()
