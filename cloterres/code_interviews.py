@@ -21,7 +21,7 @@ from cloterres.interviews.transcripts import (
     transcript_metadata,
 )
 from cloterres.interviews.units_table import read_units_table
-from cloterres.io.files import atomic_path, prepare_output
+from cloterres.io.files import atomic_path, check_input_files, prepare_output
 from cloterres.io.qdpx import QdaCoding, read_qdpx
 from cloterres.io.run_info import run_info
 from cloterres.parallel import code_stream
@@ -93,17 +93,11 @@ def _code_unit_all(coder: Coder, seg: Segment) -> CodingResult | None:
 
 
 def _check_inputs(paths: list[Path]) -> None:
-    if not paths:
-        raise InputError(
-            "aucun entretien donné ; exemple : cloterres coder entretiens/*.docx --sortie codes.xlsx"
-        )
+    check_input_files(
+        paths,
+        "aucun entretien donné ; exemple : cloterres coder entretiens/*.docx --sortie codes.xlsx",
+    )
     for path in paths:
-        if not path.exists():
-            raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
-        if path.is_dir():
-            raise InputError(
-                f"{path} : est un dossier ; donnez les fichiers (par exemple {path}/*.txt)"
-            )
         suffix = path.suffix.lower()
         if suffix not in TRANSCRIPT_SUFFIXES + TABLE_SUFFIXES + PROJECT_SUFFIXES:
             raise InputError(
@@ -200,10 +194,8 @@ def code_interviews(
                 for c in imported.get(interview.id, [])
             ]
         interviews = moved
-        table_units = [
-            s.model_copy(update={"text": pseudonymiser.rewrite(s.text)[0]}) for s in table_units
-        ]
-        table_units = [s.model_copy(update={"end": len(s.text)}) for s in table_units]
+        rewritten = [(s, pseudonymiser.rewrite(s.text)[0]) for s in table_units]
+        table_units = [s.model_copy(update={"text": t, "end": len(t)}) for s, t in rewritten]
     segments = [s for i in interviews for s in segment(i, kind)] + table_units
     if not segments:
         raise InputError("aucune unité à coder dans les fichiers donnés ; vérifiez leur contenu")

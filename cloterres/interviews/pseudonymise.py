@@ -49,6 +49,8 @@ class Pseudonymiser:
     _counters: dict[str, int] = field(default_factory=dict)
     _occurrences: dict[str, int] = field(default_factory=dict)
     _originals: dict[str, str] = field(default_factory=dict)
+    _compiled: tuple[int, re.Pattern[str]] | None = None
+    _by_key: dict[str, str] = field(default_factory=dict)
 
     def _key(self, name: str) -> str:
         return fold(clean(" ".join(name.split())))
@@ -115,6 +117,9 @@ class Pseudonymiser:
                 self._register("PER", label)
 
     def _pattern(self) -> re.Pattern[str] | None:
+        """One regex for every known name, compiled again only when names were added."""
+        if self._compiled is not None and self._compiled[0] == len(self._pseudonyms):
+            return self._compiled[1]
         variants: dict[str, str] = {}
         for (_kind, key), pseudo in self._pseudonyms.items():
             variants[key] = pseudo
@@ -122,9 +127,11 @@ class Pseudonymiser:
             return None
         self._by_key = variants
         alternatives = sorted(variants, key=len, reverse=True)
-        return re.compile(
+        pattern = re.compile(
             r"(?<!\w)(" + "|".join(_accent_insensitive(k) for k in alternatives) + r")(?!\w)", re.I
         )
+        self._compiled = (len(self._pseudonyms), pattern)
+        return pattern
 
     def rewrite(self, text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
         """The text with every known name replaced; and the replaced spans (old_start, old_end,

@@ -11,6 +11,20 @@ from pathlib import Path
 from cloterres.errors import InputError
 
 
+def check_input_files(paths: list[Path], missing_hint: str) -> None:
+    """Every input exists and is a file (one French line otherwise); ``missing_hint`` says what
+    to give when there is no input at all."""
+    if not paths:
+        raise InputError(missing_hint)
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
+        if path.is_dir():
+            raise InputError(
+                f"{path} : est un dossier ; donnez les fichiers qu'il contient (par exemple {path}/*)"
+            )
+
+
 def prepare_output(path: Path, *, overwrite: bool, inputs: list[Path] | None = None) -> None:
     """Refuse outputs that would destroy something the user has."""
     resolved = path.resolve()

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cloterres.errors import InputError
+from cloterres.io.files import check_input_files
 from cloterres.plans.tables import TABLE_SUFFIXES, ReadReport, read_table
 from cloterres.units import Measure
 
@@ -21,17 +22,11 @@ _LATER = {
 
 def check_inputs(paths: list[Path]) -> None:
     """Fail early, before any output is written, on inputs that cannot be read at all."""
-    if not paths:
-        raise InputError(
-            "aucun fichier de mesures donné ; exemple : cloterres categoriser plan.csv --sortie mesures.xlsx"
-        )
+    check_input_files(
+        paths,
+        "aucun fichier de mesures donné ; exemple : cloterres categoriser plan.csv --sortie mesures.xlsx",
+    )
     for path in paths:
-        if not path.exists():
-            raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
-        if path.is_dir():
-            raise InputError(
-                f"{path} : est un dossier ; donnez les fichiers (par exemple {path}/*.csv)"
-            )
         suffix = path.suffix.lower()
         if suffix in TABLE_SUFFIXES:
             continue
