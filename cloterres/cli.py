@@ -7,14 +7,11 @@ User errors print one French line on stderr and exit with code 2, never a traceb
 from __future__ import annotations
 
 import os
-import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from cloterres import __version__
 from cloterres.errors import InputError
@@ -24,42 +21,16 @@ try:  # typer >= 0.20 ships its own copy of click: its exceptions are the ones r
     from typer._click import exceptions as click_exceptions
 except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as click_exceptions  # type: ignore[no-redef]
-from typer.core import TyperCommand, TyperGroup
-
-T = TypeVar("T")
-
-_HELP_FR = (
-    ("Usage:", "Utilisation :"),
-    ("Show this message and exit.", "Affiche cette aide et quitte."),
-    ("Options:", "Options :"),
-    ("Commands:", "Commandes :"),
-    ("Arguments:", "Arguments :"),
-    ("[required]", "[obligatoire]"),
-    ("[default: ", "[défaut : "),
-    (" <list[Path]>", ""),
-    ("{ENTREE}...", "ENTREE..."),
-    (" <file>", ""),
-    (" <path>", ""),
-    (" <text>", ""),
-    ("COMMAND [ARGS]...", "COMMANDE [ARGS]..."),
+from cloterres.commands.common import (
+    EcraserOpt,
+    SilencieuxOpt,
+    _FrenchCommand,
+    _FrenchGroup,
+    err,
+    out,
 )
-
-
-def _french_help(text: str) -> str:
-    for en, fr in _HELP_FR:
-        text = text.replace(en, fr)
-    return text
-
-
-class _FrenchCommand(TyperCommand):
-    def get_help(self, ctx) -> str:  # noqa: ANN001
-        return _french_help(super().get_help(ctx))
-
-
-class _FrenchGroup(TyperGroup):
-    def get_help(self, ctx) -> str:  # noqa: ANN001
-        return _french_help(super().get_help(ctx))
-
+from cloterres.commands.common import command_line as _command_line
+from cloterres.commands.common import with_progress as _with_progress
 
 app = typer.Typer(
     name="cloterres",
@@ -79,9 +50,6 @@ grid_app = typer.Typer(
 )
 app.add_typer(grid_app, name="grille")
 app.add_typer(grid_app, name="grid", hidden=True)
-
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -107,34 +75,6 @@ def _root(
 
 
 # --- categoriser ---------------------------------------------------------------------------
-
-
-def _with_progress(label: str, quiet: bool, run: Callable[[Callable[[int], None] | None], T]) -> T:
-    """Run a long job with a progress line on a terminal (none when quiet or redirected)."""
-    if quiet or not err.is_terminal:
-        return run(None)
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        SpinnerColumn(), TextColumn(label), TimeElapsedColumn(), console=err, transient=True
-    ) as bar:
-        task = bar.add_task("travail", total=None)
-        return run(lambda n: bar.update(task, completed=n) if n % 200 == 0 else None)
-
-
-EcraserOpt = Annotated[
-    bool,
-    typer.Option(
-        "--ecraser", "--overwrite", help="Remplacer les fichiers de sortie s'ils existent."
-    ),
-]
-SilencieuxOpt = Annotated[
-    bool, typer.Option("--silencieux", "--quiet", "-q", help="N'afficher que les erreurs.")
-]
-
-
-def _command_line() -> str:
-    return "cloterres " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
 SortieOpt = Annotated[
@@ -430,6 +370,10 @@ for _name, _alias, _fn in (
 ):
     grid_app.command(_name, cls=_FrenchCommand)(_fn)
     grid_app.command(_alias, hidden=True, cls=_FrenchCommand)(_fn)
+
+
+# --- commands defined in their own modules (cloterres/commands/) ----------------------------
+# Each module exposes register(app); add one line per module here.
 
 
 # --- entry point ---------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Command modules of the ``cloterres`` CLI, each exposing ``register(app)``."""
