@@ -6,10 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from cloterres.coding import Coder
+from cloterres.coding import Coder, CodingResult
 from cloterres.errors import InputError
 from cloterres.grid import default_grid_path, load_grid
 from cloterres.io.csv_export import CsvWriter
@@ -17,17 +18,23 @@ from cloterres.io.files import atomic_path, prepare_output
 from cloterres.io.jsonl import JsonlWriter
 from cloterres.io.run_info import run_info
 from cloterres.io.workbook import WorkbookWriter
+from cloterres.nlp import model_version
 from cloterres.parallel import code_stream
 from cloterres.plans import ReadReport, check_inputs, read_measures
-from cloterres.units import Measure, SourceRef, Warning_
+from cloterres.reliability import Reliability, add_reliability_sheet, study_reliability
+from cloterres.store import MachineLabel, RoundSummary, SourceInput, Study, UnitInput
+from cloterres.store.machine import file_sha256, machine_labels, record_run
+from cloterres.units import MEASURE_FIELDS, Measure, SourceRef, Warning_
 
 OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl")
 
 
 class _Writer(Protocol):
-    """A writer codes and renders in ``task`` (worker processes), then ``add``s in order."""
+    """A writer codes and renders in ``task`` (worker processes), then ``add``s in order;
+    ``render`` renders an already coded measure."""
 
     task: Callable[[Coder, Measure], tuple[object, bool]]
+    render: Callable[[Coder, Measure, CodingResult], tuple[object, bool]]
 
     def add(self, measure: Measure, payload: tuple[Any, bool]) -> None: ...
     def close(self) -> None: ...
@@ -41,6 +48,26 @@ class CategorizeReport:
     per_file: list[tuple[str, int]] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
     seconds: float = 0.0
+    study_round: RoundSummary | None = None
+    reliability: Reliability | None = None
+
+
+def _task_with_result(
+    render: Callable[[Coder, Measure, CodingResult], tuple[object, bool]],
+    coder: Coder,
+    measure: Measure,
+) -> tuple[tuple[object, bool], CodingResult]:
+    """Code once, render for the output, and keep the result for the study (worker processes)."""
+    result = coder.code(measure.fields())
+    return render(coder, measure, result), result
+
+
+def _unit_input(measure: Measure) -> UnitInput:
+    fields: dict[str, object] = {name: getattr(measure, name) for name in MEASURE_FIELDS}
+    fields["autres_colonnes"] = dict(measure.extra)
+    fields["source"] = measure.source.describe()
+    text = "\n".join(t for t in (measure.intitule.strip(), measure.description.strip()) if t)
+    return UnitInput(key=measure.id, text=text, fields=fields, source=measure.source.fichier)
 
 
 def output_format(path: Path) -> str:
@@ -62,11 +89,17 @@ def categorize(
     progress: Callable[[int], None] | None = None,
     command: str = "",
     workers: int | None = None,
+    study: Study | None = None,
+    reliability_coder: str | None = None,
 ) -> CategorizeReport:
     """Categorise every measure of ``inputs`` and write ``output`` (by its extension).
 
     Raises InputError (nothing written) on bad input; the output appears only when complete.
     ``workers``: processes that code (default: one per core; 1 codes in this process).
+    ``study``: also record the sources, grid, measures and labels there as a new machine round
+    (after the output is written), and when people have reviewed some of these measures, score
+    the machine against them (``reliability_coder``: against that coder only) in
+    ``report.reliability`` and, for a workbook, in a « Fiabilité » sheet.
     """
     started = time.perf_counter()
     fmt = output_format(output)
@@ -79,6 +112,8 @@ def categorize(
     report = CategorizeReport(output=output)
     seen: dict[str, SourceRef] = {}
     duplicates: list[Warning_] = []
+    stored_units: dict[str, UnitInput] = {}
+    stored_labels: dict[str, dict[str, MachineLabel]] = {}
 
     with atomic_path(output) as tmp:
         writer: _Writer
@@ -90,10 +125,28 @@ def categorize(
             writer = WorkbookWriter(tmp, grid)
         committed = False
         try:
-            coded = code_stream(
-                coder, read_measures(inputs, read_report), writer.task, workers=workers
-            )
-            for measure, payload in coded:
+            task: Callable[[Coder, Measure], Any] = writer.task
+            if study is not None:
+                task = partial(_task_with_result, writer.render)
+            coded = code_stream(coder, read_measures(inputs, read_report), task, workers=workers)
+            for measure, out in coded:
+                payload = out
+                if study is not None:
+                    payload, result = out
+                    if measure.id in stored_units:
+                        key = f"{measure.contrat}\x00{measure.id}"
+                        if key not in seen and len(duplicates) < 1000:  # else warned below
+                            duplicates.append(
+                                Warning_(
+                                    source=measure.source,
+                                    message=f"identifiant « {measure.id} » déjà utilisé dans un "
+                                    f"autre contrat : seule la première mesure de ce nom est "
+                                    f"enregistrée dans l'étude",
+                                )
+                            )
+                    else:
+                        stored_units[measure.id] = _unit_input(measure)
+                        stored_labels[measure.id] = machine_labels(grid, result)
                 key = f"{measure.contrat}\x00{measure.id}"
                 first = seen.get(key)
                 if first is not None and len(duplicates) < 1000:
@@ -127,5 +180,17 @@ def categorize(
         finally:
             if not committed and not isinstance(writer, WorkbookWriter):
                 writer.close()  # release the handle; the temporary file is then removed
+    if study is not None:
+        sources = [SourceInput(path=str(p), kind="plan", sha256=file_sha256(p)) for p in inputs]
+        report.study_round = record_run(
+            study, kind="mesures", grid=grid, grid_path=Path(grid_file), sources=sources,
+            units=list(stored_units.values()), labels=stored_labels, command=command,
+            model=model_version(),
+        )  # fmt: skip
+        report.reliability = study_reliability(
+            study, "mesures", grid, stored_units, coder=reliability_coder
+        )
+        if report.reliability is not None and fmt == ".xlsx":
+            add_reliability_sheet(output, report.reliability)
     report.seconds = time.perf_counter() - started
     return report

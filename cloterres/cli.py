@@ -31,6 +31,14 @@ from cloterres.commands.common import (
 )
 from cloterres.commands.common import command_line as _command_line
 from cloterres.commands.common import with_progress as _with_progress
+from cloterres.commands.revue import (
+    CodeurFiabiliteOpt,
+    EtudeFacultativeOpt,
+    print_study_outcome,
+)
+from cloterres.commands.revue import (
+    optional_study as _optional_study,
+)
 
 app = typer.Typer(
     name="cloterres",
@@ -109,6 +117,8 @@ def categoriser(
     ],
     sortie: SortieOpt,
     grille: GrilleOpt = None,
+    etude: EtudeFacultativeOpt = None,
+    codeur: CodeurFiabiliteOpt = None,
     ecraser: EcraserOpt = False,
     silencieux: SilencieuxOpt = False,
 ) -> None:
@@ -116,13 +126,15 @@ def categoriser(
     from cloterres.categorize import categorize
 
     command = _command_line()
-    report = _with_progress(
-        "Catégorisation : {task.completed} mesures",
-        silencieux,
-        lambda progress: categorize(
-            entrees, sortie, grid_path=grille, overwrite=ecraser, command=command, progress=progress
-        ),
-    )
+    with _optional_study(etude, codeur) as study:
+        report = _with_progress(
+            "Catégorisation : {task.completed} mesures",
+            silencieux,
+            lambda progress: categorize(
+                entrees, sortie, grid_path=grille, overwrite=ecraser, command=command,
+                progress=progress, study=study, reliability_coder=codeur,
+            ),
+        )  # fmt: skip
     for warning in report.warnings[:20]:
         err.print(f"Attention : {warning}", markup=False)
     if len(report.warnings) > 20:
@@ -138,6 +150,7 @@ def categoriser(
             markup=False,
         )
         out.print(f"Résultat écrit dans : {report.output}", markup=False)
+    print_study_outcome(report, silencieux)
 
 
 app.command("categoriser", cls=_FrenchCommand)(categoriser)
@@ -224,6 +237,8 @@ def coder(
             "--coder-enqueteur", "--code-interviewer", help="Coder aussi les tours de l'enquêteur."
         ),
     ] = False,
+    etude: EtudeFacultativeOpt = None,
+    codeur: CodeurFiabiliteOpt = None,
     ecraser: EcraserOpt = False,
     silencieux: SilencieuxOpt = False,
 ) -> None:
@@ -234,13 +249,16 @@ def coder(
     options = dict(
         grid_path=grille, unit=unite, overwrite=ecraser, pseudonymise=pseudonymiser,
         names_file=noms, places=lieux, organisations=organisations, table_path=table,
-        code_interviewer=coder_enqueteur, command=command,
+        code_interviewer=coder_enqueteur, command=command, reliability_coder=codeur,
     )  # fmt: skip
-    report = _with_progress(
-        "Codage : {task.completed} unités",
-        silencieux,
-        lambda progress: code_interviews(entrees, sortie, progress=progress, **options),
-    )
+    with _optional_study(etude, codeur) as study:
+        report = _with_progress(
+            "Codage : {task.completed} unités",
+            silencieux,
+            lambda progress: code_interviews(
+                entrees, sortie, progress=progress, study=study, **options
+            ),
+        )
     for warning in report.warnings[:20]:
         err.print(f"Attention : {warning}", markup=False)
     if not silencieux:
@@ -257,6 +275,7 @@ def coder(
                 f"{report.correspondence}",
                 markup=False,
             )
+    print_study_outcome(report, silencieux)
 
 
 app.command("coder", cls=_FrenchCommand)(coder)
@@ -374,6 +393,9 @@ for _name, _alias, _fn in (
 
 # --- commands defined in their own modules (cloterres/commands/) ----------------------------
 # Each module exposes register(app); add one line per module here.
+from cloterres.commands import revue as _revue  # noqa: E402
+
+_revue.register(app)
 
 
 # --- entry point ---------------------------------------------------------------------------
@@ -415,7 +437,7 @@ def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        command.main(args=args, prog_name="cloterres", standalone_mode=False)
+        code = command.main(args=args, prog_name="cloterres", standalone_mode=False)
     except InputError as exc:
         err.print(f"Erreur : {exc}", markup=False)
         sys.exit(2)
@@ -426,9 +448,9 @@ def main(argv: list[str] | None = None) -> None:
         path = exc.ctx.command_path if exc.ctx is not None else "cloterres"
         err.print(f"Erreur : {_usage_error_fr(exc)} (aide : {path} --help)", markup=False)
         sys.exit(2)
-    except click_exceptions.Exit as exc:
+    except typer.Exit as exc:  # typer's own copy of click has no Exit/Abort in its exceptions
         sys.exit(exc.exit_code)
-    except (click_exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         err.print("Interrompu : aucun fichier de sortie n'a été écrit.", markup=False)
         sys.exit(130)
     except OSError as exc:
@@ -444,3 +466,5 @@ def main(argv: list[str] | None = None) -> None:
             markup=False,
         )
         sys.exit(1)
+    if isinstance(code, int) and code:  # with standalone_mode=False, typer.Exit(n) is returned
+        sys.exit(code)

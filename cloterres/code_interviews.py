@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cloterres.coding import Coder, CodingResult
 from cloterres.errors import InputError
-from cloterres.grid import load_grid
+from cloterres.grid import Grid, load_grid
 from cloterres.interviews.model import Interview, Segment
 from cloterres.interviews.pseudonymise import Pseudonymiser, read_name_list
 from cloterres.interviews.segmentation import segment, unit_kind
@@ -24,7 +24,11 @@ from cloterres.interviews.units_table import read_units_table
 from cloterres.io.files import atomic_path, check_input_files, prepare_output
 from cloterres.io.qdpx import QdaCoding, read_qdpx
 from cloterres.io.run_info import run_info
+from cloterres.nlp import model_version
 from cloterres.parallel import code_stream
+from cloterres.reliability import Reliability, add_reliability_sheet, study_reliability
+from cloterres.store import MachineLabel, RoundSummary, SourceInput, Study, UnitInput
+from cloterres.store.machine import file_sha256, machine_labels, record_run
 from cloterres.units import SourceRef
 
 OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl", ".qdpx")
@@ -52,6 +56,8 @@ class CodeReport:
     warnings: list[str] = field(default_factory=list)
     correspondence: Path | None = None
     seconds: float = 0.0
+    study_round: RoundSummary | None = None
+    reliability: Reliability | None = None
 
     @property
     def coded(self) -> int:
@@ -123,8 +129,15 @@ def code_interviews(
     progress: Callable[[int], None] | None = None,
     command: str = "",
     workers: int | None = None,
+    study: Study | None = None,
+    reliability_coder: str | None = None,
 ) -> CodeReport:
-    """Read, (pseudonymise,) segment, code and write; the output appears only when complete."""
+    """Read, (pseudonymise,) segment, code and write; the output appears only when complete.
+
+    ``study``: also record the sources, grid, coded units (pseudonymised text if asked) and
+    labels there as a new machine round, and score the machine against people's reviews of
+    these units (see :func:`cloterres.categorize.categorize`).
+    """
     started = time.perf_counter()
     suffix = output.suffix.lower()
     if suffix not in OUTPUT_FORMATS:
@@ -229,5 +242,52 @@ def code_interviews(
                 ["type", "pseudonyme", "nom", "autres formes remplacées", "occurrences"]
             )
             writer.writerows(pseudonymiser.table())
+    if study is not None:
+        _record(study, report, grid, Path(grid_file), inputs, command, reliability_coder)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _source_kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in TRANSCRIPT_SUFFIXES:
+        return "transcript"
+    return "projet" if suffix in PROJECT_SUFFIXES else "table"
+
+
+def _record(
+    study: Study,
+    report: CodeReport,
+    grid: Grid,
+    grid_file: Path,
+    inputs: list[Path],
+    command: str,
+    reliability_coder: str | None,
+) -> None:
+    units: dict[str, UnitInput] = {}
+    labels: dict[str, dict[str, MachineLabel]] = {}
+    for unit in report.units:
+        seg = unit.segment
+        if unit.result is None or seg.id in units:
+            continue
+        fields = {
+            "entretien": seg.interview, "locuteur": seg.speaker, "tour": seg.turn,
+            "debut": seg.start, "fin": seg.end, "ligne_debut": seg.line_start,
+            "ligne_fin": seg.line_end, "variables": dict(seg.variables),
+        }  # fmt: skip
+        units[seg.id] = UnitInput(
+            key=seg.id, text=seg.text, fields=fields, source=seg.source.fichier
+        )
+        labels[seg.id] = machine_labels(grid, unit.result)
+    sources = [
+        SourceInput(path=str(p), kind=_source_kind(p), sha256=file_sha256(p)) for p in inputs
+    ]
+    report.study_round = record_run(
+        study, kind="entretiens", grid=grid, grid_path=grid_file, sources=sources,
+        units=list(units.values()), labels=labels, command=command, model=model_version(),
+    )  # fmt: skip
+    report.reliability = study_reliability(
+        study, "entretiens", grid, units, coder=reliability_coder
+    )
+    if report.reliability is not None and report.output.suffix.lower() == ".xlsx":
+        add_reliability_sheet(report.output, report.reliability)

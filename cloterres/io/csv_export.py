@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import IO
 
-from cloterres.coding import Coder
+from cloterres.coding import Coder, CodingResult
 from cloterres.grid import Grid
 from cloterres.io.records import CodedMeasure, derived_display, evidence_display
 from cloterres.io.safety import csv_safe
@@ -29,7 +29,10 @@ def csv_row(grid: Grid, item: CodedMeasure) -> list[object]:
 
 def csv_task(coder: Coder, measure: Measure) -> tuple[list[object], bool]:
     """Code a measure and render its CSV row (runs in worker processes)."""
-    result = coder.code(measure.fields())
+    return csv_render(coder, measure, coder.code(measure.fields()))
+
+
+def csv_render(coder: Coder, measure: Measure, result: CodingResult) -> tuple[list[object], bool]:
     return csv_row(coder.grid, CodedMeasure(measure, result)), result.empty
 
 
@@ -38,6 +41,7 @@ class CsvWriter:
     separated by ``|``), derived attributes, ``preuves``, ``source``."""
 
     task = staticmethod(csv_task)
+    render = staticmethod(csv_render)
 
     def __init__(self, path: Path, grid: Grid) -> None:
         self._fh: IO[str] = path.open("w", encoding="utf-8-sig", newline="")

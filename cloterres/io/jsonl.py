@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import IO
 
-from cloterres.coding import Coder
+from cloterres.coding import Coder, CodingResult
 from cloterres.grid import Grid
 from cloterres.io.records import CodedMeasure, to_json
 from cloterres.units import Measure
@@ -18,7 +18,10 @@ def grid_ref(grid: Grid) -> str:
 
 def jsonl_task(coder: Coder, measure: Measure) -> tuple[str, bool]:
     """Code a measure and render its JSON line (runs in worker processes)."""
-    result = coder.code(measure.fields())
+    return jsonl_render(coder, measure, coder.code(measure.fields()))
+
+
+def jsonl_render(coder: Coder, measure: Measure, result: CodingResult) -> tuple[str, bool]:
     line = json.dumps(
         to_json(CodedMeasure(measure, result), grid_ref(coder.grid)), ensure_ascii=False
     )
@@ -27,6 +30,7 @@ def jsonl_task(coder: Coder, measure: Measure) -> tuple[str, bool]:
 
 class JsonlWriter:
     task = staticmethod(jsonl_task)
+    render = staticmethod(jsonl_render)
 
     def __init__(self, path: Path, grid: Grid) -> None:
         self._fh: IO[str] = path.open("w", encoding="utf-8", newline="\n")

@@ -28,7 +28,12 @@ SHEET_ABOUT = "À propos"
 
 def result_task(coder: Coder, measure: Measure) -> tuple[CodingResult, bool]:
     """Code a measure (runs in worker processes); the workbook is built at the end."""
-    result = coder.code(measure.fields())
+    return result_render(coder, measure, coder.code(measure.fields()))
+
+
+def result_render(
+    coder: Coder, measure: Measure, result: CodingResult
+) -> tuple[CodingResult, bool]:
     return result, result.empty
 
 
@@ -43,6 +48,7 @@ class WorkbookWriter:
         self.run_info: RunInfo | None = None
 
     task = staticmethod(result_task)
+    render = staticmethod(result_render)
 
     def add(self, measure: Measure, payload: tuple[CodingResult, bool]) -> None:
         self._items.append(CodedMeasure(measure, payload[0]))

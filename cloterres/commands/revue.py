@@ -1,0 +1,288 @@
+"""``cloterres revue`` (alias ``review``): export a review workbook, import it as a new round,
+show a study's rounds and one unit's history. Also the ``--etude``/``--codeur`` options and the
+study summary that ``categoriser`` and ``coder`` share."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cloterres.commands.common import (
+    EcraserOpt,
+    FrenchCommand,
+    SilencieuxOpt,
+    err,
+    out,
+    sub_app,
+    with_progress,
+)
+from cloterres.errors import InputError
+
+if TYPE_CHECKING:
+    from cloterres.store import Study
+
+DEFAULT_STUDY = "etude-cloterres.sqlite"
+
+EtudeOpt = Annotated[
+    str,
+    typer.Option(
+        "--etude", "--study",
+        help="Étude : fichier SQLite (créé au premier usage) ou URL SQLAlchemy (postgresql://...).",
+        metavar="ETUDE",
+    ),
+]  # fmt: skip
+EtudeFacultativeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--etude", "--study",
+        help="Enregistrer aussi sources, grille, unités et étiquettes dans cette étude (fichier "
+        "SQLite créé au premier usage, ou URL SQLAlchemy) ; mesure la fiabilité de l'outil quand "
+        "des personnes ont revu ces unités.",
+        metavar="ETUDE",
+    ),
+]  # fmt: skip
+CodeurFiabiliteOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--codeur", "--coder",
+        help="Avec --etude : mesurer la fiabilité contre ce codeur seulement (défaut : la revue "
+        "humaine la plus récente de chaque unité, tous codeurs).",
+        metavar="NOM",
+    ),
+]  # fmt: skip
+CodeurOpt = Annotated[
+    str, typer.Option("--codeur", "--coder", help="Nom du codeur qui revoit.", metavar="NOM")
+]
+
+
+def print_study_outcome(report: object, silencieux: bool) -> None:
+    """What ``categoriser`` / ``coder --etude`` recorded, and the machine's reliability."""
+    from cloterres.reliability import reliability_lines
+
+    summary = getattr(report, "study_round", None)
+    rel = getattr(report, "reliability", None)
+    if summary is not None and not silencieux:
+        out.print(
+            f"Étude : manche {summary.number} enregistrée ({summary.labels} étiquette(s) nouvelles "
+            f"ou modifiées sur {summary.units} unité(s))",
+            markup=False,
+        )
+    if rel is not None:
+        for line in reliability_lines(rel):
+            out.print(line, markup=False)
+
+
+def _open(etude: str, *, create: bool) -> Study:
+    from cloterres.store import open_study
+
+    return open_study(etude, create=create)
+
+
+def exporter(
+    codeur: CodeurOpt,
+    sortie: Annotated[
+        Path,
+        typer.Option(
+            "--sortie",
+            "--out",
+            "-o",
+            help="Classeur de revue .xlsx à écrire.",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ],  # fmt: skip
+    etude: EtudeOpt = DEFAULT_STUDY,
+    type_: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            help="mesures ou entretiens (défaut : ce que contient l'étude).",
+            metavar="TYPE",
+        ),
+    ] = None,  # fmt: skip
+    contrat: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--contrat",
+            "--contract",
+            help="Seulement les mesures de ce contrat (répétable).",
+            metavar="CONTRAT",
+        ),
+    ] = None,
+    entretien: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--entretien",
+            "--interview",
+            help="Seulement les unités de cet entretien (répétable).",
+            metavar="ENTRETIEN",
+        ),
+    ] = None,
+    sans_propositions: Annotated[
+        bool,
+        typer.Option(
+            "--sans-propositions",
+            "--blind",
+            help="Revue à l'aveugle : ni propositions ni preuves de l'outil, colonnes vides.",
+        ),
+    ] = False,  # fmt: skip
+    ecraser: EcraserOpt = False,
+    silencieux: SilencieuxOpt = False,
+) -> None:
+    """Écrire un classeur Excel de revue : une ligne par unité, les propositions de l'outil et
+    des colonnes à corriger."""
+    from cloterres.review.export import export_review
+
+    with _open(etude, create=False) as study:
+        report = with_progress(
+            "Classeur de revue : {task.completed} unités",
+            silencieux,
+            lambda progress: export_review(
+                study, sortie, coder=codeur, kind=type_, contracts=contrat, interviews=entretien,
+                blind=sans_propositions, overwrite=ecraser, progress=progress,
+            ),
+        )  # fmt: skip
+    if not silencieux:
+        mode = " (à l'aveugle)" if report.blind else ""
+        again = (
+            f", dont {report.from_coder} déjà revue(s) par ce codeur" if report.from_coder else ""
+        )
+        out.print(
+            f"Classeur de revue{mode} écrit dans : {report.output} — {report.units} unité(s) "
+            f"({report.kind}){again}",
+            markup=False,
+        )
+
+
+def importer(
+    fichier: Annotated[
+        Path, typer.Argument(help="Classeur de revue .xlsx rempli.", metavar="FICHIER")
+    ],
+    codeur: CodeurOpt,
+    etude: EtudeOpt = DEFAULT_STUDY,
+    silencieux: SilencieuxOpt = False,
+) -> None:
+    """Vérifier un classeur de revue rempli et l'enregistrer comme nouvelle manche du codeur."""
+    from cloterres.review.importer import import_review
+    from cloterres.review.reader import ReviewError
+    from cloterres.store.study import DuplicateRound, local_time
+
+    with _open(etude, create=False) as study:
+        try:
+            report = import_review(study, fichier, coder=codeur)
+        except ReviewError as exc:
+            for line in exc.lines():
+                err.print(f"Erreur : {line}", markup=False)
+            err.print(
+                f"Rien n'a été importé : {len(exc.problems)} problème(s) à corriger dans le "
+                f"classeur, puis relancez l'import.",
+                markup=False,
+            )
+            raise typer.Exit(2) from None
+        except DuplicateRound as exc:
+            err.print(f"Erreur : {fichier} : {exc}", markup=False)
+            raise typer.Exit(2) from None
+    if report.round is None:
+        out.print(
+            f"{fichier} : aucune ligne modifiée ni marquée « Revu = oui » ; rien n'a été "
+            f"enregistré.",
+            markup=False,
+        )
+        return
+    if not silencieux:
+        r = report.round
+        out.print(
+            f"Manche {r.number} enregistrée pour « {r.coder} » le {local_time(r.created_at)} : "
+            f"{report.recorded} unité(s) ({report.edited} modifiée(s), "
+            f"{report.reviewed_unchanged} revue(s) sans changement), {r.changed} étiquette(s) "
+            f"différente(s) de l'outil ; {report.skipped} ligne(s) ni modifiée(s) ni marquée(s) "
+            f"« Revu » non enregistrée(s).",
+            markup=False,
+        )
+
+
+def etat(etude: EtudeOpt = DEFAULT_STUDY) -> None:
+    """Montrer l'état d'une étude : unités, manches, codeurs."""
+    from cloterres.store import HUMAN
+    from cloterres.store.study import local_time
+
+    with _open(etude, create=False) as study:
+        info = study.info()
+        rounds = study.rounds()
+        kinds = study.kinds()
+        out.print(
+            f"Étude {etude} (format {study.schema_version}, créée le {info.get('created_at', '?')} UTC)",
+            markup=False,
+        )
+        for kind in kinds:
+            units = study.units(kind)
+            reviewed: dict[str, set[str]] = {}
+            for s in study.current(kind, origin=HUMAN):
+                reviewed.setdefault(s.coder, set()).add(s.unit)
+            out.print(f"{kind} : {len(units)} unité(s)", markup=False)
+            for coder, keys in reviewed.items():
+                out.print(f"  revues par « {coder} » : {len(keys)} unité(s)", markup=False)
+    if not rounds:
+        out.print("Aucune manche enregistrée.", markup=False)
+        return
+    out.print("Manches :", markup=False)
+    for r in rounds:
+        who = "outil" if r.origin != HUMAN else "revue"
+        out.print(
+            f"  {r.number:>3}  {local_time(r.created_at)}  {who:<6} {r.coder:<20} {r.kind:<10} "
+            f"{r.units} unité(s), {r.labels} étiquette(s)"
+            + (f", {r.changed} différente(s) de l'outil" if r.origin == HUMAN else ""),
+            markup=False,
+        )
+
+
+def historique(
+    identifiant: Annotated[str, typer.Argument(help="Identifiant de l'unité.", metavar="ID")],
+    etude: EtudeOpt = DEFAULT_STUDY,
+) -> None:
+    """Montrer tout l'historique des étiquettes d'une unité, de la plus ancienne à la plus récente."""
+    from cloterres.store.study import local_time
+
+    with _open(etude, create=False) as study:
+        states = study.history(identifiant)
+    for s in states:
+        who = f"outil {s.engine_version}" if s.origin == "machine" else f"« {s.coder} »"
+        flag = ""
+        if s.changed is not None:
+            flag = " (corrige l'outil)" if s.changed else " (confirme l'outil)"
+        cats = ", ".join(s.categories) if s.categories else "(aucune)"
+        out.print(
+            f"{local_time(s.created_at)}  manche {s.round:>3}  {who}  {s.unit}  {s.dimension} : "
+            f"{cats}{flag}",
+            markup=False,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    revue = sub_app("Revoir et corriger le codage dans Excel, et suivre l'historique d'une étude.")
+    for name, alias, fn in (
+        ("exporter", "export", exporter),
+        ("importer", "import", importer),
+        ("etat", "status", etat),
+        ("historique", "history", historique),
+    ):
+        revue.command(name, cls=FrenchCommand)(fn)
+        revue.command(alias, hidden=True, cls=FrenchCommand)(fn)
+    app.add_typer(revue, name="revue")
+    app.add_typer(revue, name="review", hidden=True)
+
+
+@contextlib.contextmanager
+def optional_study(etude: str | None, codeur: str | None) -> Iterator[Study | None]:
+    """The study of ``categoriser`` / ``coder --etude`` (created on first use), or None."""
+    if etude is None:
+        if codeur is not None:
+            raise InputError("--codeur demande aussi --etude (l'étude où sont les revues)")
+        yield None
+        return
+    with _open(etude, create=True) as study:
+        yield study

@@ -1,0 +1,484 @@
+"""Write a review workbook (``cloterres revue exporter``).
+
+Sheet « Revue »: one row per unit. Read-only columns: the unit (id, contract or interview,
+text), and unless the export is blind, the tool's proposal (labels in French) and its evidence.
+Editable columns: « Revu » (oui / empty), then per dimension either one list column of French
+labels (single-label dimension) or one column per category taking a mark « x » (multi-label
+dimension), grouped under a header row naming the dimension. Editable cells are prefilled with
+the current proposal: this coder's latest labels where they already reviewed, otherwise the
+machine's (blind export: this coder's own labels only, otherwise empty).
+
+The sheet is protected without a password: only editable cells can be changed, rows and
+columns cannot be inserted, deleted or sorted (filtering is allowed); the workbook structure is
+locked so sheets cannot be renamed, moved or unhidden. The very hidden sheet « cloterres »
+records the export's identity (see :mod:`cloterres.review.layout`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cloterres.errors import InputError
+from cloterres.grid import Grid
+from cloterres.io.excel import HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, put
+from cloterres.io.files import atomic_path, prepare_output
+from cloterres.review.layout import (
+    FIRST_ROW,
+    HEADER_ROW,
+    MARK,
+    REVIEWED,
+    SHEET_GUIDE,
+    SHEET_LISTS,
+    SHEET_META,
+    SHEET_REVIEW,
+    EditColumn,
+    ReviewIdentity,
+    canonical,
+    row_checksum,
+    sheet_checksum,
+)
+from cloterres.store import ENGINE_CODER, HUMAN, MACHINE, LabelState, Study, UnitView
+
+EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
+READ_FILL = PatternFill("solid", fgColor="F2F2F2")
+GROUP_FILL = PatternFill("solid", fgColor="D9E1F2")
+THIN = Side(style="thin", color="BFBFBF")
+GROUP_BORDER = Border(left=Side(style="medium", color="1F4E78"))
+MEASURE_COLUMNS = (
+    ("contrat", "Contrat", 18),
+    ("axe", "Axe", 22),
+    ("intitule", "Intitulé", 36),
+    ("description", "Description", 55),
+    ("public", "Public", 20),
+)
+INTERVIEW_COLUMNS = (
+    ("entretien", "Entretien", 14),
+    ("locuteur", "Locuteur", 16),
+    ("lignes", "Lignes", 9),
+    ("texte", "Texte", 70),
+)
+
+
+@dataclass
+class ExportReport:
+    output: Path
+    kind: str
+    units: int
+    blind: bool
+    from_coder: int  # units prefilled with this coder's own earlier labels
+
+
+def check_coder_name(coder: str) -> str:
+    name = coder.strip()
+    if not name:
+        raise InputError("--codeur : donnez le nom du codeur (par exemple --codeur « Claire M. »)")
+    if name.casefold() == ENGINE_CODER:
+        raise InputError(
+            f"--codeur : « {ENGINE_CODER} » est réservé à l'outil ; donnez le nom d'une personne"
+        )
+    if len(name) > 200:
+        raise InputError("--codeur : nom trop long (200 caractères au plus)")
+    return name
+
+
+def study_kind(study: Study, kind: str | None) -> str:
+    kinds = study.kinds()
+    if kind is not None:
+        if kind not in ("mesures", "entretiens"):
+            raise InputError(f"--type : « {kind} » inconnu ; choisissez mesures ou entretiens")
+        if kind not in kinds:
+            raise InputError(
+                f"{study.name} : l'étude ne contient aucune unité de type « {kind} » codée par "
+                f"l'outil ; lancez d'abord cloterres {'categoriser' if kind == 'mesures' else 'coder'}"
+                f" ... --etude {study.name}"
+            )
+        return kind
+    if not kinds:
+        raise InputError(
+            f"{study.name} : l'étude ne contient encore aucune unité codée ; lancez d'abord "
+            f"cloterres categoriser ... --etude {study.name} (ou cloterres coder ...)"
+        )
+    if len(kinds) > 1:
+        raise InputError(
+            f"{study.name} : l'étude contient des mesures et des entretiens ; précisez --type "
+            f"mesures ou --type entretiens"
+        )
+    return kinds[0]
+
+
+def by_unit(states: Iterable[LabelState]) -> dict[str, dict[str, LabelState]]:
+    out: dict[str, dict[str, LabelState]] = {}
+    for s in states:
+        out.setdefault(s.unit, {})[s.dimension] = s
+    return out
+
+
+def evidence_text(grid: Grid, dim_id: str, state: LabelState) -> list[str]:
+    """French lines telling why the machine applied each category of one dimension."""
+    dim = grid.dimension(dim_id)
+    lines = []
+    for cat in state.categories:
+        try:
+            head = f"{dim.label} › {dim.category(cat).label}"
+        except KeyError:
+            head = f"{dim.label} › {cat}"
+        why = (state.evidence or {}).get(cat) or {}
+        origin = why.get("origine", "")
+        spans = why.get("preuves") or []
+        if origin == "implique":
+            lines.append(f"{head} : déduit de « {why.get('source', '')} »")
+        elif origin == "defaut":
+            lines.append(f"{head} : par défaut (aucun indice dans le texte)")
+        elif spans:
+            words = ", ".join(
+                f"« {s.get('texte', '')} »" + (f" ({s['champ']})" if s.get("champ") else "")
+                for s in spans
+            )
+            suffix = " — d'après l'axe seulement" if origin == "contexte" else ""
+            lines.append(f"{head} : {words}{suffix}")
+        else:
+            lines.append(head)
+    return lines
+
+
+def labels_text(grid: Grid, labels: dict[str, list[str]]) -> str:
+    lines = []
+    for dim in grid.dimensions:
+        cats = labels.get(dim.id)
+        if cats is None:
+            continue
+        names = []
+        for cat in cats:
+            try:
+                names.append(dim.category(cat).label)
+            except KeyError:
+                names.append(cat)
+        lines.append(f"{dim.label} : {'; '.join(names) if names else '—'}")
+    return "\n".join(lines)
+
+
+def _unit_cells(kind: str, unit: UnitView) -> list[object]:
+    f = unit.fields
+    if kind == "mesures":
+        return [str(f.get(name, "") or "") for name, _, _ in MEASURE_COLUMNS]
+    start, end = f.get("ligne_debut"), f.get("ligne_fin")
+    lines = "" if start is None else (f"{start}" if start == end else f"{start}-{end}")
+    return [str(f.get("entretien", "")), str(f.get("locuteur", "")), lines, unit.text]
+
+
+def export_review(
+    study: Study,
+    output: Path,
+    *,
+    coder: str,
+    kind: str | None = None,
+    contracts: list[str] | None = None,
+    interviews: list[str] | None = None,
+    blind: bool = False,
+    overwrite: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ExportReport:
+    """Write a review workbook for ``coder`` of the units of ``study`` (see module docstring)."""
+    coder = check_coder_name(coder)
+    if output.suffix.lower() != ".xlsx":
+        raise InputError(f"{output} : le classeur de revue s'écrit dans un fichier .xlsx")
+    kind = study_kind(study, kind)
+    sha = study.machine_grid_sha(kind)
+    assert sha is not None
+    grid, _ = study.grid(sha)
+    machine = by_unit(study.current(kind, origin=MACHINE))
+    own = by_unit(study.current(kind, origin=HUMAN, coder=coder))
+    units = [u for u in study.units(kind) if u.key in machine]
+    if contracts:
+        wanted = {c.casefold().strip() for c in contracts}
+        units = [u for u in units if str(u.fields.get("contrat", "")).casefold() in wanted]
+    if interviews:
+        wanted = {i.casefold().strip() for i in interviews}
+        units = [u for u in units if str(u.fields.get("entretien", "")).casefold() in wanted]
+    if not units:
+        raise InputError(
+            f"{study.name} : aucune unité ne correspond aux filtres donnés (--contrat, --entretien)"
+        )
+    prepare_output(output, overwrite=overwrite)
+
+    prefill: dict[str, dict[str, list[str]]] = {}
+    from_coder = 0
+    for unit in units:
+        mine = own.get(unit.key, {})
+        from_coder += bool(mine)
+        labels: dict[str, list[str]] = {}
+        for dim in grid.dimensions:
+            if dim.id in mine:
+                labels[dim.id] = list(mine[dim.id].categories)
+            elif not blind and dim.id in machine[unit.key]:
+                labels[dim.id] = list(machine[unit.key][dim.id].categories)
+            else:
+                labels[dim.id] = []
+        prefill[unit.key] = labels
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_REVIEW
+    guide = wb.create_sheet(SHEET_GUIDE)
+    lists = wb.create_sheet(SHEET_LISTS)
+    meta = wb.create_sheet(SHEET_META)
+    wb.move_sheet(guide, offset=-1)
+    wb.active = 1
+
+    unit_headers = [("Identifiant", 14)] + [
+        (label, width)
+        for _, label, width in (MEASURE_COLUMNS if kind == "mesures" else INTERVIEW_COLUMNS)
+    ]
+    proposal_headers = [] if blind else [("Propositions de l'outil", 40), ("Preuves", 50)]
+    col = 1
+    groups: list[tuple[int, int, str]] = []
+    for text, width in unit_headers + proposal_headers:
+        _header(ws, col, text, width)
+        col += 1
+    groups.append((1, len(unit_headers), "Unité (lecture seule)"))
+    if proposal_headers:
+        groups.append((len(unit_headers) + 1, col - 1, "Proposition de l'outil (lecture seule)"))
+    reviewed_col = col
+    _header(ws, col, "Revu", 8)
+    groups.append((col, col, "Votre revue"))
+    col += 1
+    edit_columns: list[EditColumn] = []
+    single: dict[str, dict[str, str]] = {}
+    list_col = 1
+    validations: dict[str, DataValidation] = {}
+    for dim in grid.dimensions:
+        first = col
+        if dim.multiple:
+            for cat in dim.categories:
+                _header(ws, col, cat.label, 6, rotate=True)
+                edit_columns.append(
+                    EditColumn(
+                        index=col,
+                        dimension=dim.id,
+                        category=cat.id,
+                        header=f"{dim.label} › {cat.label}",
+                    )
+                )
+                col += 1
+        else:
+            _header(ws, col, dim.label, 30)
+            edit_columns.append(EditColumn(index=col, dimension=dim.id, header=dim.label))
+            single[dim.id] = {c.label: c.id for c in dim.categories}
+            put(lists, 1, list_col, dim.label).font = Font(bold=True)
+            for i, cat in enumerate(dim.categories, start=2):
+                put(lists, i, list_col, cat.label)
+            letter = get_column_letter(list_col)
+            validations[dim.id] = DataValidation(
+                type="list",
+                formula1=f"'{SHEET_LISTS}'!${letter}$2:${letter}${len(dim.categories) + 1}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Catégorie inconnue",
+                error=f"Choisissez une seule catégorie de « {dim.label} » dans la liste.",
+                promptTitle=dim.label[:32],
+                prompt="Une seule catégorie : choisissez-la dans la liste.",
+            )
+            list_col += 1
+        groups.append((first, col - 1, dim.label))
+    last_col = col - 1
+
+    for first, last, text in groups:
+        cell = put(ws, 1, first, text, wrap=True)
+        cell.font = Font(bold=True)
+        cell.fill = GROUP_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if last > first:
+            ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+        for c in range(first, last + 1):
+            ws.cell(row=1, column=c).border = Border(left=THIN, right=THIN, top=THIN)
+    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[HEADER_ROW].height = 150
+
+    mark_dv = DataValidation(
+        type="list", formula1=f'"{MARK}"', allow_blank=True, showErrorMessage=True,
+        errorTitle="Marque invalide", error="Tapez x pour cocher cette catégorie, ou laissez vide.",
+    )  # fmt: skip
+    reviewed_dv = DataValidation(
+        type="list", formula1=f'"{REVIEWED}"', allow_blank=True, showErrorMessage=True,
+        errorTitle="Valeur invalide", error="Tapez oui quand la ligne est revue, ou laissez vide.",
+    )  # fmt: skip
+    for dv in (mark_dv, reviewed_dv, *validations.values()):
+        ws.add_data_validation(dv)
+
+    unlocked = Protection(locked=False)
+    meta_rows: list[list[str]] = []
+    export_id = str(uuid.uuid4())
+    for n, unit in enumerate(units):
+        row = FIRST_ROW + n
+        values: list[object] = [unit.key, *_unit_cells(kind, unit)]
+        if not blind:
+            proposal = {d: s.categories for d, s in machine[unit.key].items()}
+            values.append(labels_text(grid, proposal))
+            values.append(
+                "\n".join(
+                    line
+                    for dim in grid.dimensions
+                    if dim.id in machine[unit.key]
+                    for line in evidence_text(grid, dim.id, machine[unit.key][dim.id])
+                )
+            )
+        for c, value in enumerate(values, start=1):
+            cell = put(ws, row, c, value, wrap=c > 1)
+            cell.fill = READ_FILL
+        cell = ws.cell(row=row, column=reviewed_col)
+        cell.protection = unlocked
+        cell.fill = EDIT_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="top")
+        labels = prefill[unit.key]
+        for ec in edit_columns:
+            cell = ws.cell(row=row, column=ec.index)
+            cats = labels.get(ec.dimension, [])
+            if ec.category is not None:
+                if ec.category in cats:
+                    put(ws, row, ec.index, MARK)
+            elif cats:
+                put(ws, row, ec.index, grid.label_of(ec.dimension, cats[0]), wrap=True)
+            cell.protection = unlocked
+            cell.fill = EDIT_FILL
+            cell.alignment = Alignment(
+                horizontal="center" if ec.category else "left", vertical="top", wrap_text=True
+            )
+        prefilled = canonical(labels)
+        meta_rows.append([unit.key, prefilled, row_checksum(export_id, unit.key, prefilled)])
+        if progress is not None:
+            progress(n + 1)
+
+    last_row = FIRST_ROW + len(units) - 1
+    reviewed_letter = get_column_letter(reviewed_col)
+    reviewed_dv.add(f"{reviewed_letter}{FIRST_ROW}:{reviewed_letter}{last_row}")
+    for ec in edit_columns:
+        letter = get_column_letter(ec.index)
+        target = mark_dv if ec.category is not None else validations[ec.dimension]
+        target.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
+    for first, _, _ in groups[1:]:
+        for r in range(1, last_row + 1):
+            ws.cell(row=r, column=first).border = GROUP_BORDER
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=2).coordinate
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_col)}{last_row}"
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False  # filtering allowed (it hides rows, it does not move them)
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.sort = True
+    ws.protection.insertRows = True
+    ws.protection.deleteRows = True
+
+    identity = ReviewIdentity(
+        study_id=study.study_id,
+        study=study.name,
+        coder=coder,
+        kind=kind,  # type: ignore[arg-type]
+        grid_sha=sha,
+        grid_id=f"{grid.id}@{grid.version}",
+        base_round=study.last_round_number(),
+        export_id=export_id,
+        created_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        blind=blind,
+        reviewed_column=reviewed_col,
+        dimensions={d.id: d.label for d in grid.dimensions},
+        single=single,
+        units=len(units),
+    )
+    _meta_sheet(meta, identity, meta_rows, edit_columns)
+    _guide_sheet(guide, identity, grid, len(units))
+    lists.sheet_state = "hidden"
+    lists.protection.sheet = True
+    wb.security = WorkbookProtection(lockStructure=True)
+    with atomic_path(output) as tmp:
+        wb.save(tmp)
+    return ExportReport(output, kind, len(units), blind, from_coder)
+
+
+def _header(ws: Worksheet, col: int, text: str, width: float, *, rotate: bool = False) -> None:
+    cell = put(ws, HEADER_ROW, col, text, wrap=True)
+    cell.fill = HEADER_FILL
+    cell.font = HEADER_FONT
+    cell.alignment = Alignment(
+        wrap_text=True,
+        vertical="bottom" if rotate else "center",
+        horizontal="center",
+        text_rotation=90 if rotate else 0,
+    )
+    ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _meta_sheet(
+    ws: Worksheet, identity: ReviewIdentity, rows: list[list[str]], columns: list[EditColumn]
+) -> None:
+    identity_json = identity.model_dump_json()
+    column_json = [c.model_dump_json() for c in columns]
+    put(ws, 1, 1, identity_json)
+    put(ws, 1, 2, sheet_checksum(identity_json, rows, column_json))
+    for i, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            put(ws, i, c, value)
+    for i, (column, text) in enumerate(zip(columns, column_json, strict=True), start=1):
+        put(ws, i, 5, column.index)
+        put(ws, i, 6, text)
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+
+
+def _guide_sheet(ws: Worksheet, identity: ReviewIdentity, grid: Grid, n_units: int) -> None:
+    ws.column_dimensions["A"].width = 110
+    put(ws, 1, 1, "Revue du codage — consignes").font = TITLE_FONT
+    lines: list[Any] = [
+        f"Codeur : {identity.coder}",
+        f"Étude : {identity.study}",
+        f"Grille : {grid.nom} ({identity.grid_id})",
+        f"Unités à revoir : {n_units} ({identity.kind})",
+        f"Classeur créé le {identity.created_at}"
+        + (
+            " — revue à l'aveugle : les propositions de l'outil ne sont pas montrées"
+            if identity.blind
+            else ""
+        ),
+        "",
+        "Comment revoir",
+        "1. Dans la feuille « Revue », chaque ligne est une unité. Les colonnes grises se lisent "
+        "seulement : l'unité, puis ce que l'outil propose et les mots qui l'ont décidé.",
+        "2. Les colonnes jaunes se modifient. Pour une dimension à plusieurs catégories, chaque "
+        "catégorie a sa colonne : tapez « x » pour la cocher, effacez le « x » pour la retirer.",
+        "3. Pour une dimension à une seule catégorie, choisissez-la dans la liste déroulante "
+        "(une seule valeur par cellule).",
+        "4. Quand une ligne est revue, même sans rien changer, choisissez « oui » dans la colonne "
+        "« Revu ». Une ligne modifiée compte comme revue.",
+        "5. Les lignes ni modifiées ni marquées « oui » ne sont pas enregistrées : vous pouvez "
+        "revoir une partie des unités seulement, et le reste plus tard.",
+        "",
+        "À ne pas faire",
+        "- Ne déplacez, ne triez, ne copiez et ne supprimez pas de lignes (les filtres sont "
+        "permis) ; ne modifiez pas les identifiants. La feuille est protégée sans mot de passe "
+        "pour l'éviter ; ne retirez pas la protection.",
+        "- Chaque classeur est au nom d'un codeur : ne remplissez pas celui d'un autre.",
+        "",
+        "Ensuite",
+        f"Enregistrez le classeur, puis : cloterres revue importer FICHIER.xlsx --codeur "
+        f'"{identity.coder}" --etude {identity.study}',
+        "L'import vérifie chaque cellule et signale tous les problèmes à la fois (feuille, ligne, "
+        "colonne) ; rien n'est enregistré tant qu'il en reste. Chaque import réussi devient une "
+        "nouvelle manche de revue ; les propositions de l'outil et les revues précédentes restent "
+        "dans l'historique de l'étude (cloterres revue historique ID).",
+    ]
+    for i, line in enumerate(lines, start=3):
+        cell = put(ws, i, 1, line, wrap=True)
+        cell.alignment = WRAP
+        if line in ("Comment revoir", "À ne pas faire", "Ensuite"):
+            cell.font = Font(bold=True, size=12)

@@ -1,0 +1,48 @@
+"""The coders of a study as :class:`cloterres.labels.CoderLabels` (for ``accord``, scores).
+
+Each human coder's current labels (the latest record per unit and dimension), and the machine's
+as coder ``cloterres``. Interview categories become full code ids (``theme.code``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cloterres.labels import CoderLabels, Kind, UnitLabels
+from cloterres.store.schema import ENGINE_CODER, HUMAN, MACHINE
+from cloterres.store.study import LabelState, Study
+
+
+def to_coder_labels(coder: str, kind: Kind, states: list[LabelState]) -> CoderLabels:
+    units: dict[str, UnitLabels] = {}
+    for s in states:
+        cats = (
+            [f"{s.dimension}.{c}" for c in s.categories] if kind == "entretiens" else s.categories
+        )
+        units.setdefault(s.unit, UnitLabels()).labels[s.dimension] = list(cats)
+    return CoderLabels(coder=coder, kind=kind, units=units)
+
+
+def study_coder_labels(
+    study: Study | str | Path,
+    coder: str | None = None,
+    kind: Kind = "mesures",
+    *,
+    machine: bool = True,
+) -> list[CoderLabels]:
+    """Latest labels per human coder (only ``coder`` if given), then the machine as
+    ``cloterres`` (unless ``machine`` is False). Coders are in the order they first reviewed."""
+    own = not isinstance(study, Study)
+    store = Study(study, create=False) if not isinstance(study, Study) else study
+    try:
+        humans = store.current(kind, origin=HUMAN, coder=coder)
+        by_coder: dict[str, list[LabelState]] = {}
+        for s in humans:
+            by_coder.setdefault(s.coder, []).append(s)
+        out = [to_coder_labels(name, kind, states) for name, states in by_coder.items()]
+        if machine:
+            out.append(to_coder_labels(ENGINE_CODER, kind, store.current(kind, origin=MACHINE)))
+        return out
+    finally:
+        if own:
+            store.close()
