@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,45 +180,8 @@ def read_review(path: Path, *, coder: str | None = None) -> ReviewData:
 
     expected = [r[0] for r in meta_rows]
     prefill = {r[0]: json.loads(r[1]) for r in meta_rows}
-    expected_row = {key: FIRST_ROW + i for i, key in enumerate(expected)}
     ids = [_text(values[identity.id_column - 1]) for _, values in found]
-    counts = Counter(ids)
-    for i in range(max(len(expected), len(ids))):
-        row = FIRST_ROW + i
-        exp = expected[i] if i < len(expected) else None
-        got = ids[i] if i < len(ids) else None
-        if got == exp:
-            continue
-        where = _where(row, identity.id_column, "Identifiant")
-        if exp is None:
-            problems.append(
-                f"{where} : ligne ajoutée (« {got} ») ; un classeur de revue ne prend pas de "
-                f"nouvelles lignes, supprimez-la"
-            )
-        elif not got:
-            problems.append(f"{where} : identifiant effacé (attendu « {exp} ») ; remettez-le")
-        elif counts[got] > 1:
-            problems.append(
-                f"{where} : identifiant « {got} » en double (attendu « {exp} ») ; une ligne a été "
-                f"copiée, annulez la copie"
-            )
-        elif got in expected_row:
-            problems.append(
-                f"{where} : ligne déplacée (« {got} » était à la ligne {expected_row[got]}, "
-                f"« {exp} » attendu ici) ; remettez les lignes dans leur ordre d'origine"
-            )
-        else:
-            problems.append(
-                f"{where} : identifiant modifié (« {got} » au lieu de « {exp} ») ; remettez-le"
-            )
-    present = set(ids)
-    for key in expected:
-        if key not in present:
-            problems.append(
-                f"feuille « {SHEET_REVIEW} » : l'unité « {key} » a disparu du classeur (ligne "
-                f"supprimée ?) ; reprenez une copie non modifiée du classeur exporté"
-            )
-
+    problems.extend(_id_problems(expected, ids))
     rows: list[ReviewRow] = []
     dims = list(identity.dimensions)
     for i, (row, values) in enumerate(found[: len(expected)]):
@@ -258,6 +220,55 @@ def read_review(path: Path, *, coder: str | None = None) -> ReviewData:
     if problems:
         raise ReviewError(path, problems)
     return ReviewData(path, identity, rows)
+
+
+def _id_problems(expected: list[str], ids: list[str]) -> list[str]:
+    """Rows whose unit id was erased, edited, duplicated, moved or added, and units whose row
+    disappeared. Rows are matched by id, so one deleted row is one problem, not a cascade."""
+    problems: list[str] = []
+    position = {key: i for i, key in enumerate(expected)}
+    seen: set[str] = set()
+    in_place: set[str] = set()  # expected ids replaced at their own row (reported there)
+    last = -1
+    for i, got in enumerate(ids):
+        row = FIRST_ROW + i
+        where = _where(row, 1, "Identifiant")
+        exp = expected[i] if i < len(expected) else None
+        if got in position and got not in seen:
+            seen.add(got)
+            if position[got] < last:
+                problems.append(
+                    f"{where} : ligne déplacée (« {got} » était à la ligne "
+                    f"{FIRST_ROW + position[got]}) ; remettez les lignes dans leur ordre d'origine"
+                )
+            last = max(last, position[got])
+            continue
+        if got in position:
+            problems.append(
+                f"{where} : identifiant « {got} » en double"
+                + (f" (attendu « {exp} »)" if exp and exp not in ids else "")
+                + " ; une ligne a été copiée, annulez la copie"
+            )
+        elif exp is None:
+            problems.append(
+                f"{where} : ligne ajoutée (« {got} ») ; un classeur de revue ne prend pas de "
+                f"nouvelles lignes, supprimez-la"
+            )
+        elif not got:
+            problems.append(f"{where} : identifiant effacé (attendu « {exp} ») ; remettez-le")
+        else:
+            problems.append(
+                f"{where} : identifiant modifié (« {got} » au lieu de « {exp} ») ; remettez-le"
+            )
+        if exp is not None and exp not in ids:
+            in_place.add(exp)
+    for key in expected:
+        if key not in seen and key not in in_place:
+            problems.append(
+                f"feuille « {SHEET_REVIEW} » : l'unité « {key} » a disparu du classeur (ligne "
+                f"supprimée ?) ; reprenez une copie non modifiée du classeur exporté"
+            )
+    return problems
 
 
 def _single(

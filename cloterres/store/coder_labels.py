@@ -31,7 +31,7 @@ def study_coder_labels(
     machine: bool = True,
 ) -> list[CoderLabels]:
     """Latest labels per human coder (only ``coder`` if given), then the machine as
-    ``cloterres`` (unless ``machine`` is False). Coders are in the order they first reviewed."""
+    ``cloterres`` (unless ``machine`` is False). Human coders are sorted by name."""
     own = not isinstance(study, Study)
     store = Study(study, create=False) if not isinstance(study, Study) else study
     try:
@@ -39,7 +39,7 @@ def study_coder_labels(
         by_coder: dict[str, list[LabelState]] = {}
         for s in humans:
             by_coder.setdefault(s.coder, []).append(s)
-        out = [to_coder_labels(name, kind, states) for name, states in by_coder.items()]
+        out = [to_coder_labels(name, kind, by_coder[name]) for name in sorted(by_coder)]
         if machine:
             out.append(to_coder_labels(ENGINE_CODER, kind, store.current(kind, origin=MACHINE)))
         return out
