@@ -19,12 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -51,6 +54,7 @@ from cloterres.review.layout import (
 )
 from cloterres.store import ENGINE_CODER, HUMAN, MACHINE, LabelState, Study, UnitView
 
+CENTER = Alignment(horizontal="center", vertical="top")
 EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
 READ_FILL = PatternFill("solid", fgColor="F2F2F2")
 GROUP_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -318,6 +322,7 @@ def export_review(
         ws.add_data_validation(dv)
 
     unlocked = Protection(locked=False)
+    styles = _Styles()
     meta_rows: list[list[str]] = []
     export_id = str(uuid.uuid4())
     for n, unit in enumerate(units):
@@ -336,25 +341,24 @@ def export_review(
             )
         for c, value in enumerate(values, start=1):
             cell = put(ws, row, c, value, wrap=c > 1)
-            cell.fill = READ_FILL
+            styles.apply(cell, ("read", c > 1, bool(cell.quotePrefix)), fill=READ_FILL)
         cell = ws.cell(row=row, column=reviewed_col)
-        cell.protection = unlocked
-        cell.fill = EDIT_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="top")
+        styles.apply(cell, ("reviewed",), fill=EDIT_FILL, protection=unlocked, alignment=CENTER)
         labels = prefill[unit.key]
         for ec in edit_columns:
             cell = ws.cell(row=row, column=ec.index)
             cats = labels.get(ec.dimension, [])
             if ec.category is not None:
                 if ec.category in cats:
-                    put(ws, row, ec.index, MARK)
-            elif cats:
-                put(ws, row, ec.index, grid.label_of(ec.dimension, cats[0]), wrap=True)
-            cell.protection = unlocked
-            cell.fill = EDIT_FILL
-            cell.alignment = Alignment(
-                horizontal="center" if ec.category else "left", vertical="top", wrap_text=True
-            )
+                    cell.value = MARK
+                styles.apply(cell, ("mark",), fill=EDIT_FILL, protection=unlocked, alignment=CENTER)
+                continue
+            if cats:
+                cell = put(ws, row, ec.index, grid.label_of(ec.dimension, cats[0]), wrap=True)
+            styles.apply(
+                cell, ("single", bool(cell.quotePrefix)), fill=EDIT_FILL, protection=unlocked,
+                alignment=WRAP,
+            )  # fmt: skip
         prefilled = canonical(labels)
         meta_rows.append([unit.key, prefilled, row_checksum(export_id, unit.key, prefilled)])
         if progress is not None:
@@ -404,6 +408,34 @@ def export_review(
     with atomic_path(output) as tmp:
         wb.save(tmp)
     return ExportReport(output, kind, len(units), blind, from_coder)
+
+
+class _Styles:
+    """Apply a combination of styles once, then copy its style array to other cells (openpyxl
+    looks every style object up on each assignment, which dominates large exports)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[object, ...], StyleArray] = {}
+
+    def apply(
+        self,
+        cell: Cell,
+        key: tuple[object, ...],
+        *,
+        fill: PatternFill,
+        protection: Protection | None = None,
+        alignment: Alignment | None = None,
+    ) -> None:
+        cached = self._cache.get(key)
+        if cached is not None:
+            cell._style = copy(cached)
+            return
+        cell.fill = fill
+        if protection is not None:
+            cell.protection = protection
+        if alignment is not None:
+            cell.alignment = alignment
+        self._cache[key] = copy(cell._style)
 
 
 def _header(ws: Worksheet, col: int, text: str, width: float, *, rotate: bool = False) -> None:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, case, create_engine, event, func, inspect, select
+from sqlalchemy import Engine, case, create_engine, event, func, insert, inspect, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
@@ -320,25 +320,26 @@ class Study:
             grid_row = _grid_row(session, grid, grid_text, grid_sha, now)
             unit_ids = _unit_ids(session, kind, [u.key for u in units], now)
             versions = _latest_versions(session, list(unit_ids.values()))
-            version_of: dict[str, int] = {}
+            new_versions = []
             for u in units:
                 uid = unit_ids[u.key]
                 digest = content_hash(u.text, u.fields)
                 current = versions.get(uid)
-                if current is not None and current[1] == digest:
-                    version_of[u.key] = current[0]
-                    continue
-                row = UnitVersion(
-                    unit_id=uid,
-                    source_id=source_ids.get(u.source or ""),
-                    sha256=digest,
-                    text=u.text,
-                    fields=u.fields,
-                    created_at=now,
-                )
-                session.add(row)
-                session.flush()
-                version_of[u.key] = row.id
+                if current is None or current[1] != digest:
+                    new_versions.append(
+                        {
+                            "unit_id": uid,
+                            "source_id": source_ids.get(u.source or ""),
+                            "sha256": digest,
+                            "text": u.text,
+                            "fields": u.fields,
+                            "created_at": now,
+                        }  # fmt: skip
+                    )
+            if new_versions:
+                session.execute(insert(UnitVersion), new_versions)
+                versions = _latest_versions(session, list(unit_ids.values()))
+            version_of = {u.key: versions[unit_ids[u.key]][0] for u in units}
             current_labels = _latest_labels(session, list(unit_ids.values()), coder=engine)
             round_row = _new_round(
                 session,
@@ -352,7 +353,7 @@ class Study:
                 details=details or {},
                 now=now,
             )
-            n_labels = 0
+            rows: list[dict[str, Any]] = []
             touched: set[str] = set()
             for key, dims in labels.items():
                 uid = unit_ids[key]
@@ -365,27 +366,28 @@ class Study:
                         and old.unit_version_id == version_of[key]
                     ):
                         continue
-                    session.add(
-                        LabelRecord(
-                            unit_id=uid,
-                            unit_version_id=version_of[key],
-                            grid_id=grid_row.id,
-                            round_id=round_row.id,
-                            dimension=dim,
-                            categories=list(label.categories),
-                            origin=MACHINE,
-                            coder=engine,
-                            engine=engine,
-                            engine_version=engine_version,
-                            changed=None,
-                            evidence=label.evidence,
-                            created_at=now,
-                        )
+                    rows.append(
+                        {
+                            "unit_id": uid,
+                            "unit_version_id": version_of[key],
+                            "grid_id": grid_row.id,
+                            "round_id": round_row.id,
+                            "dimension": dim,
+                            "categories": list(label.categories),
+                            "origin": MACHINE,
+                            "coder": engine,
+                            "engine": engine,
+                            "engine_version": engine_version,
+                            "changed": None,
+                            "evidence": label.evidence,
+                            "created_at": now,
+                        }  # fmt: skip
                     )
-                    n_labels += 1
                     touched.add(key)
+            if rows:
+                session.execute(insert(LabelRecord), rows)
             return RoundSummary(
-                round_row.number, MACHINE, engine, kind, now, n_labels, len(touched), 0,
+                round_row.number, MACHINE, engine, kind, now, len(rows), len(touched), 0,
                 dict(details or {}),
             )  # fmt: skip
 
@@ -437,30 +439,32 @@ class Study:
                 session, origin=HUMAN, coder=coder, kind=kind, grid_id=grid_row.id, engine=None,
                 engine_version=None, fingerprint=fingerprint, details=details or {}, now=now,
             )  # fmt: skip
-            n = changed = 0
+            rows: list[dict[str, Any]] = []
             for key, dims in labels.items():
                 uid = units[key]
                 version = versions.get(uid)
                 for dim, label in dims.items():
-                    session.add(
-                        LabelRecord(
-                            unit_id=uid,
-                            unit_version_id=version[0] if version else None,
-                            grid_id=grid_row.id,
-                            round_id=round_row.id,
-                            dimension=dim,
-                            categories=list(label.categories),
-                            origin=HUMAN,
-                            coder=coder,
-                            engine=None,
-                            engine_version=None,
-                            changed=label.changed,
-                            evidence=None,
-                            created_at=now,
-                        )
+                    rows.append(
+                        {
+                            "unit_id": uid,
+                            "unit_version_id": version[0] if version else None,
+                            "grid_id": grid_row.id,
+                            "round_id": round_row.id,
+                            "dimension": dim,
+                            "categories": list(label.categories),
+                            "origin": HUMAN,
+                            "coder": coder,
+                            "engine": None,
+                            "engine_version": None,
+                            "changed": label.changed,
+                            "evidence": None,
+                            "created_at": now,
+                        }  # fmt: skip
                     )
-                    n += 1
-                    changed += bool(label.changed)
+            if rows:
+                session.execute(insert(LabelRecord), rows)
+            n = len(rows)
+            changed = sum(bool(r["changed"]) for r in rows)
             return RoundSummary(
                 round_row.number, HUMAN, coder, kind, now, n, len(labels), changed,
                 dict(details or {}),
@@ -564,7 +568,8 @@ class Study:
             row = session.scalars(select(GridRecord).where(GridRecord.sha256 == sha256)).first()
         if row is None:
             raise InputError(f"{self.name} : grille {sha256[:12]}… absente de l'étude")
-        return Grid.model_validate(yaml.safe_load(row.yaml_text)), row.yaml_text
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return Grid.model_validate(yaml.load(row.yaml_text, Loader=loader)), row.yaml_text
 
     def machine_grid_sha(self, kind: str) -> str | None:
         """The grid of the latest machine round of this kind."""
@@ -634,12 +639,12 @@ def _existing_units(session: Session, kind: str, keys: list[str]) -> dict[str, i
 
 def _unit_ids(session: Session, kind: str, keys: list[str], now: dt.datetime) -> dict[str, int]:
     found = _existing_units(session, kind, keys)
-    for key in keys:
-        if key not in found:
-            row = Unit(kind=kind, key=key, first_seen=now)
-            session.add(row)
-            session.flush()
-            found[key] = row.id
+    new = [
+        {"kind": kind, "key": k, "first_seen": now} for k in dict.fromkeys(keys) if k not in found
+    ]
+    if new:
+        session.execute(insert(Unit), new)
+        found = _existing_units(session, kind, keys)
     return found
 
 
