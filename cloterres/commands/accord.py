@@ -1,0 +1,232 @@
+"""``cloterres accord`` (alias ``agreement``): agreement between two or more coders."""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cloterres.agreement.stats import DEFAULT_SEED, Estimate
+from cloterres.commands.common import (
+    EcraserOpt,
+    FrenchCommand,
+    SilencieuxOpt,
+    command_line,
+    err,
+    out,
+    with_progress,
+)
+
+WORST = 10
+
+
+def _number(x: float | None, digits: int = 3) -> str:
+    return "" if x is None else f"{x:.{digits}f}".replace(".", ",")
+
+
+def _percent(x: float | None) -> str:
+    return "" if x is None else f"{100 * x:.1f} %".replace(".", ",")
+
+
+def _with_ci(est: Estimate, percent: bool = False) -> str:
+    show = _percent if percent else _number
+    if est.value is None:
+        return "—"
+    if est.ci_low is None or est.ci_high is None:
+        return show(est.value)
+    return f"{show(est.value)} [{show(est.ci_low)} ; {show(est.ci_high)}]"
+
+
+def print_report(report) -> None:  # noqa: ANN001 - AgreementReport (imported lazily)
+    """The readable summary on the terminal: coders, one line per dimension, worst categories."""
+    out.print("Codeurs comparés :", markup=False)
+    for s in report.inputs:
+        out.print(
+            f"  {s.coder} — {s.path} : {s.units} unités, dont {s.shared} codées aussi par un "
+            f"autre codeur",
+            markup=False,
+        )
+    ci = f"IC 95 % bootstrap, {report.n_boot} tirages" if report.n_boot else "sans IC"
+    rows = report.rows
+    table = Table(title=f"Accord par dimension ({ci})", title_justify="left")
+    for header in ("Dimension", "Unités", "Accord observé", "κ Cohen", "κ Fleiss",
+                   "α Krippendorff", "AC1 Gwet", "α médian des catégories"):  # fmt: skip
+        table.add_column(header, overflow="fold")
+    sets = False
+    for row in rows:
+        if row.category is not None:
+            continue
+        alphas = [
+            r.agreement.value("krippendorff_alpha")
+            for r in rows
+            if r.dimension == row.dimension and r.category is not None
+        ]
+        defined = [a for a in alphas if a is not None]
+        s = row.agreement.stats
+        nominal = row.note.startswith("une catégorie")
+        sets = sets or not nominal
+        table.add_row(
+            row.dimension_label,
+            str(row.agreement.n_units),
+            _with_ci(s["percent_agreement"], percent=True) + ("" if nominal else " *"),
+            _with_ci(s["cohen_kappa"]),
+            _with_ci(s["fleiss_kappa"]),
+            _with_ci(s["krippendorff_alpha"]),
+            _with_ci(s["gwet_ac1"]),
+            _number(statistics.median(defined)) if defined else "—",
+        )
+    if sets:
+        table.caption = (
+            "* plusieurs catégories par unité : accord sur l'ensemble exact des catégories ; "
+            "coefficients par catégorie (classeur de sortie)"
+        )
+        table.caption_justify = "left"
+    out.print(table)
+    ranked = [
+        r
+        for r in rows
+        if r.category is not None and r.agreement.value("krippendorff_alpha") is not None
+    ]
+    ranked.sort(key=lambda r: r.agreement.value("krippendorff_alpha"))
+    if ranked:
+        worst = Table(
+            title=f"Les {min(WORST, len(ranked))} catégories les moins concordantes",
+            title_justify="left",
+            caption="Appliquée : nombre d'unités, par codeur (" + " / ".join(report.coders) + ")",
+            caption_justify="left",
+        )
+        for header in ("Dimension", "Catégorie", "Unités", "Accord observé", "α Krippendorff",
+                       "AC1 Gwet", "Appliquée"):  # fmt: skip
+            worst.add_column(header, overflow="fold")
+        for r in ranked[:WORST]:
+            s = r.agreement.stats
+            worst.add_row(
+                r.dimension_label,
+                r.category_label or "",
+                str(r.agreement.n_units),
+                _percent(s["percent_agreement"].value),
+                _with_ci(s["krippendorff_alpha"]),
+                _with_ci(s["gwet_ac1"]),
+                " / ".join(str(n) for n in r.applied.values()),
+            )
+        out.print(worst)
+    undefined = sum(
+        1
+        for r in rows
+        if r.category is not None and r.agreement.value("krippendorff_alpha") is None
+    )
+    if undefined:
+        out.print(
+            f"{undefined} catégorie(s) sans α défini (appliquée(s) par aucun codeur, ou partout) : "
+            f"voir la colonne Remarque de la sortie.",
+            markup=False,
+        )
+    out.print(
+        f"{len(report.comparison.disagreements)} désaccord(s) (unité × dimension).", markup=False
+    )
+
+
+def accord(
+    entrees: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Étiquettes de chaque codeur : sorties .jsonl / .csv de categoriser ou coder, "
+            "étiquettes de référence .jsonl, projets REFI-QDA .qdpx (un codeur par utilisateur).",
+            metavar="ENTREE",
+        ),
+    ] = None,
+    sortie: Annotated[
+        Path | None,
+        typer.Option(
+            "--sortie",
+            "--out",
+            "-o",
+            help="Fichier à écrire : .xlsx (classeur), .csv (plus <nom>-desaccords.csv) ou .jsonl.",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = None,  # fmt: skip
+    grille: Annotated[
+        Path | None,
+        typer.Option(
+            "--grille",
+            "--grid",
+            help="Grille YAML (défaut : celle des mesures ou des entretiens, selon les entrées).",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = None,  # fmt: skip
+    codeur: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--codeur",
+            "--coder",
+            help="Nom du codeur de chaque fichier .jsonl / .csv, répété dans l'ordre des "
+            "entrées (défaut : le nom du fichier sans extension).",
+            metavar="NOM",
+        ),
+    ] = None,  # fmt: skip
+    unite: Annotated[
+        str,
+        typer.Option(
+            "--unite",
+            "--unit",
+            help="Découpage des projets .qdpx en unités, comme cloterres coder : phrase, tour, "
+            "paragraphe ou ligne.",
+        ),
+    ] = "phrase",  # fmt: skip
+    etude: Annotated[
+        Path | None,
+        typer.Option(
+            "--etude",
+            "--study",
+            help="Étude dont comparer les codeurs enregistrés.",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = None,  # fmt: skip
+    bootstrap: Annotated[
+        int,
+        typer.Option(
+            "--bootstrap",
+            help="Nombre de rééchantillonnages pour les IC à 95 % (0 : aucun).",
+            min=0,
+        ),
+    ] = 1000,
+    graine: Annotated[
+        int,
+        typer.Option("--graine", "--seed", help="Graine du bootstrap (résultats reproductibles)."),
+    ] = DEFAULT_SEED,
+    ecraser: EcraserOpt = False,
+    silencieux: SilencieuxOpt = False,
+) -> None:
+    """Mesurer l'accord entre codeurs : accord observé, kappas de Cohen et de Fleiss, alpha de
+    Krippendorff, AC1 de Gwet, par dimension et par catégorie, avec les désaccords."""
+    from cloterres.agreement.compare import compare
+
+    command = command_line()
+    report = with_progress(
+        "Bootstrap : {task.completed} tirages",
+        silencieux,
+        lambda progress: compare(
+            list(entrees or []), sortie, grid_path=grille, names=list(codeur or []), unit=unite,
+            study=etude, n_boot=bootstrap, seed=graine, overwrite=ecraser, command=command,
+            progress=progress,
+        ),
+    )  # fmt: skip
+    if not silencieux:
+        for note in report.notes:
+            err.print(f"Remarque : {note}", markup=False)
+        print_report(report)
+        if report.output is not None:
+            out.print(f"Résultat écrit dans : {report.output}", markup=False)
+        if report.disagreements_output is not None:
+            out.print(f"Désaccords écrits dans : {report.disagreements_output}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("accord", cls=FrenchCommand)(accord)
+    app.command("agreement", hidden=True, cls=FrenchCommand)(accord)
