@@ -329,8 +329,8 @@ def _read_csv(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Label
                     ("description", ("description",)),
                     ("enqueteur", ("enqueteur",)),
                 ):
-                    if k in aliases:
-                        columns.setdefault(field_name, i)
+                    if k in aliases and (field_name == "enqueteur" or field_name not in columns):
+                        columns[field_name] = i  # coder's "enqueteur" (oui/non) is the last one
             if "id" not in columns:
                 raise InputError(
                     f"{path}, ligne {line_no} : pas de colonne « id » ; chaque unité doit avoir "
