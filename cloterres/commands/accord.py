@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from cloterres.agreement.stats import DEFAULT_SEED, Estimate
@@ -21,6 +22,13 @@ from cloterres.commands.common import (
 )
 
 WORST = 10
+_HEADERS = {
+    "percent_agreement": "Accord observé",
+    "cohen_kappa": "κ Cohen",
+    "fleiss_kappa": "κ Fleiss",
+    "krippendorff_alpha": "α Krippendorff",
+    "gwet_ac1": "AC1 Gwet",
+}
 
 
 def _number(x: float | None, digits: int = 3) -> str:
@@ -29,6 +37,14 @@ def _number(x: float | None, digits: int = 3) -> str:
 
 def _percent(x: float | None) -> str:
     return "" if x is None else f"{100 * x:.1f} %".replace(".", ",")
+
+
+def _print_table(table: Table) -> None:
+    """On a terminal, at its width; redirected, wide enough for the tables not to wrap."""
+    if out.is_terminal:
+        out.print(table)
+    else:
+        Console(file=out.file, width=max(out.width, 160), highlight=False).print(table)
 
 
 def _with_ci(est: Estimate, percent: bool = False) -> str:
@@ -51,14 +67,20 @@ def print_report(report) -> None:  # noqa: ANN001 - AgreementReport (imported la
         )
     ci = f"IC 95 % bootstrap, {report.n_boot} tirages" if report.n_boot else "sans IC"
     rows = report.rows
+    dimension_rows = [r for r in rows if r.category is None]
+    shown = ["percent_agreement"] + [
+        name
+        for name in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1")
+        if any(r.agreement.value(name) is not None for r in dimension_rows)
+    ]
     table = Table(title=f"Accord par dimension ({ci})", title_justify="left")
-    for header in ("Dimension", "Unités", "Accord observé", "κ Cohen", "κ Fleiss",
-                   "α Krippendorff", "AC1 Gwet", "α médian des catégories"):  # fmt: skip
-        table.add_column(header, overflow="fold")
+    table.add_column("Dimension", ratio=1, min_width=12)
+    table.add_column("Unités", justify="right")
+    for name in shown:
+        table.add_column(_HEADERS[name])
+    table.add_column("α des catégories : médian (min – max)")
     sets = False
-    for row in rows:
-        if row.category is not None:
-            continue
+    for row in dimension_rows:
         alphas = [
             r.agreement.value("krippendorff_alpha")
             for r in rows
@@ -68,23 +90,24 @@ def print_report(report) -> None:  # noqa: ANN001 - AgreementReport (imported la
         s = row.agreement.stats
         nominal = row.note.startswith("une catégorie")
         sets = sets or not nominal
-        table.add_row(
-            row.dimension_label,
-            str(row.agreement.n_units),
-            _with_ci(s["percent_agreement"], percent=True) + ("" if nominal else " *"),
-            _with_ci(s["cohen_kappa"]),
-            _with_ci(s["fleiss_kappa"]),
-            _with_ci(s["krippendorff_alpha"]),
-            _with_ci(s["gwet_ac1"]),
-            _number(statistics.median(defined)) if defined else "—",
+        cells = [row.dimension_label, str(row.agreement.n_units)]
+        for name in shown:
+            text = _with_ci(s[name], percent=name == "percent_agreement")
+            cells.append(text + (" *" if name == "percent_agreement" and not nominal else ""))
+        cells.append(
+            f"{_number(statistics.median(defined))} ({_number(min(defined))} – "
+            f"{_number(max(defined))})"
+            if defined
+            else "—"
         )
+        table.add_row(*cells)
     if sets:
         table.caption = (
             "* plusieurs catégories par unité : accord sur l'ensemble exact des catégories ; "
             "coefficients par catégorie (classeur de sortie)"
         )
         table.caption_justify = "left"
-    out.print(table)
+    _print_table(table)
     ranked = [
         r
         for r in rows
@@ -98,9 +121,10 @@ def print_report(report) -> None:  # noqa: ANN001 - AgreementReport (imported la
             caption="Appliquée : nombre d'unités, par codeur (" + " / ".join(report.coders) + ")",
             caption_justify="left",
         )
-        for header in ("Dimension", "Catégorie", "Unités", "Accord observé", "α Krippendorff",
-                       "AC1 Gwet", "Appliquée"):  # fmt: skip
-            worst.add_column(header, overflow="fold")
+        worst.add_column("Dimension", ratio=1, min_width=10)
+        worst.add_column("Catégorie", ratio=2, min_width=12)
+        for header in ("Unités", "Accord observé", "α Krippendorff", "AC1 Gwet", "Appliquée"):
+            worst.add_column(header)
         for r in ranked[:WORST]:
             s = r.agreement.stats
             worst.add_row(
@@ -112,7 +136,7 @@ def print_report(report) -> None:  # noqa: ANN001 - AgreementReport (imported la
                 _with_ci(s["gwet_ac1"]),
                 " / ".join(str(n) for n in r.applied.values()),
             )
-        out.print(worst)
+        _print_table(worst)
     undefined = sum(
         1
         for r in rows
@@ -209,7 +233,7 @@ def accord(
 
     command = command_line()
     report = with_progress(
-        "Bootstrap : {task.completed} tirages",
+        "Accord entre codeurs : {task.completed} tirages bootstrap",
         silencieux,
         lambda progress: compare(
             list(entrees or []), sortie, grid_path=grille, names=list(codeur or []), unit=unite,
