@@ -181,8 +181,9 @@ def test_vectorised_bootstrap_equals_resampling_units_one_by_one():
                 naive[name].append(value)
     for name, values in naive.items():
         low, high = np.percentile(values, [2.5, 97.5])
-        assert result.stats[name].ci_low == pytest.approx(low, abs=1e-12)
-        assert result.stats[name].ci_high == pytest.approx(high, abs=1e-12)
+        # resampled totals are summed in single precision
+        assert result.stats[name].ci_low == pytest.approx(low, abs=1e-6)
+        assert result.stats[name].ci_high == pytest.approx(high, abs=1e-6)
 
 
 def test_several_items_share_the_resamples_and_match_single_runs():

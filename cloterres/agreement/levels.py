@@ -82,61 +82,63 @@ def build_comparison(coders: list[CoderLabels], grid: Grid) -> Comparison:
     disagreements: list[Disagreement] = []
     skipped: list[str] = []
     n_units, n_coders = len(units), len(coders)
+    # (unit index, coder index, labels) of every coded unit, by dimension: one pass over labels
+    by_dim: dict[str, list[tuple[int, int, list[str]]]] = {d.id: [] for d in grid.dimensions}
+    for c, coder in enumerate(coders):
+        for uid, unit in coder.units.items():
+            u = index[uid]
+            for dim_id, labels in unit.labels.items():
+                if dim_id in by_dim:
+                    by_dim[dim_id].append((u, c, labels))
     for dim in grid.dimensions:
-        sets: list[list[frozenset[str] | None]] = [[None] * n_coders for _ in range(n_units)]
-        order: dict[tuple[int, int], list[str]] = {}
-        for c, coder in enumerate(coders):
-            for uid, unit in coder.units.items():
-                if dim.id in unit.labels:
-                    u = index[uid]
-                    sets[u][c] = frozenset(unit.labels[dim.id])
-                    order[(u, c)] = list(unit.labels[dim.id])
-        coded = np.array([[s is not None for s in row] for row in sets], dtype=bool).reshape(
-            n_units, n_coders
-        )
+        order: dict[tuple[int, int], list[str]] = {
+            (u, c): labels for u, c, labels in by_dim[dim.id]
+        }
+        coded = np.zeros((n_units, n_coders), dtype=bool)
+        if order:
+            where = np.array(list(order), dtype=np.int64)
+            coded[where[:, 0], where[:, 1]] = True
         paired = coded.sum(axis=1) >= 2
         if not paired.any():
             skipped.append(dim.id)
             continue
         categories = category_ids(grid, dim.id, kind)
-        single = all(len(s) <= 1 for row in sets for s in row if s is not None)
+        code = {cat: i for i, cat in enumerate(categories)}
+        present = np.zeros((n_units, n_coders, len(categories)), dtype=bool)
+        single = True
+        for (u, c), given in order.items():
+            single = single and len(given) <= 1
+            for cat in given:
+                present[u, c, code[cat]] = True
         matrix = np.full((n_units, n_coders), MISSING, dtype=np.int64)
         if single:
-            code = {cat: i for i, cat in enumerate(categories)}
-            for u, row in enumerate(sets):
-                for c, s in enumerate(row):
-                    if s is not None:
-                        matrix[u, c] = code[next(iter(s))] if s else len(categories)
+            # the category's code, or len(categories) for "aucune"
+            chosen = np.where(present.any(axis=2), present.argmax(axis=2), len(categories))
+            matrix = np.where(coded, chosen, MISSING)
             dim_ratings = Ratings(matrix, len(categories) + 1)
         else:
             distinct: dict[frozenset[str], int] = {}
-            for u, row in enumerate(sets):
-                for c, s in enumerate(row):
-                    if s is not None:
-                        matrix[u, c] = distinct.setdefault(s, len(distinct))
-            dim_ratings = Ratings(matrix, max(len(distinct), 1))
+            for (u, c), given in order.items():
+                matrix[u, c] = distinct.setdefault(frozenset(given), len(distinct))
+            dim_ratings = Ratings(matrix, max(len(distinct), 1), chance_corrected=False)
         items.append(Item(dim.id, None, dim_ratings, single=single))
-        for cat in categories:
-            binary = np.full((n_units, n_coders), MISSING, dtype=np.int64)
-            for u, row in enumerate(sets):
-                for c, s in enumerate(row):
-                    if s is not None:
-                        binary[u, c] = int(cat in s)
-            applied = {names[c]: int((binary[:, c] == 1).sum()) for c in range(n_coders)}
-            present = binary[binary != MISSING]
+        for k, cat in enumerate(categories):
+            binary = np.where(coded, present[:, :, k].astype(np.int64), MISSING)
+            applied = {names[c]: int(present[:, c, k].sum()) for c in range(n_coders)}
+            rated = binary[binary != MISSING]
             items.append(
                 Item(
                     dim.id,
                     cat,
                     Ratings(binary, 2),
-                    used=bool((present == 1).any()),
-                    always=bool(present.size and (present == 1).all()),
+                    used=bool((rated == 1).any()),
+                    always=bool(rated.size and (rated == 1).all()),
                     applied=applied,
                 )
             )
         for u in np.flatnonzero(paired):
-            given = [s for s in sets[u] if s is not None]
-            if all(s == given[0] for s in given):
+            seen = [frozenset(order[(u, c)]) for c in range(n_coders) if coded[u, c]]
+            if all(x == seen[0] for x in seen):
                 continue
             disagreements.append(
                 Disagreement(
@@ -144,7 +146,7 @@ def build_comparison(coders: list[CoderLabels], grid: Grid) -> Comparison:
                     dimension=dim.id,
                     text=texts.get(units[u]),
                     labels={
-                        names[c]: (order[(u, c)] if sets[u][c] is not None else None)
+                        names[c]: (list(order[(u, c)]) if coded[u, c] else None)
                         for c in range(n_coders)
                     },
                 )

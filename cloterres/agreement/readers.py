@@ -214,7 +214,7 @@ def _check_measure_labels(
 
 def _check_codes(codes: list[str], cats: _Categories, where: str) -> dict[str, list[str]]:
     """Interview codes ``theme.code`` of a coded unit: every theme of the grid is coded."""
-    out: dict[str, list[str]] = {d.id: [] for d in cats.grid.dimensions}
+    out: dict[str, list[str]] = {theme: [] for theme in cats.dims}
     for code in codes:
         theme, sep, name = str(code).partition(".")
         dim = cats.dimension(theme) if sep else None

@@ -41,7 +41,8 @@ NO_PAIR = "aucune unité codée par au moins deux codeurs"
 NOT_TWO = "le kappa de Cohen ne compare que deux codeurs"
 NO_BOTH = "aucune unité codée par les deux codeurs"
 ONE_VALUE = "une seule valeur observée : l'accord attendu par hasard vaut 1"
-_REASONS = (None, NO_PAIR, NOT_TWO, NO_BOTH, ONE_VALUE)
+SETS = "valeurs multiples (ensembles de catégories) : accord observé seulement"
+_REASONS = (None, NO_PAIR, NOT_TWO, NO_BOTH, ONE_VALUE, SETS)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Ratings:
 
     values: np.ndarray
     n_values: int
+    chance_corrected: bool = True  # False: the values are label sets, percent agreement only
 
     def __post_init__(self) -> None:
         values = np.asarray(self.values, dtype=np.int64)
@@ -121,14 +123,19 @@ class _Layout:
     k: int  # number of values
     two: bool  # exactly two coders: Cohen's columns present
 
+    chance: bool = True  # False: percent agreement only
+
     @property
     def width(self) -> int:
+        if not self.chance:
+            return 5
         return 5 + 3 * self.k + (2 + 2 * self.k if self.two else 0)
 
 
 def _features(r: Ratings) -> np.ndarray:
     """Columns: p_u, [m>=2], [m>=1], alpha agreements, pairable values, shares n_uk/m_u (k),
-    counts n_uk (k), pairable counts (k) and, for two coders, [both], [agree], one-hot of each."""
+    counts n_uk (k), pairable counts (k) and, for two coders, [both], [agree], one-hot of each.
+    Percent agreement only: the first five columns."""
     v = r.values
     n_units, n_coders = v.shape
     k = r.n_values
@@ -151,6 +158,10 @@ def _features(r: Ratings) -> np.ndarray:
         (m > 0)[:, None].astype(float),
         alpha_agree[:, None],
         (m * pair)[:, None],
+    ]
+    if not r.chance_corrected:
+        return np.hstack(columns)
+    columns += [
         shares,
         counts,
         counts * pair[:, None],
@@ -168,7 +179,7 @@ def _features(r: Ratings) -> np.ndarray:
 
 
 def _from_totals(
-    t: np.ndarray, k: int, two: bool, q: int
+    t: np.ndarray, k: int, two: bool, q: int, chance: bool = True
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Every statistic for each row of weighted totals ``t`` (resamples x features): values
     (NaN where undefined) and reason codes (index into ``_REASONS``)."""
@@ -182,6 +193,10 @@ def _from_totals(
         no_pair = n_pair <= 0
         pa = np.where(no_pair, np.nan, p_sum / n_pair)
         out["percent_agreement"] = (pa, np.where(no_pair, 1, 0))
+        if not chance:
+            for name in CHANCE_CORRECTED:
+                out[name] = (nan, np.full(b, 5))
+            return out
 
         pi = shares / n_rated[:, None]
         pe_f = (pi**2).sum(axis=1)
@@ -224,7 +239,9 @@ def _resample_weights(n_units: int, n_boot: int, seed: int, chunk: int) -> Itera
         draws = rng.integers(0, n_units, size=(size, n_units))
         flat = draws + (np.arange(size) * n_units)[:, None]
         yield (
-            np.bincount(flat.ravel(), minlength=size * n_units).reshape(size, n_units).astype(float)
+            np.bincount(flat.ravel(), minlength=size * n_units)
+            .reshape(size, n_units)
+            .astype(np.float32)
         )
         done += size
 
@@ -251,7 +268,7 @@ def agreements(
     blocks = []
     start = 0
     for r in items:
-        layout = _Layout(start, r.n_values, r.n_coders == 2)
+        layout = _Layout(start, r.n_values, r.n_coders == 2, r.chance_corrected)
         block = _features(r)
         assert block.shape[1] == layout.width
         layouts.append(layout)
@@ -261,16 +278,22 @@ def agreements(
 
     def compute(totals: np.ndarray) -> list[dict[str, tuple[np.ndarray, np.ndarray]]]:
         return [
-            _from_totals(totals[:, lay.start : lay.start + lay.width], lay.k, lay.two, r.n_values)
+            _from_totals(
+                totals[:, lay.start : lay.start + lay.width], lay.k, lay.two, r.n_values, lay.chance
+            )
             for lay, r in zip(layouts, items, strict=True)
         ]
 
     point = compute(features.sum(axis=0, keepdims=True))
+    # Resampled totals in single precision: counts stay exact, fractions carry a relative error
+    # of about 1e-7 per unit, far below the resampling noise, and the product is much faster.
+    features32 = features.astype(np.float32)
     boot: list[dict[str, list[np.ndarray]]] = [{s: [] for s in STATS} for _ in items]
     if n_boot > 0 and n_units > 0:
         done = 0
         for weights in _resample_weights(n_units, n_boot, seed, chunk):
-            for acc, stats in zip(boot, compute(weights @ features), strict=True):
+            totals = (weights @ features32).astype(np.float64)
+            for acc, stats in zip(boot, compute(totals), strict=True):
                 for name, (values, _reason) in stats.items():
                     acc[name].append(values)
             done += weights.shape[0]
