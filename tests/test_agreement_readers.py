@@ -272,3 +272,23 @@ def test_refusals_are_clear(tmp_path, small_grid):
         )
     with pytest.raises(InputError, match="lecture des codeurs enregistrés dans une étude"):
         compare([measures, other], study=tmp_path / "etude.sqlite", grid_path=small_grid, n_boot=0)
+
+
+def test_machine_coder_output_against_two_people_in_a_project(coded_interview, tmp_path, run_cli):
+    project = tmp_path / "double-codage.qdpx"
+    two_person_project(project)
+    out = tmp_path / "accord.jsonl"
+    code, stdout, err = run_cli(
+        "accord", coded_interview["jsonl"], project, "--unite", "tour", "--codeur", "machine",
+        "-o", out, "--bootstrap", "0",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "machine — " in stdout and "Awa Diallo — " in stdout and "Jules Martin — " in stdout
+    assert "3 unités, dont 3 codées aussi par un autre codeur" in stdout
+    assert "« Divers » (1 codage)" in err and "kappa de Cohen non calculé" in err
+    rows = {
+        (r["dimension"], r["category"]): r
+        for r in map(json.loads, out.read_text("utf-8").splitlines())
+    }
+    pilotage = rows[("gouvernance", "gouvernance.pilotage")]
+    assert pilotage["n_units"] == 3 and pilotage["cohen_kappa"] is None

@@ -24,7 +24,7 @@ from cloterres.agreement.stats import (
     agreements,
 )
 from cloterres.errors import InputError
-from cloterres.grid import Grid, default_grid_path, grid_hash, load_grid
+from cloterres.grid import Grid, default_grid_path, load_grid
 from cloterres.io.files import check_input_files, prepare_output
 from cloterres.labels import CoderLabels, Kind
 
@@ -309,7 +309,3 @@ def compare(
         outputs.write(report, output, extra)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def grid_fingerprint(report: AgreementReport) -> str:
-    return grid_hash(report.grid_path)

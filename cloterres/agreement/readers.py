@@ -95,7 +95,7 @@ def detect_kind(path: Path) -> Kind:
     if suffix == ".qdpx":
         return "entretiens"
     if suffix in (".xlsx", ".xlsm"):
-        return read_review_labels(path)  # raises until the review workbooks are wired in
+        return review_kind(path)
     if suffix == ".jsonl":
         first = _first_json(path)
         if first is None:
@@ -121,12 +121,21 @@ def detect_kind(path: Path) -> Kind:
 # --- hooks for sources built elsewhere --------------------------------------------------------
 
 
-def read_review_labels(path: Path) -> Kind:
-    """Review workbooks (.xlsx): to be plugged in with the study store and review loop."""
-    raise InputError(
-        f"{path} : les classeurs de revue (.xlsx) ne sont pas encore lisibles par cloterres "
-        f"accord ; comparez les sorties .jsonl ou .csv de categoriser / coder, ou un projet .qdpx"
-    )
+_REVIEW_NOT_YET = (
+    "{path} : les classeurs de revue (.xlsx) ne sont pas encore lisibles par cloterres accord ; "
+    "comparez les sorties .jsonl ou .csv de categoriser / coder, ou un projet .qdpx"
+)
+
+
+def review_kind(path: Path) -> Kind:
+    """Measures or interviews, for a review workbook: to be plugged in with the review loop."""
+    raise InputError(_REVIEW_NOT_YET.format(path=path))
+
+
+def read_review_labels(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> LabelFile:
+    """Review workbooks (.xlsx): to be plugged in with the review loop (one coder per
+    workbook, or per reviewer column)."""
+    raise InputError(_REVIEW_NOT_YET.format(path=path))
 
 
 def read_study_coders(study: Path, coders: list[str]) -> list[CoderLabels]:
@@ -472,6 +481,8 @@ READERS: dict[str, Callable[[Path, Grid, Kind, str, str], LabelFile]] = {
     ".csv": _read_csv,
     ".tsv": _read_csv,
     ".qdpx": _read_qdpx,
+    ".xlsx": read_review_labels,
+    ".xlsm": read_review_labels,
 }
 
 
@@ -482,6 +493,6 @@ def read_labels(
     their names)."""
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        detect_kind(path)  # raises with the right message
+        detect_kind(path)  # raises with the list of readable formats
         raise InputError(f"{path} : format non lisible")  # pragma: no cover
     return reader(path, grid, kind, name or path.stem, unit)

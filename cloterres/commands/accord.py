@@ -200,6 +200,7 @@ def accord(
             "--unit",
             help="Découpage des projets .qdpx en unités, comme cloterres coder : phrase, tour, "
             "paragraphe ou ligne.",
+            metavar="UNITE",
         ),
     ] = "phrase",  # fmt: skip
     etude: Annotated[
@@ -207,7 +208,8 @@ def accord(
         typer.Option(
             "--etude",
             "--study",
-            help="Étude dont comparer les codeurs enregistrés.",
+            help="Étude dont comparer les codeurs enregistrés (à venir avec le stockage des "
+            "études).",
             dir_okay=False,
             metavar="FICHIER",
         ),
@@ -217,12 +219,17 @@ def accord(
         typer.Option(
             "--bootstrap",
             help="Nombre de rééchantillonnages pour les IC à 95 % (0 : aucun).",
-            min=0,
+            metavar="N",
         ),
     ] = 1000,
     graine: Annotated[
         int,
-        typer.Option("--graine", "--seed", help="Graine du bootstrap (résultats reproductibles)."),
+        typer.Option(
+            "--graine",
+            "--seed",
+            help="Graine du bootstrap (résultats reproductibles).",
+            metavar="ENTIER",
+        ),
     ] = DEFAULT_SEED,
     ecraser: EcraserOpt = False,
     silencieux: SilencieuxOpt = False,
