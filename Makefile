@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_categoriser.py
 	$(BIN)/python tests/bench/bench_coder.py
 	$(BIN)/python tests/bench/bench_store.py
+	$(BIN)/python tests/bench/bench_accord.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests

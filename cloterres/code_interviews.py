@@ -22,7 +22,7 @@ from cloterres.interviews.transcripts import (
 )
 from cloterres.interviews.units_table import read_units_table
 from cloterres.io.files import atomic_path, check_input_files, prepare_output
-from cloterres.io.qdpx import QdaCoding, read_qdpx
+from cloterres.io.qdpx import QdaCoding, QdaProject, read_qdpx
 from cloterres.io.run_info import run_info
 from cloterres.nlp import model_version
 from cloterres.parallel import code_stream
@@ -88,6 +88,26 @@ def map_codings(seg: Segment, codings: list[QdaCoding]) -> dict[str, list[str]]:
             if c.code not in codes:
                 codes.append(c.code)
     return out
+
+
+def project_interviews(path: Path, project: QdaProject) -> list[Interview]:
+    """The sources of a REFI-QDA project as interviews (metadata and speaker turns recognised),
+    so that they are segmented exactly like transcripts; codings keep their offsets."""
+    interviews = []
+    for source in project.sources:
+        header, body = transcript_metadata(source.text)
+        header.pop("id", None)
+        interviews.append(
+            interview_from_text(
+                source.id,
+                source.name,
+                source.text,
+                {**header, **source.variables},
+                SourceRef(fichier=str(path), feuille=source.name),
+                body,
+            )  # fmt: skip
+        )
+    return interviews
 
 
 def _code_unit(coder: Coder, seg: Segment) -> CodingResult | None:
@@ -173,15 +193,9 @@ def code_interviews(
             report.warnings += [f"{path} : {w}" for w in interview.warnings]
         elif kind_of_input in PROJECT_SUFFIXES:
             project = read_qdpx(path)
-            for source in project.sources:
-                header, body = transcript_metadata(source.text)
-                header.pop("id", None)
-                interview = interview_from_text(
-                    source.id, source.name, source.text, {**header, **source.variables},
-                    SourceRef(fichier=str(path), feuille=source.name), body,
-                )  # fmt: skip
+            for interview in project_interviews(path, project):
                 interviews.append(interview)
-                report.warnings += [f"{path}, {source.name} : {w}" for w in interview.warnings]
+                report.warnings += [f"{path}, {interview.name} : {w}" for w in interview.warnings]
             for coding in project.codings:
                 imported.setdefault(coding.source_id, []).append(coding)
         else:

@@ -1,0 +1,316 @@
+"""Compare two or more coders (the library function behind ``cloterres accord``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cloterres import __version__
+from cloterres.agreement.levels import NONE_VALUE, Comparison, Item, build_comparison
+from cloterres.agreement.readers import (
+    LabelFile,
+    detect_kind,
+    read_labels,
+    read_study_coders,
+    study_kind,
+)
+from cloterres.agreement.stats import (
+    CHANCE_CORRECTED,
+    DEFAULT_SEED,
+    NOT_TWO,
+    Agreement,
+    agreements,
+)
+from cloterres.errors import InputError
+from cloterres.grid import Grid, default_grid_path, load_grid
+from cloterres.io.files import check_input_files, prepare_output
+from cloterres.labels import CoderLabels, Kind
+
+OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl")
+NEVER_USED = "catégorie appliquée par aucun codeur"
+ALWAYS_USED = "catégorie appliquée à toutes les unités par tous les codeurs"
+SETS_NOTE = (
+    "plusieurs catégories par unité : l'accord observé porte sur l'ensemble exact des catégories ; "
+    "les coefficients se lisent par catégorie"
+)
+NONE_NOTE = (
+    f"une catégorie au plus par unité ; « {NONE_VALUE} » (aucune catégorie) compte comme une valeur"
+)
+
+
+@dataclass
+class InputSummary:
+    path: str
+    coder: str
+    units: int
+    shared: int  # units also coded by at least one other coder
+
+
+@dataclass
+class Row:
+    """One line of the agreement table."""
+
+    dimension: str
+    category: str | None
+    dimension_label: str
+    category_label: str | None
+    agreement: Agreement
+    note: str = ""
+    applied: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class AgreementReport:
+    kind: Kind
+    grid: Grid
+    grid_path: Path
+    coders: list[str]
+    inputs: list[InputSummary]
+    rows: list[Row]
+    comparison: Comparison
+    notes: list[str]
+    n_boot: int
+    seed: int
+    command: str = ""
+    date: str = ""
+    unit: str | None = None  # segmentation of .qdpx inputs
+    output: Path | None = None
+    disagreements_output: Path | None = None
+    seconds: float = 0.0
+    tool_version: str = __version__
+
+
+def default_grid_for(kind: Kind) -> Path:
+    if kind == "entretiens":
+        from cloterres.code_interviews import default_interview_grid_path
+
+        return default_interview_grid_path()
+    return default_grid_path()
+
+
+def disagreements_path(output: Path) -> Path:
+    """Where the disagreements go next to a ``.csv`` output."""
+    return output.with_name(f"{output.stem}-desaccords.csv")
+
+
+def _check_output(output: Path | None) -> None:
+    if output is None:
+        return
+    suffix = output.suffix.lower()
+    if suffix not in OUTPUT_FORMATS:
+        raise InputError(
+            f"{output} : format de sortie « {suffix or '(aucune extension)'} » inconnu ; "
+            f"utilisez .xlsx (classeur), .csv ou .jsonl"
+        )
+
+
+def _kinds(inputs: list[Path]) -> Kind:
+    kinds = {path: detect_kind(path) for path in inputs}
+    measures = [p for p, k in kinds.items() if k == "mesures"]
+    interviews = [p for p, k in kinds.items() if k == "entretiens"]
+    if measures and interviews:
+        raise InputError(
+            f"{measures[0]} porte sur des mesures et {interviews[0]} sur des entretiens ; "
+            f"comparez des codages des mêmes unités (mesures entre elles, entretiens entre eux)"
+        )
+    return "entretiens" if interviews else "mesures"
+
+
+def _assign_names(inputs: list[Path], names: list[str]) -> dict[Path, str | None]:
+    """``--codeur`` names, in input order, for the files of one coder (not the projects)."""
+    files = [p for p in inputs if p.suffix.lower() != ".qdpx"]  # review workbooks count too
+    if names and len(names) != len(files):
+        raise InputError(
+            f"{len(names)} nom(s) donné(s) avec --codeur pour {len(files)} fichier(s) "
+            f"d'étiquettes ; donnez un --codeur par fichier .jsonl / .csv, dans l'ordre (les "
+            f"codeurs d'un projet .qdpx gardent leur nom d'utilisateur)"
+        )
+    assigned: dict[Path, str | None] = {p: None for p in inputs}
+    for path, name in zip(files, names, strict=False):
+        if not name.strip():
+            raise InputError("--codeur : nom vide ; donnez un nom à chaque codeur")
+        assigned[path] = name.strip()
+    return assigned
+
+
+def _unique_names(files: list[LabelFile]) -> None:
+    seen: dict[str, Path] = {}
+    for f in files:
+        for coder in f.coders:
+            if coder.coder in seen:
+                if f.path.suffix.lower() == ".qdpx":
+                    coder.coder = f"{coder.coder} ({f.path.stem})"
+                if coder.coder in seen:
+                    raise InputError(
+                        f"{f.path} : le codeur « {coder.coder} » porte le même nom que celui de "
+                        f"{seen[coder.coder]} ; nommez les codeurs avec --codeur, un par fichier"
+                    )
+            seen[coder.coder] = f.path
+
+
+def _check_overlap(files: list[LabelFile], coders: list[CoderLabels]) -> list[InputSummary]:
+    owner = {id(c): f for f in files for c in f.coders}
+    summaries = []
+    for coder in coders:
+        where = owner[id(coder)].path if id(coder) in owner else Path("(étude)")
+        if not coder.units:
+            raise InputError(
+                f"{where} : le codeur « {coder.coder} » n'a codé aucune unité ; vérifiez le fichier"
+            )
+        others: set[str] = set()
+        for other in coders:
+            if other is not coder:
+                others.update(other.units)
+        shared = sum(1 for uid in coder.units if uid in others)
+        if shared == 0:
+            mine = ", ".join(f"« {u} »" for u in list(coder.units)[:3])
+            theirs = ", ".join(f"« {u} »" for u in list(others)[:3])
+            raise InputError(
+                f"{where} : aucune unité en commun entre le codeur « {coder.coder} » ({mine}…) et "
+                f"les autres ({theirs}…) ; comparez des codages des mêmes unités (mêmes "
+                f"identifiants ; pour les entretiens, même découpage --unite)"
+            )
+        summaries.append(InputSummary(str(where), coder.coder, len(coder.units), shared))
+    return summaries
+
+
+def _category_label(grid: Grid, kind: Kind, dim: str, category: str) -> str:
+    cat = category.split(".", 1)[1] if kind == "entretiens" else category
+    return grid.label_of(dim, cat)
+
+
+def _row(item: Item, result: Agreement, grid: Grid, kind: Kind) -> Row:
+    notes: list[str] = []
+    if item.category is None:
+        if not item.single:
+            notes.append(SETS_NOTE)
+            for name in CHANCE_CORRECTED:
+                result.stats[name].value = None
+                result.stats[name].ci_low = result.stats[name].ci_high = None
+                result.stats[name].reason = None
+        else:
+            notes.append(NONE_NOTE)
+    elif not item.used or item.always:
+        reason = NEVER_USED if not item.used else ALWAYS_USED
+        notes.append(reason)
+        for name in CHANCE_CORRECTED:
+            if result.stats[name].value is None and result.stats[name].reason != NOT_TWO:
+                result.stats[name].reason = reason
+    reasons = []
+    for name in ("percent_agreement", *CHANCE_CORRECTED):
+        est = result.stats[name]
+        if est.value is None and est.reason and est.reason != NOT_TWO and est.reason not in reasons:
+            reasons.append(est.reason)
+    notes += [f"non défini : {r}" for r in reasons if r not in notes]
+    return Row(
+        dimension=item.dimension,
+        category=item.category,
+        dimension_label=grid.dimension(item.dimension).label,
+        category_label=(
+            _category_label(grid, kind, item.dimension, item.category) if item.category else None
+        ),
+        agreement=result,
+        note=" ; ".join(notes),
+        applied=item.applied,
+    )
+
+
+def compare(
+    inputs: list[Path],
+    output: Path | None = None,
+    *,
+    grid_path: Path | None = None,
+    names: list[str] | None = None,
+    unit: str = "phrase",
+    study: Path | None = None,
+    kind: Kind | None = None,
+    n_boot: int = 1000,
+    seed: int = DEFAULT_SEED,
+    overwrite: bool = False,
+    command: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> AgreementReport:
+    """Read every coder, compute the agreement table and the disagreements, write ``output``
+    (when given; a ``.csv`` output gets its disagreements in ``<name>-desaccords.csv``)."""
+    started = time.perf_counter()
+    _check_output(output)
+    if n_boot < 0:
+        raise InputError("--bootstrap : donnez un nombre de rééchantillonnages positif ou nul")
+    if study is None or inputs:
+        check_input_files(
+            inputs,
+            "aucun fichier d'étiquettes donné ; exemple : cloterres accord machine.jsonl "
+            "humain.jsonl --sortie accord.xlsx",
+        )
+    if inputs:
+        kind = _kinds(inputs)
+    elif kind is None:
+        kind = study_kind(study) if study is not None else "mesures"
+    grid_file = grid_path or default_grid_for(kind)
+    grid = load_grid(grid_file)
+    extra = None
+    if output is not None:
+        prepare_output(output, overwrite=overwrite, inputs=inputs)
+        if output.suffix.lower() == ".csv":
+            extra = disagreements_path(output)
+            prepare_output(extra, overwrite=overwrite, inputs=inputs)
+
+    assigned = _assign_names(inputs, names or []) if inputs else {}
+    files = [read_labels(p, grid, kind, name=assigned[p], unit=unit) for p in inputs]
+    _unique_names(files)
+    coders = [c for f in files for c in f.coders]
+    if study is not None:
+        coders += read_study_coders(study, [] if inputs else list(names or []), kind)
+    if len(coders) < 2:
+        raise InputError(
+            "il faut au moins deux codeurs à comparer ; donnez deux fichiers d'étiquettes ou "
+            "plus (ou un projet .qdpx codé par plusieurs personnes)"
+        )
+    summaries = _check_overlap(files, coders)
+
+    comparison = build_comparison(coders, grid)
+    if not comparison.items:
+        raise InputError(
+            "aucune unité n'est codée par deux codeurs dans une même dimension ; rien à comparer"
+        )
+    results = agreements(
+        [i.ratings for i in comparison.items], n_boot=n_boot, seed=seed, progress=progress
+    )
+    rows = [_row(i, r, grid, kind) for i, r in zip(comparison.items, results, strict=True)]
+
+    notes = [f"{f.path} : {n}" for f in files for n in f.notes]
+    if comparison.skipped_dimensions:
+        notes.append(
+            "dimension(s) codée(s) par moins de deux codeurs, non comparée(s) : "
+            + ", ".join(comparison.skipped_dimensions)
+        )
+    if len(coders) != 2:
+        notes.append(
+            f"kappa de Cohen non calculé : il ne compare que deux codeurs ({len(coders)} ici)"
+        )
+    report = AgreementReport(
+        kind=kind,
+        grid=grid,
+        grid_path=Path(grid_file),
+        coders=[c.coder for c in coders],
+        inputs=summaries,
+        rows=rows,
+        comparison=comparison,
+        notes=notes,
+        n_boot=n_boot,
+        seed=seed,
+        command=command,
+        date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        unit=unit if any(p.suffix.lower() == ".qdpx" for p in inputs) else None,
+        output=output,
+        disagreements_output=extra,
+    )
+    if output is not None:
+        from cloterres.agreement import outputs
+
+        outputs.write(report, output, extra)
+    report.seconds = time.perf_counter() - started
+    return report
