@@ -374,6 +374,9 @@ for _name, _alias, _fn in (
 
 # --- commands defined in their own modules (cloterres/commands/) ----------------------------
 # Each module exposes register(app); add one line per module here.
+from cloterres.commands.reseau import register as _register_reseau  # noqa: E402
+
+_register_reseau(app)
 
 
 # --- entry point ---------------------------------------------------------------------------
