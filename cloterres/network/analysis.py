@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
 
-import networkx as nx
 import numpy as np
 
 from cloterres.network.brokerage import (
@@ -27,6 +26,7 @@ from cloterres.network.brokerage import (
     brokerage_counts,
     expected_counts,
 )
+from cloterres.network.centrality import betweenness
 from cloterres.network.layers import ALL_TYPES, Layer
 from cloterres.network.measures import (
     EIResult,
@@ -160,11 +160,11 @@ def _within_between(mix: Mixing) -> tuple[Value, Value]:
     return within, between
 
 
-def _actors(layer: Layer, graph: nx.Graph, labels: np.ndarray) -> list[ActorResult]:
+def _actors(layer: Layer, labels: np.ndarray) -> list[ActorResult]:
     a = layer.adjacency.copy()
     np.fill_diagonal(a, False)
     n = labels.size
-    betweenness = nx.betweenness_centrality(graph, normalized=True)
+    between = betweenness(layer.adjacency, layer.directed)
     cons = constraint(a)
     eff = effective_size(a)
     eis = actor_ei(a, labels)
@@ -180,7 +180,7 @@ def _actors(layer: Layer, graph: nx.Graph, labels: np.ndarray) -> list[ActorResu
                 degree=int(contacts[i].sum()),
                 in_degree=int(a[:, i].sum()) if layer.directed else None,
                 out_degree=int(a[i, :].sum()) if layer.directed else None,
-                betweenness=float(betweenness[i]),
+                betweenness=float(between[i]),
                 constraint=None if np.isnan(cons[i]) else float(cons[i]),
                 effective_size=None if np.isnan(eff[i]) else float(eff[i]),
                 ei=eis[i],
@@ -226,7 +226,7 @@ def analyse_layer(
         ei=ei_index(adjacency, layer.directed, labels, k, permutations=permutations, seed=seed),
         assortativity=assortativity(graph),
         qap=qap,
-        actors=_actors(layer, graph, labels),
+        actors=_actors(layer, labels),
     )
 
 

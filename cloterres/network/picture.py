@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -28,30 +28,53 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def spring_layout(adjacency: np.ndarray, *, seed: int, iterations: int = 60) -> np.ndarray:
+    """Fruchterman-Reingold force-directed positions (the dense algorithm networkx uses below 500
+    nodes; networkx switches to a much slower sparse variant above), scaled to [-1, 1]."""
+    n = adjacency.shape[0]
+    rng = np.random.default_rng(seed)
+    positions = rng.random((n, 2))
+    if n <= 1:
+        return positions
+    a = adjacency.astype(float)
+    k = 1.6 / np.sqrt(n)
+    temperature = 0.1
+    cooling = temperature / (iterations + 1)
+    for _ in range(iterations):
+        delta = positions[:, None, :] - positions[None, :, :]
+        distance = np.maximum(np.linalg.norm(delta, axis=-1), 0.01)
+        force = k * k / distance**2 - a * distance / k
+        displacement = np.einsum("ijk,ij->ik", delta, force)
+        length = np.linalg.norm(displacement, axis=-1)
+        length = np.where(length < 0.01, 0.1, length)
+        positions += displacement * (temperature / length)[:, None]
+        temperature -= cooling
+    positions -= positions.mean(axis=0)
+    scale = np.abs(positions).max()
+    return positions / scale if scale > 0 else positions
+
+
 def write_png(path: Path, analysis: NetworkAnalysis) -> None:
     result = analysis.picture_layer
     adjacency = result.layer.adjacency
     undirected = adjacency | adjacency.T
     n = len(analysis.actors)
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n))
     u, v = np.nonzero(np.triu(undirected, 1))
-    graph.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
-    positions = nx.spring_layout(graph, seed=analysis.seed, k=1.6 / max(1, n) ** 0.5)
+    positions = spring_layout(undirected, seed=analysis.seed)
     figure = Figure(figsize=(12, 9.5), dpi=150)
     FigureCanvasAgg(figure)
     ax = figure.add_subplot(1, 1, 1)
     ax.set_axis_off()
-    for a, b in graph.edges():
-        (x1, y1), (x2, y2) = positions[a], positions[b]
-        ax.plot([x1, x2], [y1, y2], color="#9a9a9a", linewidth=0.6, alpha=0.55, zorder=1)
+    segments = np.stack([positions[u], positions[v]], axis=1)
+    ax.add_collection(
+        LineCollection(segments, colors="#9a9a9a", linewidths=0.6, alpha=0.55, zorder=1)
+    )
     colours = [_PALETTE[g % len(_PALETTE)] for g in analysis.labels.tolist()]
     degrees = undirected.sum(axis=1)
     sizes = 60 + 260 * degrees / max(1, int(degrees.max()) or 1)
     spanners = set(result.spanners)
     pivots = set(result.pivots)
-    xs = np.array([positions[i][0] for i in range(n)])
-    ys = np.array([positions[i][1] for i in range(n)])
+    xs, ys = positions[:, 0], positions[:, 1]
     plain = [i for i in range(n) if i not in spanners]
     ax.scatter(xs[plain], ys[plain], s=sizes[plain], c=[colours[i] for i in plain],
                edgecolors="white", linewidths=0.8, zorder=2)  # fmt: skip

@@ -96,11 +96,11 @@ def read_sheets(path: Path) -> list[Sheet]:
     if not path.exists():
         raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
     if suffix in (".xlsx", ".xlsm"):
-        sources = [(title, rows) for title, _n, rows in xlsx_sheets(path)]
+        sources = ((title, rows) for title, _n, rows in xlsx_sheets(path))
     else:
-        sources = [(None, csv_rows(path))]
+        sources = iter([(None, csv_rows(path))])
     sheets: list[Sheet] = []
-    for title, rows in sources:
+    for title, rows in sources:  # each sheet read before the next (the workbook closes after)
         header: tuple[int, list[str]] | None = None
         data: list[tuple[int, list[str]]] = []
         for line, cells in rows:
@@ -380,7 +380,9 @@ def read_ties(path: Path, actors: list[Actor]) -> TieRead:
     result = TieRead()
     first = sheets[0]
     folded = {normalize_header(h) for h in first.headers}
-    if _TIE_HEADER.keys() & folded and {"source", "cible"} <= {_TIE_HEADER.get(h) for h in folded}:
+    mapped = {_TIE_HEADER.get(h) for h in folded}
+    respondent = _respondent_column(first.headers) is not None
+    if "cible" in mapped or ("source" in mapped and not respondent):
         result.kind = "table"
         read_tie_table(first, index, result)
         return result

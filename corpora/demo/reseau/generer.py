@@ -150,8 +150,8 @@ ACTORS: list[tuple[str, str, str, str, str]] = [
 
 # Pair probabilities of each tie type: nested (a collaboration is also an exchange and an
 # acquaintance), within vs between milieux.
-WITHIN = {"connaissance": 0.45, "echange_information": 0.24, "collaboration": 0.15}
-BETWEEN = {"connaissance": 0.06, "echange_information": 0.014, "collaboration": 0.002}
+WITHIN = {"connaissance": 0.45, "echange_information": 0.26, "collaboration": 0.2}
+BETWEEN = {"connaissance": 0.06, "echange_information": 0.014, "collaboration": 0.001}
 TYPES = ("connaissance", "echange_information", "collaboration")
 PIVOT = "MSS1"
 SPANNERS = {"SP13": ("santé", "MSS", "social"), "SA10": ("sport", "MSS", "social")}
@@ -165,7 +165,7 @@ def _pair_probabilities(ids: list[str], milieux: list[str]) -> dict[str, np.ndar
     index = {a: i for i, a in enumerate(ids)}
     pivot = index[PIVOT]
     for t in TYPES:
-        boost = {"connaissance": 0.8, "echange_information": 0.45, "collaboration": 0.25}[t]
+        boost = {"connaissance": 0.8, "echange_information": 0.5, "collaboration": 0.35}[t]
         for j in range(n):
             if milieux[j] in ("sport", "santé", "social", "institution", "financeur", "MSS"):
                 probs[t][pivot, j] = probs[t][j, pivot] = boost
