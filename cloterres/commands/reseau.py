@@ -103,7 +103,7 @@ def reseau(
 
     command = command_line()
     report = with_progress(
-        "Analyse du réseau : {task.completed} couche(s)",
+        "Analyse du réseau…",
         silencieux,
         lambda progress: run_network(
             acteurs, liens, sortie, image=image, attribute=attribut, rule=symetrisation,
@@ -120,7 +120,7 @@ def reseau(
         return
     analysis = report.analysis
     out.print(
-        f"{len(analysis.actors)} acteurs, {len(analysis.groups)} groupes "
+        f"{len(analysis.actors)} acteurs, {len(analysis.groups)} groupe(s) "
         f"(« {analysis.attribute} »), {report.ties_read} liens lus, "
         f"{analysis.permutations} permutations, en {report.seconds:.1f} s",
         markup=False,

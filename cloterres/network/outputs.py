@@ -29,6 +29,7 @@ from cloterres.network.layers import ALL_TYPES
 from cloterres.network.measures import Value
 from cloterres.network.model import TieStatus
 from cloterres.network.qap import QAPResult
+from cloterres.plans.tables import normalize_header
 
 UNDEFINED = "non défini"
 NETWORK = "ensemble"
@@ -59,7 +60,6 @@ MEASURES: dict[str, str] = {
     "pivot": "Pivot (intermédiarité la plus élevée)",
     "passeur_frontieres": "Passeur de frontières",
 }
-_RESERVED = {"id", "label", "weight", "milieu", "nom", "type"}
 
 
 @dataclass
@@ -231,7 +231,10 @@ def write_jsonl(path: Path, analysis: NetworkAnalysis) -> None:
 
 
 def _attr_name(name: str, taken: set[str]) -> str:
-    key = name if name not in _RESERVED and name not in taken else f"attr_{name}"
+    """A graph attribute key that collides with no reserved or already used key."""
+    key = name
+    while key in taken:
+        key = f"attr_{key}"
     taken.add(key)
     return key
 
@@ -243,15 +246,19 @@ def union_graph(analysis: NetworkAnalysis) -> nx.Graph:
     directed = all(r.layer.directed for r in typed)
     graph: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     picture = analysis.picture_layer
-    taken: set[str] = set()
+    taken = {"id", "label", "weight", "passeur_frontieres", "pivot", "intermediarite", "degre"}
+    group_key = _attr_name(analysis.attribute, taken)
+    wanted = normalize_header(analysis.attribute)
     attribute_keys = {
-        h: _attr_name(h, taken) for h in analysis.actors[0].attributs if h != analysis.attribute
+        h: _attr_name(h, taken)
+        for h in analysis.actors[0].attributs
+        if normalize_header(h) != wanted
     }
     for i, actor in enumerate(analysis.actors):
         stats = picture.actors[i]
         data: dict[str, Any] = {
             "label": actor.nom,
-            "milieu": analysis.groups[analysis.labels[i]],
+            group_key: analysis.groups[analysis.labels[i]],
             "passeur_frontieres": stats.spanner,
             "pivot": stats.pivot,
             "intermediarite": round(stats.betweenness, 6),
@@ -260,7 +267,8 @@ def union_graph(analysis: NetworkAnalysis) -> nx.Graph:
         for header, key in attribute_keys.items():
             data[key] = actor.attributs.get(header, "")
         graph.add_node(actor.id, **data)
-    type_keys = {r.name: _attr_name(r.name, set(taken)) for r in typed}
+    edge_taken = {"id", "label", "weight"}
+    type_keys = {r.name: _attr_name(r.name, edge_taken) for r in typed}
     ids = [a.id for a in analysis.actors]
     n = len(ids)
     total = np.zeros((n, n))
