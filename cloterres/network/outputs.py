@@ -557,7 +557,8 @@ def _method_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
          "Attendu : total de l'acteur × probabilité du rôle si les milieux des autres acteurs "
          "étaient tirés au hasard (tailles conservées). Une couche non orientée est lue comme "
          "des liens dans les deux sens."],
-        ["Intermédiarité", "Betweenness de Freeman normalisée (networkx)."],
+        ["Intermédiarité", "Betweenness de Freeman normalisée, comme networkx (calcul matriciel, "
+         "mêmes valeurs, vérifiées par les tests)."],
         ["Contrainte, taille effective", "Burt (1992), définitions de networkx, liens dans les "
          "deux sens réunis ; une triade fermée donne une contrainte de 1,125. Non définies pour "
          "un acteur sans lien."],
