@@ -229,3 +229,23 @@ def test_roster_with_one_sheet_per_tie_type_only(tmp_path, actors):
     read = read_ties(path, actors)
     assert read.kind == "enquete"
     assert [(t.source, t.cible, t.type) for t in read.ties] == [("A", "B", "collaboration")]
+
+
+def test_co_mentions_from_coder_csv_skip_interviewer_turns(tmp_path, actors):
+    units = tmp_path / "codes.csv"
+    units.write_text(
+        "id;entretien;locuteur;enqueteur;texte;codes\n"
+        "E1-1;E1;Mme X;non;La MSS et le judo club travaillent ensemble.;\n"
+        "E1-2;E1;Enquêteur;oui;Et la MSP, la Mairie de Lorvy (fictive) ?;\n"
+        "E2-1;E2;M. Y;non;La mairie de lorvy (FICTIVE) finance la MSS.;\n",
+        encoding="utf-8-sig",
+    )
+    read = read_ties(units, actors)
+    assert read.kind == "co_mention"
+    got = {(t.type, t.source, t.cible): t.poids for t in read.ties}
+    assert got == {
+        (UNIT_TYPE, "A", "C"): 1.0,
+        (UNIT_TYPE, "C", "D"): 1.0,
+        (INTERVIEW_TYPE, "A", "C"): 1.0,
+        (INTERVIEW_TYPE, "C", "D"): 1.0,
+    }
