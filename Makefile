@@ -25,8 +25,10 @@ demo: $(STAMP)
 	$(BIN)/cloterres categoriser corpora/demo/*.csv --sortie $(DEMO_OUT)/mesures-categorisees.jsonl --ecraser --silencieux
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens-codes.xlsx --ecraser
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens.qdpx --ecraser --silencieux
+	$(BIN)/cloterres reseau corpora/demo/reseau/acteurs.csv corpora/demo/reseau/liens.csv --sortie $(DEMO_OUT)/reseau.xlsx --sortie $(DEMO_OUT)/reseau.gexf --image $(DEMO_OUT)/reseau.png --ecraser
 	@echo "Classeur de démonstration : $(DEMO_OUT)/mesures-categorisees.xlsx"
 	@echo "Entretiens codés : $(DEMO_OUT)/entretiens-codes.xlsx (et le projet REFI-QDA $(DEMO_OUT)/entretiens.qdpx)"
+	@echo "Réseau des acteurs : $(DEMO_OUT)/reseau.xlsx, $(DEMO_OUT)/reseau.png (et $(DEMO_OUT)/reseau.gexf pour Gephi)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -36,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_coder.py
 	$(BIN)/python tests/bench/bench_store.py
 	$(BIN)/python tests/bench/bench_accord.py
+	$(BIN)/python tests/bench/bench_network.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests

@@ -394,10 +394,12 @@ for _name, _alias, _fn in (
 # --- commands defined in their own modules (cloterres/commands/) ----------------------------
 # Each module exposes register(app); add one line per module here.
 from cloterres.commands import accord as _accord  # noqa: E402
+from cloterres.commands import reseau as _reseau  # noqa: E402
 from cloterres.commands import revue as _revue  # noqa: E402
 
 _revue.register(app)
 _accord.register(app)
+_reseau.register(app)
 
 
 # --- entry point ---------------------------------------------------------------------------

@@ -1,0 +1,136 @@
+"""One layer per tie type on the same actors: adjacency matrices and the symmetrisation rule.
+
+A tie type is directed (the report ``source -> cible`` is kept as an arc) or undirected. For an
+undirected type the reports of both sides are combined by the rule:
+
+- ``union``: a tie exists when at least one side reports it;
+- ``reciproque``: a tie exists only when both sides report it.
+
+Every pair reported by one side only is flagged, saying whether the other actor answered at all
+(it reported some tie of that type, or was a respondent of a roster survey). Derived ties
+(co-mentions) are symmetric by construction and always kept. The weight of a kept undirected tie
+is the larger of the two reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cloterres.network.model import Actor, ReadWarning, Tie, TieStatus
+
+ALL_TYPES = "tous_liens"
+RULES = ("union", "reciproque")
+RECIPROCAL = "réciproque"
+ONE_SIDED_ANSWERED = "un seul côté (l'autre acteur a répondu sans citer ce lien)"
+ONE_SIDED_SILENT = "un seul côté (l'autre acteur n'a déclaré aucun lien de ce type)"
+DIRECTED = "orienté"
+DERIVED = "dérivé (co-mention)"
+
+
+@dataclass
+class Layer:
+    """The ties of one type between all actors (index = position in the actor list)."""
+
+    name: str
+    directed: bool
+    weights: np.ndarray  # n x n, 0 = no tie; symmetric when undirected
+    statuses: list[TieStatus] = field(default_factory=list)
+
+    @property
+    def adjacency(self) -> np.ndarray:
+        """Presence of ties (bool), what the measures use."""
+        return self.weights > 0
+
+    @property
+    def n_ties(self) -> int:
+        count = int(np.count_nonzero(self.weights))
+        return count if self.directed else count // 2
+
+    def edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Arcs (directed) or edges with u < v (undirected) as index arrays."""
+        matrix = self.adjacency if self.directed else np.triu(self.adjacency, 1)
+        u, v = np.nonzero(matrix)
+        return u, v
+
+
+def build_layers(
+    actors: list[Actor],
+    ties: list[Tie],
+    *,
+    directed_types: set[str],
+    rule: str,
+    respondents: set[str] | None = None,
+) -> tuple[list[Layer], list[ReadWarning]]:
+    """One layer per tie type (in order of first appearance), then ``tous_liens`` when there
+    are several types: any tie of any type, undirected, weight = number of types."""
+    if rule not in RULES:
+        raise ValueError(f"unknown symmetrisation rule {rule!r}")
+    position = {a.id: i for i, a in enumerate(actors)}
+    n = len(actors)
+    warnings: list[ReadWarning] = []
+    types: list[str] = []
+    reports: dict[str, dict[tuple[str, str], float]] = {}
+    derived: dict[str, dict[tuple[str, str], float]] = {}
+    for tie in ties:
+        if tie.type not in reports:
+            types.append(tie.type)
+            reports[tie.type] = {}
+            derived[tie.type] = {}
+        target = derived if tie.derive else reports
+        key = (tie.source, tie.cible)
+        if key in target[tie.type] and not tie.derive:
+            warnings.append(
+                ReadWarning(
+                    source=tie.origine,
+                    message=f"lien {tie.type} « {tie.source} » → « {tie.cible} » déclaré deux "
+                    f"fois : le plus grand poids est gardé",
+                )
+            )
+        target[tie.type][key] = max(target[tie.type].get(key, 0.0), tie.poids)
+    layers: list[Layer] = []
+    for tie_type in types:
+        directed = tie_type in directed_types
+        weights = np.zeros((n, n), dtype=float)
+        statuses: list[TieStatus] = []
+        answered = {s for s, _ in reports[tie_type]} | (respondents or set())
+        for (s, c), w in derived[tie_type].items():
+            i, j = position[s], position[c]
+            weights[i, j] = max(weights[i, j], w)
+            if not directed:
+                weights[j, i] = weights[i, j]
+            statuses.append(TieStatus(type=tie_type, source=s, cible=c, poids=w, statut=DERIVED,
+                                      retenu=True))  # fmt: skip
+        done: set[tuple[str, str]] = set()
+        for (s, c), w in reports[tie_type].items():
+            i, j = position[s], position[c]
+            if directed:
+                weights[i, j] = max(weights[i, j], w)
+                statuses.append(TieStatus(type=tie_type, source=s, cible=c, poids=w,
+                                          statut=DIRECTED, retenu=True))  # fmt: skip
+                continue
+            if (c, s) in done:
+                continue
+            done.add((s, c))
+            back = reports[tie_type].get((c, s))
+            if back is not None:
+                weight = max(w, back)
+                weights[i, j] = weights[j, i] = max(weights[i, j], weight)
+                statuses.append(TieStatus(type=tie_type, source=s, cible=c, poids=weight,
+                                          statut=RECIPROCAL, retenu=True))  # fmt: skip
+                continue
+            keep = rule == "union"
+            if keep:
+                weights[i, j] = weights[j, i] = max(weights[i, j], w)
+            status = ONE_SIDED_ANSWERED if c in answered else ONE_SIDED_SILENT
+            statuses.append(TieStatus(type=tie_type, source=s, cible=c, poids=w, statut=status,
+                                      retenu=keep))  # fmt: skip
+        layers.append(Layer(tie_type, directed, weights, statuses))
+    if len(layers) > 1:
+        count = np.zeros((n, n), dtype=float)
+        for layer in layers:
+            present = layer.adjacency
+            count += present | present.T
+        layers.append(Layer(ALL_TYPES, False, count))
+    return layers, warnings
