@@ -374,6 +374,9 @@ for _name, _alias, _fn in (
 
 # --- commands defined in their own modules (cloterres/commands/) ----------------------------
 # Each module exposes register(app); add one line per module here.
+from cloterres.commands import synthese as _synthese  # noqa: E402
+
+_synthese.register(app)
 
 
 # --- entry point ---------------------------------------------------------------------------
