@@ -25,8 +25,11 @@ demo: $(STAMP)
 	$(BIN)/cloterres categoriser corpora/demo/*.csv --sortie $(DEMO_OUT)/mesures-categorisees.jsonl --ecraser --silencieux
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens-codes.xlsx --ecraser
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens.qdpx --ecraser --silencieux
+	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens-codes.jsonl --ecraser --silencieux
+	$(BIN)/cloterres synthese $(DEMO_OUT)/mesures-categorisees.jsonl $(DEMO_OUT)/entretiens-codes.jsonl --sortie $(DEMO_OUT)/synthese.xlsx --rapport $(DEMO_OUT)/rapports --ecraser
 	@echo "Classeur de démonstration : $(DEMO_OUT)/mesures-categorisees.xlsx"
 	@echo "Entretiens codés : $(DEMO_OUT)/entretiens-codes.xlsx (et le projet REFI-QDA $(DEMO_OUT)/entretiens.qdpx)"
+	@echo "Synthèse : $(DEMO_OUT)/synthese.xlsx et une page par contrat dans $(DEMO_OUT)/rapports/index.html"
 
 # Programs some tests use to check outputs the way users open them (LibreOffice converts the
 # summary workbook to PDF, headless Chromium renders the HTML reports). Best effort: installed

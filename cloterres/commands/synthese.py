@@ -64,6 +64,7 @@ def synthese(
 ) -> None:
     """Synthèse par contrat : profil du plan d'action, comparaison des contrats, codes des entretiens par type d'acteur."""
     from cloterres.synthesis.run import synthesize
+    from cloterres.synthesis.sentences import plural
 
     command = command_line()
     report = with_progress(
@@ -78,15 +79,21 @@ def synthese(
         return
     parts = []
     if report.measures:
-        parts.append(f"{report.measures} actions de {len(report.contracts)} contrat(s)")
+        parts.append(
+            f"{report.measures} {plural(report.measures, 'action')} de "
+            f"{len(report.contracts)} {plural(len(report.contracts), 'contrat')}"
+        )
     if report.units:
-        parts.append(f"{report.interviews} entretien(s) ({report.units} unités codées)")
+        parts.append(
+            f"{report.interviews} {plural(report.interviews, 'entretien')} ({report.units} "
+            f"{plural(report.units, 'unité codée', 'unités codées')})"
+        )
     out.print(f"Synthèse de {' et '.join(parts) or 'rien'} en {report.seconds:.1f} s", markup=False)
     if report.output is not None:
         out.print(f"Classeur écrit dans : {report.output}", markup=False)
     if report.report_dir is not None:
         out.print(
-            f"{len(report.reports)} rapport(s) HTML écrit(s) dans : {report.report_dir} "
+            f"{len(report.reports)} {plural(len(report.reports), 'rapport HTML écrit', 'rapports HTML écrits')} dans : {report.report_dir} "
             f"(ouvrez {report.report_dir / 'index.html'})",
             markup=False,
         )

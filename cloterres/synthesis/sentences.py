@@ -36,7 +36,12 @@ def number(n: int) -> str:
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    return singular if n == 1 else (plural_form or singular + "s")
+    """French agreement: singular for 0 and 1 (« aucune action », « 1 action »)."""
+    return singular if n < 2 else (plural_form or singular + "s")
+
+
+def _ne(verb: str) -> str:
+    return "n'" + verb if verb[:1] in "aeéèêiouyh" else "ne " + verb
 
 
 def count_of(n: int, total: int, verb_singular: str, verb_plural: str, rest: str) -> str:
@@ -44,10 +49,10 @@ def count_of(n: int, total: int, verb_singular: str, verb_plural: str, rest: str
     actions = f"{number(total)} {plural(total, 'action')}"
     if total == 1:
         if n == 0:
-            return f"L'unique action ne {verb_singular} pas {rest}."
+            return f"L'unique action {_ne(verb_singular)} pas {rest}."
         return f"L'unique action {verb_singular} {rest}."
     if n == 0:
-        return f"Aucune des {actions} ne {verb_singular} {rest}."
+        return f"Aucune des {actions} {_ne(verb_singular)} {rest}."
     verb = verb_singular if n == 1 else verb_plural
     if n == total:
         return f"Les {actions} {verb_plural} toutes {rest}."
