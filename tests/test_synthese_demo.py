@@ -35,12 +35,14 @@ def demo(tmp_path_factory, nlp) -> dict[str, Path]:
     files = {
         "m_jsonl": folder / "mesures.jsonl",
         "m_csv": folder / "mesures.csv",
+        "m_xlsx": folder / "mesures.xlsx",
         "e_jsonl": folder / "entretiens.jsonl",
         "e_csv": folder / "entretiens.csv",
+        "e_xlsx": folder / "entretiens.xlsx",
     }
-    for key in ("m_jsonl", "m_csv"):
+    for key in ("m_jsonl", "m_csv", "m_xlsx"):
         categorize(plans, files[key], workers=1)
-    for key in ("e_jsonl", "e_csv"):
+    for key in ("e_jsonl", "e_csv", "e_xlsx"):
         code_interviews(transcripts, files[key], workers=1)
     files["xlsx"] = folder / "synthese.xlsx"
     files["reports"] = folder / "rapports"
@@ -119,17 +121,42 @@ def test_workbook_figures_are_the_recounted_ones(demo, grid):
     assert total["Hors soins — n"] == sum(c["hors_soins"] for c in counts.values())
 
 
-def test_csv_inputs_give_the_same_summary(demo, tmp_path):
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_csv_and_workbook_inputs_give_the_same_summary(demo, tmp_path, fmt):
     from cloterres.synthesis import synthesize
 
-    synthesize([demo["m_csv"], demo["e_csv"]], tmp_path / "csv.xlsx")
+    synthesize([demo[f"m_{fmt}"], demo[f"e_{fmt}"]], tmp_path / "autre.xlsx")
     a = openpyxl.load_workbook(demo["xlsx"])
-    b = openpyxl.load_workbook(tmp_path / "csv.xlsx")
+    b = openpyxl.load_workbook(tmp_path / "autre.xlsx")
     assert a.sheetnames == b.sheetnames
     for name in a.sheetnames[:-1]:  # all but "À propos" (files and date differ)
         values_a = [[c.value for c in row] for row in a[name].iter_rows()]
         values_b = [[c.value for c in row] for row in b[name].iter_rows()]
         assert values_a == values_b, name
+
+
+def test_labels_corrected_in_the_study_workbook_count(demo, tmp_path, run_cli):
+    wb = openpyxl.load_workbook(demo["m_xlsx"])
+    ws = wb["Mesures"]
+    headers = [c.value for c in ws[1]]
+    col = headers.index("Thématiques de santé") + 1
+    contract = ws.cell(2, headers.index("Contrat") + 1).value
+    before = recount(demo["m_jsonl"])[contract]["cats"][("thematique", "bruit")]
+    ws.cell(2, col).value = ws.cell(2, col).value + "; bruit"  # a reviewer adds a theme
+    wb.save(tmp_path / "corrige.xlsx")
+    code, _, err = run_cli("synthese", tmp_path / "corrige.xlsx", "-o", tmp_path / "s.xlsx")
+    assert code == 0, err
+    rows = {
+        r[0]: r
+        for r in openpyxl.load_workbook(tmp_path / "s.xlsx")[contract].iter_rows(values_only=True)
+    }
+    assert rows["Bruit"][1] == before + 1
+    ws.cell(3, col).value = "Sport extrême"
+    wb.save(tmp_path / "faux.xlsx")
+    code, _, err = run_cli("synthese", tmp_path / "faux.xlsx", "-o", tmp_path / "f.xlsx")
+    assert code == 2
+    assert "faux.xlsx, feuille « Mesures », ligne 3 : catégorie inconnue « Sport extrême »" in err
+    assert not (tmp_path / "f.xlsx").exists()
 
 
 def test_interview_figures_are_the_recounted_ones(demo):

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from cloterres.errors import InputError
 from cloterres.grid import Grid
+from cloterres.interviews.model import CASE_VARIABLES
 from cloterres.io.safety import looks_like_formula
 from cloterres.io.text import detect_encoding
+from cloterres.nlp import fold
 from cloterres.synthesis.records import (
     UNKNOWN_CONTRACT,
     InterviewUnit,
     MeasureRecord,
 )
+from cloterres.units import MEASURE_FIELDS
 
 csv.field_size_limit(10_000_000)
 
@@ -53,10 +57,12 @@ def read_inputs(paths: list[Path]) -> SynthesisData:
             kind, records = _read_jsonl(path)
         elif suffix == ".csv":
             kind, records = _read_csv(path)
+        elif suffix == ".xlsx":
+            kind, records = _read_xlsx(path)
         else:
             raise InputError(
                 f"{path} : format « {suffix or '(aucune extension)'} » non pris en charge ; donnez "
-                f"la sortie .jsonl ou .csv de cloterres categoriser ou cloterres coder"
+                f"la sortie .jsonl, .csv ou .xlsx de cloterres categoriser ou cloterres coder"
             )
         if kind == "mesures":
             data.measures.extend(records)  # type: ignore[arg-type]
@@ -67,17 +73,28 @@ def read_inputs(paths: list[Path]) -> SynthesisData:
 
 
 def resolve_measures(grid: Grid, records: list[MeasureRecord]) -> list[MeasureRecord]:
-    """Keep the grid's dimensions as labels; columns named after a derived attribute (CSV) become
-    ``derives`` (their displayed value turned back into a value)."""
-    dims = [d.id for d in grid.dimensions]
-    derived = {x.id for x in grid.derives}
+    """Labels keyed by the grid's dimension ids, with category ids.
+
+    A study workbook names dimensions and categories by their French labels: they are turned
+    into ids (an unknown label is left as it is, for ``check_measures`` to report). Columns
+    named after a derived attribute (CSV, workbook) become ``derives``.
+    """
+    categories = {
+        d.id: {**{fold(c.label): c.id for c in d.categories}, **{c.id: c.id for c in d.categories}}
+        for d in grid.dimensions
+    }
     out: list[MeasureRecord] = []
     for rec in records:
         derives = dict(rec.derives)
-        for key, values in rec.labels.items():
-            if key in derived and key not in derives:
-                derives[key] = _derived_value(" ".join(values))
-        labels = {d: list(rec.labels.get(d, [])) for d in dims}
+        for der in grid.derives:
+            for key in (der.id, der.label):
+                if key in rec.labels and der.id not in derives:
+                    derives[der.id] = _derived_value(" ".join(rec.labels[key]))
+        labels: dict[str, list[str]] = {}
+        for dim in grid.dimensions:
+            values = rec.labels.get(dim.id, rec.labels.get(dim.label, []))
+            known = categories[dim.id]
+            labels[dim.id] = [known.get(v, known.get(fold(v).strip(), v)) for v in values]
         out.append(rec.model_copy(update={"labels": labels, "derives": derives}))
     return out
 
@@ -277,6 +294,124 @@ def _units_from_csv(path: Path, header: list[str], rows: list[list[str]]) -> lis
                 variables=variables,
                 codes=[c.strip() for c in _cell(row, i_codes).split(LABEL_SEPARATOR) if c.strip()],
                 coded=i_flag is None or _cell(row, i_flag).lower() != "oui",
+                source=where,
+            )
+        )
+    return units
+
+
+# --- XLSX (the study workbooks of categoriser and coder, possibly corrected by hand) ----------
+
+SHEET_MEASURES = "Mesures"
+SHEET_UNITS = "Unités codées"
+WORKBOOK_SEPARATOR = ";"
+CODES_HEADER = "Identifiants des codes"
+
+
+def _read_xlsx(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewUnit]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise InputError(
+            f"{path} : classeur illisible ou endommagé ; rouvrez-le dans Excel ou LibreOffice et "
+            f"enregistrez-le au format .xlsx"
+        ) from None
+    try:
+        if SHEET_MEASURES in wb.sheetnames:
+            rows = list(wb[SHEET_MEASURES].iter_rows(values_only=True))
+            return "mesures", _measures_from_xlsx(path, rows)
+        if SHEET_UNITS in wb.sheetnames:
+            rows = list(wb[SHEET_UNITS].iter_rows(values_only=True))
+            return "entretiens", _units_from_xlsx(path, rows)
+    finally:
+        wb.close()
+    raise InputError(
+        f"{path} : ni feuille « {SHEET_MEASURES} » ni feuille « {SHEET_UNITS} » : {_NOT_OURS}"
+    )
+
+
+def _value(row: tuple[object, ...], index: int | None) -> str:
+    if index is None or index >= len(row) or row[index] is None:
+        return ""
+    return str(row[index]).strip()
+
+
+def _header(path: Path, sheet: str, rows: list[tuple[object, ...]], needed: list[str]) -> list[str]:
+    header = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else ())]
+    missing = [n for n in needed if n not in header]
+    if missing:
+        raise InputError(
+            f"{path}, feuille « {sheet} », ligne 1 : colonne « {missing[0]} » manquante ; ce "
+            f"n'est pas un classeur écrit par cloterres"
+        )
+    return header
+
+
+def _measures_from_xlsx(path: Path, rows: list[tuple[object, ...]]) -> list[MeasureRecord]:
+    header = _header(path, SHEET_MEASURES, rows, ["Identifiant", "Contrat", "Remarque"])
+    fixed = set(MEASURE_FIELDS.values()) | {"Source", "Remarque", ""}
+    label_columns = [
+        i for i, h in enumerate(header) if h not in fixed and not h.startswith("Preuves")
+    ]
+    i_id, i_contract = header.index("Identifiant"), header.index("Contrat")
+    i_remark = header.index("Remarque")
+    records: list[MeasureRecord] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(v not in (None, "") for v in row):
+            continue
+        where = f"{path}, feuille « {SHEET_MEASURES} », ligne {number}"
+        record_id = _value(row, i_id)
+        if not record_id:
+            raise InputError(f"{where} : identifiant vide (colonne « Identifiant »)")
+        labels = {
+            header[i]: [v.strip() for v in _value(row, i).split(WORKBOOK_SEPARATOR) if v.strip()]
+            for i in label_columns
+        }
+        records.append(
+            MeasureRecord(
+                id=record_id,
+                contrat=_value(row, i_contract) or UNKNOWN_CONTRACT,
+                labels=labels,
+                sans_texte=_value(row, i_remark).startswith("Mesure sans texte"),
+                source=where,
+            )
+        )
+    return records
+
+
+def _units_from_xlsx(path: Path, rows: list[tuple[object, ...]]) -> list[InterviewUnit]:
+    header = _header(path, SHEET_UNITS, rows, ["Unité", "Entretien", "Enquêteur", CODES_HEADER])
+    variables = {label: key for key, label in CASE_VARIABLES.items() if label in header}
+    i_unit, i_interview = header.index("Unité"), header.index("Entretien")
+    # the variable "Enquêteur" (interviewer's name) comes before "Locuteur", the flag after it
+    i_speaker = header.index("Locuteur") if "Locuteur" in header else 0
+    i_flag = next((i for i, h in enumerate(header) if h == "Enquêteur" and i > i_speaker), None)
+    i_codes = header.index(CODES_HEADER)
+    i_text_codes = header.index("Codes") if "Codes" in header else None
+    units: list[InterviewUnit] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(v not in (None, "") for v in row):
+            continue
+        where = f"{path}, feuille « {SHEET_UNITS} », ligne {number}"
+        interview = _value(row, i_interview)
+        if not interview:
+            raise InputError(f"{where} : entretien vide (colonne « Entretien »)")
+        values = {
+            key: _value(row, header.index(label))
+            for label, key in variables.items()
+            if header.index(label) < (i_speaker or len(header)) and _value(row, header.index(label))
+        }
+        units.append(
+            InterviewUnit(
+                id=_value(row, i_unit) or f"{interview}-{number}",
+                entretien=interview,
+                variables=values,
+                codes=[c.strip() for c in _value(row, i_codes).split(LABEL_SEPARATOR) if c.strip()],
+                coded=_value(row, i_flag).lower() != "oui"
+                and _value(row, i_text_codes) != "(non codée)",
                 source=where,
             )
         )

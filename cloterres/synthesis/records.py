@@ -73,11 +73,10 @@ def check_units(grid: Grid, units: list[InterviewUnit]) -> None:
 
 
 def measures_fit(grid: Grid, records: list[MeasureRecord]) -> bool:
-    """The grid's dimensions are those the measures were categorised with."""
-    dims = {d.id for d in grid.dimensions}
-    derived = {x.id for x in grid.derives}
-    keys = {k for r in records for k in r.labels} - derived
-    return bool(keys) and keys <= dims
+    """Every dimension of the grid is among the measures' labels (by id, or by French label in
+    a study workbook)."""
+    keys = {k for r in records for k in r.labels}
+    return bool(keys) and all(d.id in keys or d.label in keys for d in grid.dimensions)
 
 
 def units_fit(grid: Grid, units: list[InterviewUnit]) -> bool:
