@@ -319,15 +319,22 @@ def test_reports_render_in_headless_chromium(demo, tmp_path):
     assert len(loaded) == expected == 4
     assert "ABSENTE" not in loaded
     assert all(int(size.split("x")[0]) > 100 for size in loaded)
-    # printed from the browser, a report fits on one A4 page
-    pdf = tmp_path / "rapport.pdf"
-    result = _chromium_run(
-        ["--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()], tmp_path / "p2"
-    )
-    assert result.returncode == 0 and pdf.exists(), result.stderr[-2000:]
+    # printed from the browser, a report fits on one A4 page, also with an interview section
     import pdfplumber
 
-    with pdfplumber.open(pdf) as doc:
-        assert len(doc.pages) == 1
-        assert round(doc.pages[0].width) == 595  # A4 portrait, in points
-        assert "Le plan d'action compte" in doc.pages[0].extract_text()
+    from cloterres.synthesis import synthesize
+    from tests.test_synthese import INTERVIEWS, MEASURES
+
+    synthesize([MEASURES, INTERVIEWS], None, report_dir=tmp_path / "fictif")
+    pages = [page, tmp_path / "fictif" / "cls-fictif-des-trois-vallees.html"]
+    for i, html_page in enumerate(pages):
+        pdf = tmp_path / f"rapport-{i}.pdf"
+        args = ["--no-pdf-header-footer", f"--print-to-pdf={pdf}", html_page.as_uri()]
+        result = _chromium_run(args, tmp_path / f"p{i + 2}")
+        assert result.returncode == 0 and pdf.exists(), result.stderr[-2000:]
+        with pdfplumber.open(pdf) as doc:
+            assert len(doc.pages) == 1, html_page.name
+            assert round(doc.pages[0].width) == 595  # A4 portrait, in points
+            text = doc.pages[0].extract_text()
+            assert "Le plan d'action compte" in text
+            assert i == 0 or "Ce qu'en disent les acteurs interrogés" in text

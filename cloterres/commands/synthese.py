@@ -21,8 +21,8 @@ def synthese(
     entrees: Annotated[
         list[Path],
         typer.Argument(
-            help="Mesures catégorisées (sortie .jsonl ou .csv de « cloterres categoriser ») "
-            "et/ou entretiens codés (sortie .jsonl ou .csv de « cloterres coder »).",
+            help="Mesures catégorisées (sortie .jsonl, .csv ou .xlsx de « cloterres categoriser ») "
+            "et/ou entretiens codés (sortie .jsonl, .csv ou .xlsx de « cloterres coder »).",
             metavar="ENTREE",
         ),
     ],

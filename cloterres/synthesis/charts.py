@@ -79,7 +79,7 @@ def level_bar(path: Path, level: LevelProfile, total: int) -> None:
     """One stacked bar: individual only / mixed / environmental only, in % of the actions."""
     parts = [*level.only[:1], level.mixed, *level.only[1:]]
     names = [f"{p.label.capitalize()} seulement" if p.id != "mixte" else "Mixte" for p in parts]
-    fig = Figure(figsize=(4.6, 2.0), layout="constrained")
+    fig = Figure(figsize=(4.6, 2.1), layout="constrained")
     ax = fig.add_subplot()
     left = 0.0
     for part, name, colour in zip(parts, names, COLOURS * 3, strict=False):
@@ -94,7 +94,7 @@ def level_bar(path: Path, level: LevelProfile, total: int) -> None:
     ax.set_xlabel("Part des actions (%)", fontsize=8)
     ax.tick_params(axis="x", labelsize=7)
     ax.set_title("Niveau visé : individuel ou environnemental", fontsize=9, loc="left")
-    fig.legend(fontsize=7, ncols=3, loc="outside lower center", frameon=False)
+    fig.legend(fontsize=7, ncols=2, loc="outside lower center", frameon=False)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     _save(fig, path)

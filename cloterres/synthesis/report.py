@@ -37,7 +37,12 @@ ul.facts li { margin: 0.6mm 0; }
 .charts figure { margin: 0; width: 49%; break-inside: avoid; }
 .charts img { width: 100%; height: auto; max-height: 72mm; object-fit: contain; }
 footer { margin-top: 2mm; font-size: 7.5pt; color: #666; }
-@media print { body { max-width: none; } a { color: inherit; text-decoration: none; } }
+@media print {
+  body { max-width: none; font-size: 9pt; line-height: 1.25; }
+  ul.facts li { margin: 0.3mm 0; }
+  .charts img { max-height: 56mm; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 

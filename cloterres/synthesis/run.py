@@ -21,6 +21,7 @@ from cloterres.synthesis.profiles import ContractProfile, contract_profiles
 from cloterres.synthesis.readers import SynthesisData, read_inputs, resolve_measures
 from cloterres.synthesis.records import (
     InterviewUnit,
+    MeasureRecord,
     check_measures,
     check_units,
     measures_fit,
@@ -216,7 +217,7 @@ def synthesize(
         )
     data = read_inputs(inputs)
     grids = choose_grids(data, list(grid_paths or []))
-    measures = []
+    measures: list[MeasureRecord] = []
     profiles: list[ContractProfile] = []
     if grids.measures is not None:
         grid = grids.measures[1]
