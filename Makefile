@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_OUT := demo-output
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test test-tools bench lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cloterres a besoin de Python 3.11 ou plus récent")'
@@ -26,11 +26,32 @@ demo: $(STAMP)
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens-codes.xlsx --ecraser
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens.qdpx --ecraser --silencieux
 	$(BIN)/cloterres reseau corpora/demo/reseau/acteurs.csv corpora/demo/reseau/liens.csv --sortie $(DEMO_OUT)/reseau.xlsx --sortie $(DEMO_OUT)/reseau.gexf --image $(DEMO_OUT)/reseau.png --ecraser
+	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens-codes.jsonl --ecraser --silencieux
+	$(BIN)/cloterres synthese $(DEMO_OUT)/mesures-categorisees.jsonl $(DEMO_OUT)/entretiens-codes.jsonl --sortie $(DEMO_OUT)/synthese.xlsx --rapport $(DEMO_OUT)/rapports --ecraser
 	@echo "Classeur de démonstration : $(DEMO_OUT)/mesures-categorisees.xlsx"
 	@echo "Entretiens codés : $(DEMO_OUT)/entretiens-codes.xlsx (et le projet REFI-QDA $(DEMO_OUT)/entretiens.qdpx)"
 	@echo "Réseau des acteurs : $(DEMO_OUT)/reseau.xlsx, $(DEMO_OUT)/reseau.png (et $(DEMO_OUT)/reseau.gexf pour Gephi)"
+	@echo "Synthèse : $(DEMO_OUT)/synthese.xlsx et une page par contrat dans $(DEMO_OUT)/rapports/index.html"
 
-test: $(STAMP)
+# Programs some tests use to check outputs the way users open them (LibreOffice converts the
+# summary workbook to PDF, headless Chromium renders the HTML reports). Best effort: installed
+# with apt-get only when missing, when apt-get exists and we are root; never fails the build
+# (the tests concerned then skip and say why).
+TEST_TOOLS_PKGS := chromium libreoffice-calc-nogui
+
+test-tools:
+	@if command -v chromium >/dev/null 2>&1 && { command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; }; then \
+		exit 0; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installation de chromium et LibreOffice Calc pour les tests (apt-get, une seule fois)…"; \
+		{ DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_TOOLS_PKGS); \
+		} >/dev/null 2>&1 || echo "chromium / LibreOffice non installés : les tests concernés seront ignorés"; \
+	else \
+		echo "chromium / LibreOffice absents (installez-les pour tous les tests) : les tests concernés seront ignorés"; \
+	fi
+
+test: $(STAMP) test-tools
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

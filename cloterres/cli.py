@@ -396,10 +396,12 @@ for _name, _alias, _fn in (
 from cloterres.commands import accord as _accord  # noqa: E402
 from cloterres.commands import reseau as _reseau  # noqa: E402
 from cloterres.commands import revue as _revue  # noqa: E402
+from cloterres.commands import synthese as _synthese  # noqa: E402
 
 _revue.register(app)
 _accord.register(app)
 _reseau.register(app)
+_synthese.register(app)
 
 
 # --- entry point ---------------------------------------------------------------------------

@@ -539,15 +539,10 @@ class Coder:
             ids = [d.category for d in labels.get(der.dimension or "", [])]
             if not labels:
                 out[der.id] = None
-            elif der.type == "partition":
-                groups = [g for g, cats in der.groupes.items() if any(c in cats for c in ids)]
-                out[der.id] = groups[0] if len(groups) == 1 else ("mixte" if groups else None)
-            elif der.type == "nombre_min":
-                out[der.id] = len(ids) >= der.min
-            elif der.type == "autre_que":
-                out[der.id] = any(c not in der.categories for c in ids)
-            else:  # termes (found: the patterns present in champs_texte)
+            elif der.type == "termes":  # found: the patterns present in champs_texte
                 out[der.id] = any(p in found for p in self._derived_terms[der.id])
+            else:
+                out[der.id] = der.from_labels(ids)
         return out
 
     def find(self, term: str, text: str) -> list[tuple[int, int]]:

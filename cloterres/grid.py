@@ -125,6 +125,21 @@ class Derived(_Model):
             raise ValueError("le type « termes » demande une liste « inclure »")
         return self
 
+    def from_labels(self, ids: list[str]) -> str | bool | None:
+        """The attribute's value computed from a unit's category ids in ``dimension``.
+
+        ``None`` for a ``termes`` attribute (it needs the text) and for a partition with no
+        category of any group.
+        """
+        if self.type == "partition":
+            groups = [g for g, cats in self.groupes.items() if any(c in cats for c in ids)]
+            return groups[0] if len(groups) == 1 else ("mixte" if groups else None)
+        if self.type == "nombre_min":
+            return len(set(ids)) >= self.min
+        if self.type == "autre_que":
+            return any(c not in self.categories for c in ids)
+        return None
+
 
 class Grid(_Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")

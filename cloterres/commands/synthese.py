@@ -1,0 +1,104 @@
+"""``cloterres synthese`` (alias ``summary``): summary workbook and coordinators' reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cloterres.commands.common import (
+    EcraserOpt,
+    FrenchCommand,
+    SilencieuxOpt,
+    command_line,
+    out,
+    with_progress,
+)
+
+
+def synthese(
+    entrees: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Mesures catégorisées (sortie .jsonl, .csv ou .xlsx de « cloterres categoriser ») "
+            "et/ou entretiens codés (sortie .jsonl, .csv ou .xlsx de « cloterres coder »).",
+            metavar="ENTREE",
+        ),
+    ],
+    sortie: Annotated[
+        Path | None,
+        typer.Option(
+            "--sortie",
+            "--out",
+            "-o",
+            help="Classeur de synthèse .xlsx à écrire (comparaison des contrats, profil de chaque "
+            "contrat, entretiens, graphiques).",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = None,  # fmt: skip
+    rapport: Annotated[
+        Path | None,
+        typer.Option(
+            "--rapport",
+            "--report",
+            help="Dossier où écrire une page de synthèse HTML par contrat (imprimable en PDF).",
+            file_okay=False,
+            metavar="DOSSIER",
+        ),
+    ] = None,  # fmt: skip
+    grille: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--grille",
+            "--grid",
+            help="Grille YAML qui a servi à catégoriser ou à coder (défaut : les grilles livrées) ; "
+            "peut être donnée deux fois (mesures et entretiens).",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = None,  # fmt: skip
+    ecraser: EcraserOpt = False,
+    silencieux: SilencieuxOpt = False,
+) -> None:
+    """Synthèse par contrat : profil du plan d'action, comparaison des contrats, codes des entretiens par type d'acteur."""
+    from cloterres.synthesis.run import synthesize
+    from cloterres.synthesis.sentences import plural
+
+    command = command_line()
+    report = with_progress(
+        "Synthèse en cours",
+        silencieux,
+        lambda _progress: synthesize(
+            entrees, sortie, report_dir=rapport, grid_paths=grille or [], overwrite=ecraser,
+            command=command,
+        ),
+    )  # fmt: skip
+    if silencieux:
+        return
+    parts = []
+    if report.measures:
+        parts.append(
+            f"{report.measures} {plural(report.measures, 'action')} de "
+            f"{len(report.contracts)} {plural(len(report.contracts), 'contrat')}"
+        )
+    if report.units:
+        parts.append(
+            f"{report.interviews} {plural(report.interviews, 'entretien')} ({report.units} "
+            f"{plural(report.units, 'unité codée', 'unités codées')})"
+        )
+    out.print(f"Synthèse de {' et '.join(parts) or 'rien'} en {report.seconds:.1f} s", markup=False)
+    if report.output is not None:
+        out.print(f"Classeur écrit dans : {report.output}", markup=False)
+    if report.report_dir is not None:
+        out.print(
+            f"{len(report.reports)} {plural(len(report.reports), 'rapport HTML écrit', 'rapports HTML écrits')} dans : {report.report_dir} "
+            f"(ouvrez {report.report_dir / 'index.html'})",
+            markup=False,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("synthese", cls=FrenchCommand)(synthese)
+    app.command("summary", hidden=True, cls=FrenchCommand)(synthese)

@@ -1,0 +1,430 @@
+"""Read what ``categoriser`` and ``coder`` wrote (JSONL, CSV) into summary records.
+
+The kind of each file (categorised measures or coded interview units) is detected from its
+content, not its name. Wrong files end in one French line naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from cloterres.errors import InputError
+from cloterres.grid import Grid
+from cloterres.interviews.model import CASE_VARIABLES
+from cloterres.io.safety import looks_like_formula
+from cloterres.io.text import detect_encoding
+from cloterres.nlp import fold
+from cloterres.synthesis.records import (
+    UNKNOWN_CONTRACT,
+    InterviewUnit,
+    MeasureRecord,
+)
+from cloterres.units import MEASURE_FIELDS
+
+csv.field_size_limit(10_000_000)
+
+Kind = Literal["mesures", "entretiens"]
+LABEL_SEPARATOR = "|"
+_NOT_OURS = (
+    "ni des mesures catégorisées ni des unités d'entretien codées ; donnez un fichier écrit par "
+    "cloterres categoriser ou cloterres coder (.jsonl ou .csv)"
+)
+
+
+@dataclass
+class SynthesisData:
+    """Everything read from the inputs, with what came from each file."""
+
+    measures: list[MeasureRecord] = field(default_factory=list)
+    units: list[InterviewUnit] = field(default_factory=list)
+    files: list[tuple[str, Kind, int]] = field(default_factory=list)  # (file, kind, records)
+
+
+def read_inputs(paths: list[Path]) -> SynthesisData:
+    data = SynthesisData()
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
+        if path.is_dir():
+            raise InputError(f"{path} : est un dossier ; donnez les fichiers qu'il contient")
+        suffix = path.suffix.lower()
+        if suffix == ".jsonl":
+            kind, records = _read_jsonl(path)
+        elif suffix == ".csv":
+            kind, records = _read_csv(path)
+        elif suffix == ".xlsx":
+            kind, records = _read_xlsx(path)
+        else:
+            raise InputError(
+                f"{path} : format « {suffix or '(aucune extension)'} » non pris en charge ; donnez "
+                f"la sortie .jsonl, .csv ou .xlsx de cloterres categoriser ou cloterres coder"
+            )
+        if kind == "mesures":
+            data.measures.extend(records)  # type: ignore[arg-type]
+        else:
+            data.units.extend(records)  # type: ignore[arg-type]
+        data.files.append((str(path), kind, len(records)))
+    return data
+
+
+def resolve_measures(grid: Grid, records: list[MeasureRecord]) -> list[MeasureRecord]:
+    """Labels keyed by the grid's dimension ids, with category ids.
+
+    A study workbook names dimensions and categories by their French labels: they are turned
+    into ids (an unknown label is left as it is, for ``check_measures`` to report). Columns
+    named after a derived attribute (CSV, workbook) become ``derives``.
+    """
+    categories = {
+        d.id: {**{fold(c.label): c.id for c in d.categories}, **{c.id: c.id for c in d.categories}}
+        for d in grid.dimensions
+    }
+    out: list[MeasureRecord] = []
+    for rec in records:
+        derives = dict(rec.derives)
+        for der in grid.derives:
+            for key in (der.id, der.label):
+                if key in rec.labels and der.id not in derives:
+                    derives[der.id] = _derived_value(" ".join(rec.labels[key]))
+        labels: dict[str, list[str]] = {}
+        for dim in grid.dimensions:
+            values = rec.labels.get(dim.id, rec.labels.get(dim.label, []))
+            known = categories[dim.id]
+            labels[dim.id] = [known.get(v, known.get(fold(v).strip(), v)) for v in values]
+        out.append(rec.model_copy(update={"labels": labels, "derives": derives}))
+    return out
+
+
+# --- JSONL ---------------------------------------------------------------------------------
+
+
+def _read_jsonl(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewUnit]]:
+    kind: Kind | None = None
+    measures: list[MeasureRecord] = []
+    units: list[InterviewUnit] = []
+    try:
+        fh = path.open(encoding="utf-8-sig")
+        with fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                where = f"{path}, ligne {number}"
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(
+                        f"{where} : JSON invalide ({exc.msg}) ; chaque ligne doit être un objet JSON complet"
+                    ) from None
+                if not isinstance(obj, dict):
+                    raise InputError(f"{where} : la ligne n'est pas un objet JSON {{…}}")
+                line_kind: Kind | None = (
+                    "mesures" if "labels" in obj else "entretiens" if "codes" in obj else None
+                )
+                if line_kind is None:
+                    raise InputError(f"{where} : ni « labels » ni « codes » : {_NOT_OURS}")
+                if kind is None:
+                    kind = line_kind
+                elif line_kind != kind:
+                    raise InputError(
+                        f"{where} : mélange de mesures et d'unités d'entretien dans un même "
+                        f"fichier ; séparez-les"
+                    )
+                if kind == "mesures":
+                    measures.append(_measure_from_json(obj, where))
+                else:
+                    units.append(_unit_from_json(obj, where))
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{path} : fichier non UTF-8 ; ce n'est pas une sortie JSONL de cloterres"
+        ) from None
+    if kind is None:
+        raise InputError(f"{path} : fichier vide ; aucune mesure ni unité d'entretien")
+    return kind, (measures if kind == "mesures" else units)
+
+
+def _text(value: Any, where: str, name: str, *, required: bool = False) -> str:
+    if value is None:
+        if required:
+            raise InputError(f"{where} : champ « {name} » manquant")
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InputError(f"{where} : « {name} » doit être un texte")
+    return str(value)
+
+
+def _string_list(value: Any, where: str, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{where} : « {name} » doit être une liste de textes")
+    return list(value)
+
+
+def _measure_from_json(obj: dict[str, Any], where: str) -> MeasureRecord:
+    labels = obj.get("labels")
+    if not isinstance(labels, dict):
+        raise InputError(f"{where} : « labels » doit être un objet {{dimension: [catégories]}}")
+    clean = {str(k): _string_list(v, where, f"labels.{k}") for k, v in labels.items()}
+    derives = obj.get("derives") or {}
+    if not isinstance(derives, dict):
+        raise InputError(f"{where} : « derives » doit être un objet")
+    return MeasureRecord(
+        id=_text(obj.get("id"), where, "id", required=True),
+        contrat=_text(obj.get("contrat"), where, "contrat").strip() or UNKNOWN_CONTRACT,
+        labels=clean,
+        derives={str(k): v for k, v in derives.items() if v is None or isinstance(v, str | bool)},
+        sans_texte=bool(obj.get("sans_texte", False)),
+        source=where,
+    )
+
+
+def _unit_from_json(obj: dict[str, Any], where: str) -> InterviewUnit:
+    variables = obj.get("variables") or {}
+    if not isinstance(variables, dict):
+        raise InputError(f"{where} : « variables » doit être un objet")
+    return InterviewUnit(
+        id=_text(obj.get("id"), where, "id", required=True),
+        entretien=_text(obj.get("entretien"), where, "entretien", required=True),
+        variables={str(k): str(v) for k, v in variables.items() if v not in (None, "")},
+        codes=_string_list(obj.get("codes"), where, "codes"),
+        coded=obj.get("code", True) is not False,
+        source=where,
+    )
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def _uncsv(value: str) -> str:
+    """Undo the quote ``csv_safe`` put before formula-like text."""
+    if value.startswith("'") and looks_like_formula(value[1:]):
+        return value[1:]
+    return value
+
+
+def _read_csv(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewUnit]]:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:65536]:
+        raise InputError(f"{path} : fichier binaire, ce n'est pas un CSV")
+    encoding = detect_encoding(raw[:65536])
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
+    delimiter = max((";", ",", "\t"), key=first.count)
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    if not rows:
+        raise InputError(f"{path} : fichier vide ; aucune mesure ni unité d'entretien")
+    header = [h.strip().lstrip("\ufeff").lower() for h in rows[0]]
+    if "autres_colonnes" in header and "preuves" in header:
+        return "mesures", _measures_from_csv(path, header, rows[1:])
+    if {"entretien", "locuteur", "codes"} <= set(header):
+        return "entretiens", _units_from_csv(path, header, rows[1:])
+    if "intitule" in header or "texte" in header:
+        raise InputError(
+            f"{path} : ce tableau n'est pas encore catégorisé ou codé ; lancez d'abord "
+            f"cloterres categoriser (mesures) ou cloterres coder (entretiens) et donnez leur sortie"
+        )
+    raise InputError(f"{path}, ligne 1 : en-têtes non reconnus : {_NOT_OURS}")
+
+
+def _cell(row: list[str], index: int) -> str:
+    return _uncsv(row[index].strip()) if index < len(row) else ""
+
+
+def _measures_from_csv(path: Path, header: list[str], rows: list[list[str]]) -> list[MeasureRecord]:
+    # label and derived columns lie between "autres_colonnes" and "preuves" (by position: the
+    # dimension "public" has the same name as the measure field "public" before them)
+    start, stop = header.index("autres_colonnes") + 1, header.index("preuves")
+    if "id" not in header[:start]:
+        raise InputError(f"{path}, ligne 1 : colonne « id » manquante : {_NOT_OURS}")
+    i_id = header.index("id")
+    i_contract = header.index("contrat") if "contrat" in header[:start] else None
+    records: list[MeasureRecord] = []
+    for number, row in enumerate(rows, start=2):
+        if not any(c.strip() for c in row):
+            continue
+        labels = {
+            header[i]: [v for v in _cell(row, i).split(LABEL_SEPARATOR) if v.strip()]
+            for i in range(start, stop)
+        }
+        labels = {k: [v.strip() for v in vs] for k, vs in labels.items()}
+        record_id = _cell(row, i_id)
+        if not record_id:
+            raise InputError(f"{path}, ligne {number} : identifiant vide (colonne « id »)")
+        contract = _cell(row, i_contract) if i_contract is not None else ""
+        records.append(
+            MeasureRecord(
+                id=record_id,
+                contrat=contract or UNKNOWN_CONTRACT,
+                labels=labels,
+                sans_texte=not any(labels.values()),
+                source=f"{path}, ligne {number}",
+            )
+        )
+    return records
+
+
+def _units_from_csv(path: Path, header: list[str], rows: list[list[str]]) -> list[InterviewUnit]:
+    # case variables lie between "entretien" and "locuteur"; the "enqueteur" right after
+    # "locuteur" is the interviewer flag (the variable of the same name is the interviewer's name)
+    i_interview, i_speaker = header.index("entretien"), header.index("locuteur")
+    i_flag = i_speaker + 1 if header[i_speaker + 1 : i_speaker + 2] == ["enqueteur"] else None
+    i_codes = header.index("codes")
+    i_id = header.index("id") if "id" in header else None
+    units: list[InterviewUnit] = []
+    for number, row in enumerate(rows, start=2):
+        if not any(c.strip() for c in row):
+            continue
+        where = f"{path}, ligne {number}"
+        interview = _cell(row, i_interview)
+        if not interview:
+            raise InputError(f"{where} : entretien vide (colonne « entretien »)")
+        variables = {
+            header[i]: _cell(row, i) for i in range(i_interview + 1, i_speaker) if _cell(row, i)
+        }
+        units.append(
+            InterviewUnit(
+                id=_cell(row, i_id) if i_id is not None else f"{interview}-{number}",
+                entretien=interview,
+                variables=variables,
+                codes=[c.strip() for c in _cell(row, i_codes).split(LABEL_SEPARATOR) if c.strip()],
+                coded=i_flag is None or _cell(row, i_flag).lower() != "oui",
+                source=where,
+            )
+        )
+    return units
+
+
+# --- XLSX (the study workbooks of categoriser and coder, possibly corrected by hand) ----------
+
+SHEET_MEASURES = "Mesures"
+SHEET_UNITS = "Unités codées"
+WORKBOOK_SEPARATOR = ";"
+CODES_HEADER = "Identifiants des codes"
+
+
+def _read_xlsx(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewUnit]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise InputError(
+            f"{path} : classeur illisible ou endommagé ; rouvrez-le dans Excel ou LibreOffice et "
+            f"enregistrez-le au format .xlsx"
+        ) from None
+    try:
+        if SHEET_MEASURES in wb.sheetnames:
+            rows = list(wb[SHEET_MEASURES].iter_rows(values_only=True))
+            return "mesures", _measures_from_xlsx(path, rows)
+        if SHEET_UNITS in wb.sheetnames:
+            rows = list(wb[SHEET_UNITS].iter_rows(values_only=True))
+            return "entretiens", _units_from_xlsx(path, rows)
+    finally:
+        wb.close()
+    raise InputError(
+        f"{path} : ni feuille « {SHEET_MEASURES} » ni feuille « {SHEET_UNITS} » : {_NOT_OURS}"
+    )
+
+
+def _value(row: tuple[object, ...], index: int | None) -> str:
+    if index is None or index >= len(row) or row[index] is None:
+        return ""
+    return str(row[index]).strip()
+
+
+def _header(path: Path, sheet: str, rows: list[tuple[object, ...]], needed: list[str]) -> list[str]:
+    header = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else ())]
+    missing = [n for n in needed if n not in header]
+    if missing:
+        raise InputError(
+            f"{path}, feuille « {sheet} », ligne 1 : colonne « {missing[0]} » manquante ; ce "
+            f"n'est pas un classeur écrit par cloterres"
+        )
+    return header
+
+
+def _measures_from_xlsx(path: Path, rows: list[tuple[object, ...]]) -> list[MeasureRecord]:
+    header = _header(path, SHEET_MEASURES, rows, ["Identifiant", "Contrat", "Remarque"])
+    fixed = set(MEASURE_FIELDS.values()) | {"Source", "Remarque", ""}
+    label_columns = [
+        i for i, h in enumerate(header) if h not in fixed and not h.startswith("Preuves")
+    ]
+    i_id, i_contract = header.index("Identifiant"), header.index("Contrat")
+    i_remark = header.index("Remarque")
+    records: list[MeasureRecord] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(v not in (None, "") for v in row):
+            continue
+        where = f"{path}, feuille « {SHEET_MEASURES} », ligne {number}"
+        record_id = _value(row, i_id)
+        if not record_id:
+            raise InputError(f"{where} : identifiant vide (colonne « Identifiant »)")
+        labels = {
+            header[i]: [v.strip() for v in _value(row, i).split(WORKBOOK_SEPARATOR) if v.strip()]
+            for i in label_columns
+        }
+        records.append(
+            MeasureRecord(
+                id=record_id,
+                contrat=_value(row, i_contract) or UNKNOWN_CONTRACT,
+                labels=labels,
+                sans_texte=_value(row, i_remark).startswith("Mesure sans texte"),
+                source=where,
+            )
+        )
+    return records
+
+
+def _units_from_xlsx(path: Path, rows: list[tuple[object, ...]]) -> list[InterviewUnit]:
+    header = _header(path, SHEET_UNITS, rows, ["Unité", "Entretien", "Enquêteur", CODES_HEADER])
+    variables = {label: key for key, label in CASE_VARIABLES.items() if label in header}
+    i_unit, i_interview = header.index("Unité"), header.index("Entretien")
+    # the variable "Enquêteur" (interviewer's name) comes before "Locuteur", the flag after it
+    i_speaker = header.index("Locuteur") if "Locuteur" in header else 0
+    i_flag = next((i for i, h in enumerate(header) if h == "Enquêteur" and i > i_speaker), None)
+    i_codes = header.index(CODES_HEADER)
+    i_text_codes = header.index("Codes") if "Codes" in header else None
+    units: list[InterviewUnit] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(v not in (None, "") for v in row):
+            continue
+        where = f"{path}, feuille « {SHEET_UNITS} », ligne {number}"
+        interview = _value(row, i_interview)
+        if not interview:
+            raise InputError(f"{where} : entretien vide (colonne « Entretien »)")
+        values = {
+            key: _value(row, header.index(label))
+            for label, key in variables.items()
+            if header.index(label) < (i_speaker or len(header)) and _value(row, header.index(label))
+        }
+        units.append(
+            InterviewUnit(
+                id=_value(row, i_unit) or f"{interview}-{number}",
+                entretien=interview,
+                variables=values,
+                codes=[c.strip() for c in _value(row, i_codes).split(LABEL_SEPARATOR) if c.strip()],
+                coded=_value(row, i_flag).lower() != "oui"
+                and _value(row, i_text_codes) != "(non codée)",
+                source=where,
+            )
+        )
+    return units
+
+
+def _derived_value(display: str) -> str | bool | None:
+    """Inverse of ``derived_display``: « Oui » -> True, « Mixte » -> "mixte", "" -> None."""
+    text = display.strip()
+    if not text:
+        return None
+    if text.lower() == "oui":
+        return True
+    if text.lower() == "non":
+        return False
+    return text.lower().replace(" ", "_")

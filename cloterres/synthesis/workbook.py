@@ -1,0 +1,325 @@
+"""The summary workbook: comparison of contracts, one profile sheet per contract, interviews.
+
+Native Excel charts (openpyxl) sit next to the tables they draw, with French titles and axis
+labels; they read the table cells, so a corrected cell updates its chart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cloterres.io.excel import PERCENT, TITLE_FONT, put, write_table
+from cloterres.synthesis.interviews import CodeCount, InterviewSummary
+from cloterres.synthesis.profiles import ContractProfile, Share
+
+SHEET_COMPARISON = "Comparaison"
+SHEET_INTERVIEWS = "Entretiens"
+SHEET_CODES = "Codes × type d'acteur"
+SHEET_ABOUT = "À propos"
+HEAD_FONT = Font(bold=True)
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (31 characters, none of []:*?/\\)."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip(" '") or "Contrat"
+    base = base if len(base) <= 31 else base[:30].rstrip() + "…"
+    candidate, n = base, 2
+    while candidate.lower() in {t.lower() for t in taken}:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _bar_chart(
+    title: str,
+    categories_title: str,
+    values_title: str,
+    *,
+    horizontal: bool = True,
+    stacked: bool = False,
+    percent: bool = False,
+    rows: int = 0,
+) -> BarChart:
+    chart = BarChart()
+    chart.type = "bar" if horizontal else "col"
+    chart.title = title
+    chart.x_axis.title = categories_title
+    chart.y_axis.title = values_title
+    chart.x_axis.delete = False  # openpyxl hides axes by default; LibreOffice and Excel agree here
+    chart.y_axis.delete = False
+    if horizontal:
+        chart.x_axis.scaling.orientation = "maxMin"  # first category on top, as in the table
+        chart.y_axis.crosses = "max"  # ...and the value axis stays at the bottom
+    if stacked:
+        chart.grouping = "stacked"
+        chart.overlap = 100
+    if percent:
+        chart.y_axis.number_format = "0 %"
+        chart.y_axis.scaling.min = 0
+    chart.y_axis.majorGridlines = None
+    chart.width = 17
+    chart.height = max(7.5, 0.55 * rows + 3) if horizontal else 9
+    return chart
+
+
+def _pair(share: Share | None) -> list[object]:
+    if share is None:
+        return ["", ""]
+    return [share.count, share.share if share.share is not None else ""]
+
+
+# --- comparison ----------------------------------------------------------------------------
+
+
+def comparison_columns(profile: ContractProfile) -> list[tuple[str, Share | None]]:
+    """(header, share) for each indicator column pair of the comparison sheet."""
+    columns: list[tuple[str, Share | None]] = []
+    level = profile.level
+    if level is not None:
+        first, *others = level.only
+        columns.append((f"{first.label.capitalize()} seulement", first))
+        columns.append(("Mixte", level.mixed))
+        for other in others:
+            columns.append((f"{other.label.capitalize()} seulement", other))
+        for group in level.at_least:
+            columns.append((f"Au moins un niveau {group.label}", group))
+    for indicator in profile.indicators:
+        columns.append((indicator.label, indicator))
+    return columns
+
+
+def write_comparison(ws: Worksheet, profiles: list[ContractProfile]) -> None:
+    put(ws, 1, 1, "Comparaison des contrats").font = TITLE_FONT
+    put(
+        ws, 2, 1,
+        "Une ligne par contrat. n : nombre d'actions ; % : part des actions catégorisées (avec "
+        "un texte). Une action peut avoir plusieurs catégories d'une dimension.",
+    )  # fmt: skip
+    first = profiles[0]
+    indicator_cols = comparison_columns(first)
+    headers = ["Contrat", "Actions", "Actions catégorisées", "Actions sans texte"]
+    for name, _ in indicator_cols:
+        headers += [f"{name} — n", f"{name} — %"]
+    headers += ["Thématiques couvertes", "Thématiques non couvertes"]
+    for dim in first.dimensions:
+        headers += [f"{dim.label} : {c.label} — %" for c in dim.categories]
+    rows: list[list[object]] = []
+    for p in profiles:
+        row: list[object] = [p.contrat, p.measures, p.categorised, p.without_text]
+        for _, share in comparison_columns(p):
+            row += _pair(share)
+        row += [len(p.themes_covered()), "; ".join(s.label for s in p.themes_not_covered())]
+        for dim in p.dimensions:
+            row += [c.share if c.share is not None else "" for c in dim.categories]
+        rows.append(row)
+    start = 4
+    n_ind = len(indicator_cols)
+    percent_cols = {5 + 2 * i + 1 for i in range(n_ind)}
+    first_dim_col = 5 + 2 * n_ind + 2
+    percent_cols |= set(range(first_dim_col, len(headers) + 1))
+    widths = [34, 9, 12, 10] + [11] * (2 * n_ind) + [12, 40] + [12] * (len(headers) - 6 - 2 * n_ind)
+    last = write_table(ws, headers, rows, widths=widths, wrap={1, 5 + 2 * n_ind + 1},
+                       percent=percent_cols, start_row=start)  # fmt: skip
+    ws.row_dimensions[start].height = 60
+    anchor_row = last + 3
+    level = first.level
+    if level is not None:
+        # stacked bar: the "only" and "mixed" share columns, one bar per contract
+        parts = 1 + len(level.only)  # first group, mixed, other groups
+        chart = _bar_chart(
+            "Niveau visé par les actions : individuel ou environnemental",
+            "Contrat", "Part des actions catégorisées",
+            stacked=True, percent=True, rows=len(rows),
+        )  # fmt: skip
+        for i in range(parts):
+            col = 5 + 2 * i + 1
+            chart.add_data(
+                Reference(ws, min_col=col, min_row=start, max_row=last), titles_from_data=True
+            )
+        chart.set_categories(Reference(ws, min_col=1, min_row=start + 1, max_row=last))
+        chart.y_axis.scaling.max = 1
+        ws.add_chart(chart, f"A{anchor_row}")
+        others = list(range(parts, n_ind))
+    else:
+        others = list(range(n_ind))
+    if others:
+        chart = _bar_chart(
+            "Profil des contrats : parts d'actions", "Contrat", "Part des actions catégorisées",
+            percent=True, rows=len(rows) * len(others) // 2,
+        )  # fmt: skip
+        for i in others:
+            col = 5 + 2 * i + 1
+            chart.add_data(
+                Reference(ws, min_col=col, min_row=start, max_row=last), titles_from_data=True
+            )
+        chart.set_categories(Reference(ws, min_col=1, min_row=start + 1, max_row=last))
+        ws.add_chart(chart, f"F{anchor_row}")
+
+
+# --- one contract --------------------------------------------------------------------------
+
+
+def write_profile(ws: Worksheet, profile: ContractProfile) -> None:
+    put(ws, 1, 1, f"Profil du plan d'action : {profile.contrat}").font = TITLE_FONT
+    put(ws, 2, 1, "n : nombre d'actions ; % : part des actions catégorisées (avec un texte).")
+    rows: list[list[object]] = [
+        ["Actions", profile.measures, ""],
+        ["Actions catégorisées (avec un texte)", profile.categorised, ""],
+        ["Actions sans texte (non catégorisées)", profile.without_text, ""],
+    ]
+    for name, share in comparison_columns(profile):
+        rows.append([name, *_pair(share)])
+    covered, missing = profile.themes_covered(), profile.themes_not_covered()
+    if covered or missing:
+        rows.append(["Thématiques couvertes par au moins une action", len(covered), ""])
+        rows.append(["Thématiques non couvertes", len(missing), ""])
+    last = write_table(ws, ["Indicateur", "n", "%"], rows, widths=[46, 10, 10, 3],
+                       percent={3}, start_row=4, freeze_col=1)  # fmt: skip
+    row = last + 1
+    if covered or missing:
+        put(ws, row, 1, "Thématiques couvertes : " + ("; ".join(s.label for s in covered) or "aucune"))  # fmt: skip
+        put(ws, row + 1, 1, "Thématiques non couvertes : " + ("; ".join(s.label for s in missing) or "aucune"))  # fmt: skip
+        row += 2
+    row += 2
+    for dim in profile.dimensions:
+        put(ws, row, 1, dim.label).font = TITLE_FONT
+        header = row + 1
+        for col, text in enumerate(("Catégorie", "n", "%"), start=1):
+            cell = put(ws, header, col, text)
+            cell.font = HEAD_FONT
+        for i, cat in enumerate(dim.categories, start=1):
+            put(ws, header + i, 1, cat.label)
+            put(ws, header + i, 2, cat.count)
+            cell = put(ws, header + i, 3, cat.share if cat.share is not None else "")
+            cell.number_format = PERCENT
+        end = header + len(dim.categories)
+        chart = _bar_chart(dim.label, "Catégorie", "Nombre d'actions", rows=len(dim.categories))
+        chart.add_data(Reference(ws, min_col=2, min_row=header, max_row=end), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=end))
+        chart.legend = None
+        ws.add_chart(chart, f"E{row}")
+        chart_rows = int(chart.height / 0.5) + 1
+        row = max(end, row + chart_rows) + 2
+    ws.freeze_panes = None
+
+
+# --- interviews ----------------------------------------------------------------------------
+
+
+def _ranked_table(ws: Worksheet, row: int, title: str, ranked: list[CodeCount]) -> int:
+    """A ranked table of codes (benefits or costs) with its bar chart; returns the next row."""
+    put(ws, row, 1, title).font = TITLE_FONT
+    header = row + 1
+    for col, text in enumerate(("Rang", "Code", "Entretiens", "Unités", "Identifiant"), start=1):
+        put(ws, header, col, text).font = HEAD_FONT
+    if not ranked:
+        put(ws, header + 1, 1, "Aucun passage codé.")
+        return header + 3
+    for i, code in enumerate(ranked, start=1):
+        for col, value in enumerate(
+            (i, code.label, code.interviews, code.units, code.code), start=1
+        ):
+            put(ws, header + i, col, value)
+    end = header + len(ranked)
+    chart = _bar_chart(title, "Code", "Nombre d'entretiens", rows=len(ranked))
+    chart.add_data(Reference(ws, min_col=3, min_row=header, max_row=end), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=header + 1, max_row=end))
+    chart.legend = None
+    ws.add_chart(chart, f"G{row}")
+    return max(end, row + int(chart.height / 0.5) + 1) + 2
+
+
+def write_interviews(ws: Worksheet, summary: InterviewSummary) -> None:
+    put(
+        ws, 1, 1, "Entretiens codés : bénéfices, coûts et thèmes par type d'acteur"
+    ).font = TITLE_FONT
+    put(
+        ws, 2, 1,
+        f"{summary.interviews} entretien(s), {summary.units} unité(s) codée(s) (hors "
+        f"enquêteur), dont {summary.units_with_codes} avec au moins un code. Entretiens : nombre "
+        f"d'entretiens où le code apparaît au moins une fois ; unités : nombre d'unités codées.",
+    )  # fmt: skip
+    for col, width in zip("ABCDEF", (8, 44, 12, 10, 30, 4), strict=True):
+        ws.column_dimensions[col].width = width
+    row = 4
+    row = _ranked_table(ws, row, "Bénéfices les plus cités", summary.benefits())
+    row = _ranked_table(ws, row, "Coûts les plus cités", summary.costs())
+    # themes x actor type: units per theme, one series per actor type
+    put(ws, row, 1, "Thèmes par type d'acteur (unités codées)").font = TITLE_FONT
+    header = row + 1
+    groups = summary.groups
+    heads = ["", "Thème", *(f"{g.name} ({g.interviews} entr.)" for g in groups)]
+    for col, text in enumerate(heads, start=1):
+        if text:
+            put(ws, header, col, text, wrap=True).font = HEAD_FONT
+    for i, theme in enumerate(summary.themes, start=1):
+        put(ws, header + i, 2, theme.label)
+        for j, group in enumerate(groups, start=3):
+            put(ws, header + i, j, theme.by_group.get(group.name, (0, 0))[0])
+    end = header + len(summary.themes)
+    if groups:
+        chart = _bar_chart(
+            "Unités codées par thème et type d'acteur", "Thème", "Nombre d'unités codées",
+            rows=len(summary.themes) + len(groups),
+        )  # fmt: skip
+        chart.add_data(
+            Reference(ws, min_col=3, max_col=2 + len(groups), min_row=header, max_row=end),
+            titles_from_data=True,
+        )
+        chart.set_categories(Reference(ws, min_col=2, min_row=header + 1, max_row=end))
+        ws.add_chart(chart, f"A{end + 2}")
+
+
+def write_codes_by_group(ws: Worksheet, summary: InterviewSummary) -> None:
+    groups = [g.name for g in summary.groups]
+    headers = ["Thème", "Code", "Identifiant", "Unités (total)", "Entretiens (total)"]
+    for g in groups:
+        headers += [f"{g} — unités", f"{g} — entretiens"]
+    rows: list[Sequence[object]] = []
+    for code in summary.codes:
+        row: list[object] = [code.theme_label, code.label, code.code, code.units, code.interviews]
+        for g in groups:
+            row += list(code.by_group.get(g, (0, 0)))
+        rows.append(row)
+    put(ws, 1, 1, "Codes par type d'acteur : unités codées et entretiens").font = TITLE_FONT
+    write_table(ws, headers, rows, widths=[24, 40, 30, 11, 11] + [13] * (2 * len(groups)),
+                wrap={1, 2}, start_row=3, freeze_col=3)  # fmt: skip
+    ws.row_dimensions[3].height = 45
+
+
+# --- the workbook --------------------------------------------------------------------------
+
+
+def write_workbook(
+    path: Path,
+    profiles: list[ContractProfile],
+    interviews: InterviewSummary | None,
+    about: list[tuple[str, object]],
+) -> list[str]:
+    """Write the workbook; return its sheet names in order."""
+    wb = Workbook()
+    taken: set[str] = set()
+    ws = wb.active
+    if profiles:
+        ws.title = sheet_name(SHEET_COMPARISON, taken)
+        write_comparison(ws, profiles)
+        for profile in profiles:
+            write_profile(wb.create_sheet(sheet_name(profile.contrat, taken)), profile)
+        ws = None
+    if interviews is not None:
+        sheet = ws if ws is not None else wb.create_sheet()
+        sheet.title = sheet_name(SHEET_INTERVIEWS, taken)
+        write_interviews(sheet, interviews)
+        write_codes_by_group(wb.create_sheet(sheet_name(SHEET_CODES, taken)), interviews)
+    sheet = wb.create_sheet(sheet_name(SHEET_ABOUT, taken))
+    write_table(sheet, ["Élément", "Valeur"], [list(x) for x in about], widths=[34, 110], wrap={2})
+    wb.save(path)
+    return wb.sheetnames

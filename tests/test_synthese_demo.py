@@ -1,0 +1,340 @@
+"""``synthese`` on the demo corpus as ``categoriser`` and ``coder`` write it: every figure is
+recounted here from the JSONL labels; CSV inputs give the same summary; the workbook converts
+in LibreOffice and the reports render in headless Chromium (skipped when absent)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections import Counter, defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import DEMO
+from tests.test_synthese import is_png, parse_page
+
+pytestmark = pytest.mark.slow  # categorises and codes the demo corpus (about 15 s)
+
+ENV_LEVELS = {"interpersonnel", "organisationnel", "communautaire", "politique"}  # codebook §2
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, nlp) -> dict[str, Path]:
+    """Demo plans categorised and demo interviews coded, in JSONL and CSV, then summarised."""
+    from cloterres.categorize import categorize
+    from cloterres.code_interviews import code_interviews
+    from cloterres.synthesis import synthesize
+
+    folder = tmp_path_factory.mktemp("demo-synthese")
+    plans = sorted(DEMO.glob("*.csv"))
+    transcripts = sorted((DEMO / "entretiens").glob("E*"))
+    files = {
+        "m_jsonl": folder / "mesures.jsonl",
+        "m_csv": folder / "mesures.csv",
+        "m_xlsx": folder / "mesures.xlsx",
+        "e_jsonl": folder / "entretiens.jsonl",
+        "e_csv": folder / "entretiens.csv",
+        "e_xlsx": folder / "entretiens.xlsx",
+    }
+    for key in ("m_jsonl", "m_csv", "m_xlsx"):
+        categorize(plans, files[key], workers=1)
+    for key in ("e_jsonl", "e_csv", "e_xlsx"):
+        code_interviews(transcripts, files[key], workers=1)
+    files["xlsx"] = folder / "synthese.xlsx"
+    files["reports"] = folder / "rapports"
+    synthesize([files["m_jsonl"], files["e_jsonl"]], files["xlsx"], report_dir=files["reports"])
+    return files
+
+
+def recount(path: Path) -> dict[str, dict[str, object]]:
+    """Per contract, the figures of the profile, counted straight from the labels."""
+    out: dict[str, dict[str, object]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = json.loads(line)
+        c = out.setdefault(
+            m["contrat"], {"measures": 0, "categorised": 0, "cats": Counter(), "ind_only": 0,
+                           "env_only": 0, "mixed": 0, "env": 0, "hors_soins": 0, "multi": 0,
+                           "supra": 0},
+        )  # fmt: skip
+        c["measures"] += 1
+        if m["sans_texte"]:
+            continue
+        c["categorised"] += 1
+        labels = m["labels"]
+        for dim, cats in labels.items():
+            for cat in set(cats):
+                c["cats"][(dim, cat)] += 1
+        ind = "individuel" in labels["niveau"]
+        env = bool(ENV_LEVELS & set(labels["niveau"]))
+        c["ind_only"] += ind and not env
+        c["env_only"] += env and not ind
+        c["mixed"] += ind and env
+        c["env"] += env
+        c["hors_soins"] += any(d != "services_sante" for d in labels["determinants"])
+        c["multi"] += len(set(labels["determinants"])) >= 2
+        c["supra"] += m["derives"]["supra_communal"] is True
+    return out
+
+
+def pct(n: int, total: int) -> str:
+    value = (Decimal(100) * n / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{value}\u00a0%"
+
+
+def test_workbook_figures_are_the_recounted_ones(demo, grid):
+    counts = recount(demo["m_jsonl"])
+    assert len(counts) == 3
+    wb = openpyxl.load_workbook(demo["xlsx"])
+    ws = wb["Comparaison"]
+    headers = [c.value for c in ws[4]]
+    rows = {
+        r[0]: dict(zip(headers, r, strict=True)) for r in ws.iter_rows(min_row=5, values_only=True)
+    }
+    assert list(rows) == [*counts, "Ensemble des contrats"]
+    for contract, c in counts.items():
+        row, n = rows[contract], c["categorised"]
+        assert row["Actions"] == c["measures"]
+        for header, key in (
+            ("Individuel seulement", "ind_only"), ("Mixte", "mixed"),
+            ("Environnemental seulement", "env_only"),
+            ("Au moins un niveau environnemental", "env"), ("Hors soins", "hors_soins"),
+            ("Multi-objectifs", "multi"), ("Supra-communal", "supra"),
+        ):  # fmt: skip
+            assert row[f"{header} — n"] == c[key], (contract, header)
+            assert row[f"{header} — %"] == pytest.approx(c[key] / n), (contract, header)
+        for dim in grid.dimensions:
+            for cat in dim.categories:
+                share = row[f"{dim.label} : {cat.label} — %"]
+                assert share == pytest.approx(c["cats"][(dim.id, cat.id)] / n), (dim.id, cat.id)
+        covered = {cat for (dim, cat) in c["cats"] if dim == "thematique"}
+        assert row["Thématiques couvertes"] == len(covered)
+        missing = [
+            cat.label for cat in grid.dimension("thematique").categories if cat.id not in covered
+        ]
+        assert row["Thématiques non couvertes"] == "; ".join(missing)
+    total = rows["Ensemble des contrats"]
+    assert total["Actions"] == sum(c["measures"] for c in counts.values()) == 144
+    assert total["Hors soins — n"] == sum(c["hors_soins"] for c in counts.values())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_csv_and_workbook_inputs_give_the_same_summary(demo, tmp_path, fmt):
+    from cloterres.synthesis import synthesize
+
+    synthesize([demo[f"m_{fmt}"], demo[f"e_{fmt}"]], tmp_path / "autre.xlsx")
+    a = openpyxl.load_workbook(demo["xlsx"])
+    b = openpyxl.load_workbook(tmp_path / "autre.xlsx")
+    assert a.sheetnames == b.sheetnames
+    for name in a.sheetnames[:-1]:  # all but "À propos" (files and date differ)
+        values_a = [[c.value for c in row] for row in a[name].iter_rows()]
+        values_b = [[c.value for c in row] for row in b[name].iter_rows()]
+        assert values_a == values_b, name
+
+
+def test_labels_corrected_in_the_study_workbook_count(demo, tmp_path, run_cli):
+    wb = openpyxl.load_workbook(demo["m_xlsx"])
+    ws = wb["Mesures"]
+    headers = [c.value for c in ws[1]]
+    col = headers.index("Thématiques de santé") + 1
+    contract = ws.cell(2, headers.index("Contrat") + 1).value
+    before = recount(demo["m_jsonl"])[contract]["cats"][("thematique", "bruit")]
+    ws.cell(2, col).value = ws.cell(2, col).value + "; bruit"  # a reviewer adds a theme
+    wb.save(tmp_path / "corrige.xlsx")
+    code, _, err = run_cli("synthese", tmp_path / "corrige.xlsx", "-o", tmp_path / "s.xlsx")
+    assert code == 0, err
+    rows = {
+        r[0]: r
+        for r in openpyxl.load_workbook(tmp_path / "s.xlsx")[contract].iter_rows(values_only=True)
+    }
+    assert rows["Bruit"][1] == before + 1
+    ws.cell(3, col).value = "Sport extrême"
+    wb.save(tmp_path / "faux.xlsx")
+    code, _, err = run_cli("synthese", tmp_path / "faux.xlsx", "-o", tmp_path / "f.xlsx")
+    assert code == 2
+    assert "faux.xlsx, feuille « Mesures », ligne 3 : catégorie inconnue « Sport extrême »" in err
+    assert not (tmp_path / "f.xlsx").exists()
+
+
+def test_interview_figures_are_the_recounted_ones(demo):
+    units = [json.loads(x) for x in demo["e_jsonl"].read_text(encoding="utf-8").splitlines()]
+    coded = [u for u in units if u["code"]]
+    n_units: Counter[tuple[str, str]] = Counter()
+    seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for u in coded:
+        for code in u["codes"]:
+            n_units[(code, u["variables"]["type_acteur"])] += 1
+            seen[(code, u["variables"]["type_acteur"])].add(u["entretien"])
+    ws = openpyxl.load_workbook(demo["xlsx"])["Codes × type d'acteur"]
+    headers = [c.value for c in ws[3]]
+    checked = 0
+    for row in ws.iter_rows(min_row=4, values_only=True):
+        record = dict(zip(headers, row, strict=True))
+        code = record["Identifiant"]
+        assert record["Unités (total)"] == sum(v for (c, _), v in n_units.items() if c == code)
+        interviews = {u["entretien"] for u in coded if code in u["codes"]}
+        assert record["Entretiens (total)"] == len(interviews)
+        for actor in {u["variables"]["type_acteur"] for u in coded}:
+            assert record[f"{actor} — unités"] == n_units[(code, actor)]
+            assert record[f"{actor} — entretiens"] == len(seen[(code, actor)])
+            checked += 1
+    assert checked == 32 * 7  # 32 codes, 7 actor types in the demo interviews
+    # the ranked benefits of the "Entretiens" sheet
+    ws = openpyxl.load_workbook(demo["xlsx"])["Entretiens"]
+    ranked = []
+    for row in ws.iter_rows(values_only=True):
+        if isinstance(row[0], int) and isinstance(row[4], str) and row[4].startswith("benefices."):
+            ranked.append((row[4], row[2], row[3]))
+    expected = sorted(
+        (
+            (code, len({u["entretien"] for u in coded if code in u["codes"]}),
+             sum(code in u["codes"] for u in coded))
+            for code in {c for u in coded for c in u["codes"] if c.startswith("benefices.")}
+        ),
+        key=lambda x: (-x[1], -x[2]),
+    )  # fmt: skip
+    assert [r[1:] for r in ranked] == [e[1:] for e in expected] and ranked
+
+
+def test_report_sentences_are_the_recounted_ones(demo):
+    counts = recount(demo["m_jsonl"])
+    pages = sorted(p for p in demo["reports"].glob("*.html") if p.name != "index.html")
+    assert len(pages) == 3
+    by_title = {}
+    for page in pages:
+        title = page.read_text(encoding="utf-8").split("<h1>", 1)[1].split("</h1>", 1)[0]
+        by_title[title] = parse_page(page)
+    for contract, c in counts.items():
+        items = by_title[contract].items
+        n = c["categorised"]
+        assert items[0] == f"Le plan d'action compte {c['measures']} actions."
+        assert items[1].startswith(
+            f"{c['env']} des {n} actions ({pct(c['env'], n)}) visent l'environnement des personnes"
+        )
+        assert items[1].endswith(f"dont {c['env_only']} ({pct(c['env_only'], n)}) uniquement.")
+        assert items[2].startswith(
+            f"{c['ind_only']} des {n} actions ({pct(c['ind_only'], n)}) visent seulement"
+        )
+        assert (
+            f"{c['multi']} des {n} actions ({pct(c['multi'], n)}) sont multi-objectifs" in items[3]
+        )
+        assert items[4].startswith(
+            f"{c['hors_soins']} des {n} actions ({pct(c['hors_soins'], n)}) visent au moins"
+        )
+        champ = max(
+            (
+                cat
+                for cat in (
+                    "promotion_sante",
+                    "prevention",
+                    "sante_environnement",
+                    "soins",
+                    "medico_social",
+                    "pilotage",
+                )
+            ),
+            key=lambda cat: c["cats"][("champ", cat)],
+        )  # fmt: skip  (ties: first in grid order)
+        top = c["cats"][("champ", champ)]
+        assert f"({top} actions, {pct(top, n)})" in items[6]
+        covered = {cat for (dim, cat) in c["cats"] if dim == "thematique"}
+        assert items[7].startswith(f"{len(covered)} thématiques de santé sur 24")
+        for src in by_title[contract].images:
+            assert is_png(demo["reports"] / src)
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(_soffice() is None, reason="LibreOffice absent (make test-tools l'installe)")
+def test_workbook_converts_in_libreoffice(demo, tmp_path):
+    result = subprocess.run(
+        [_soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/profil",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(demo["xlsx"])],
+        capture_output=True, text=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    pdf = tmp_path / "synthese.pdf"
+    assert result.returncode == 0, result.stderr
+    assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-", result.stdout + result.stderr
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        text = "\n".join(page.extract_text() or "" for page in doc.pages[:3])
+        # the chart titles are drawn (LibreOffice read the charts)
+        assert "Niveau visé par les actions" in "\n".join(
+            page.extract_text() or "" for page in doc.pages
+        )
+    assert "Comparaison des contrats" in text
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _chromium_run(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", f"--user-data-dir={profile}", *args],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+CHECK_IMAGES = """
+<script>
+window.addEventListener("load", function () {
+  var sizes = Array.prototype.map.call(document.images, function (img) {
+    return img.complete && img.naturalWidth > 0 ? img.naturalWidth + "x" + img.naturalHeight : "ABSENTE";
+  });
+  var out = document.createElement("pre");
+  out.id = "images-chargees";
+  out.textContent = sizes.join(" ");
+  document.body.appendChild(out);
+});
+</script>
+"""
+
+
+@pytest.mark.skipif(_chromium() is None, reason="chromium absent (make test-tools l'installe)")
+def test_reports_render_in_headless_chromium(demo, tmp_path):
+    folder = tmp_path / "rapports"
+    shutil.copytree(demo["reports"], folder)
+    page = sorted(p for p in folder.glob("*.html") if p.name != "index.html")[0]
+    expected = len(parse_page(page).images)
+    # a copy of the page with a script that lists the natural size of every loaded image
+    probe = page.with_name("sonde.html")
+    probe.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", CHECK_IMAGES + "</body>"),
+        encoding="utf-8",
+    )
+    result = _chromium_run(
+        ["--virtual-time-budget=5000", "--dump-dom", probe.as_uri()], tmp_path / "p1"
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = result.stdout.split('<pre id="images-chargees">', 1)[1].split("</pre>", 1)[0].split()
+    assert len(loaded) == expected == 4
+    assert "ABSENTE" not in loaded
+    assert all(int(size.split("x")[0]) > 100 for size in loaded)
+    # printed from the browser, a report fits on one A4 page, also with an interview section
+    import pdfplumber
+
+    from cloterres.synthesis import synthesize
+    from tests.test_synthese import INTERVIEWS, MEASURES
+
+    synthesize([MEASURES, INTERVIEWS], None, report_dir=tmp_path / "fictif")
+    pages = [page, tmp_path / "fictif" / "cls-fictif-des-trois-vallees.html"]
+    for i, html_page in enumerate(pages):
+        pdf = tmp_path / f"rapport-{i}.pdf"
+        args = ["--no-pdf-header-footer", f"--print-to-pdf={pdf}", html_page.as_uri()]
+        result = _chromium_run(args, tmp_path / f"p{i + 2}")
+        assert result.returncode == 0 and pdf.exists(), result.stderr[-2000:]
+        with pdfplumber.open(pdf) as doc:
+            assert len(doc.pages) == 1, html_page.name
+            assert round(doc.pages[0].width) == 595  # A4 portrait, in points
+            text = doc.pages[0].extract_text()
+            assert "Le plan d'action compte" in text
+            assert i == 0 or "Ce qu'en disent les acteurs interrogés" in text
