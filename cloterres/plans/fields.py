@@ -38,7 +38,6 @@ _EXACT: dict[str, str] = {
     "fiche action": "intitule",
     "nom de l action": "intitule",
     "nom du projet": "intitule",
-    "projet": "intitule",
     "n": "id",
     "no": "id",
     "num": "id",

@@ -115,9 +115,9 @@ def write_import_sheet(ws, reports: list[DocumentReport]) -> None:  # noqa: ANN0
         [
             r.fichier,
             r.format,
-            "" if r.pages is None else r.pages,
-            "" if r.paragraphes is None else r.paragraphes,
-            "" if r.tableaux is None else r.tableaux,
+            r.pages,
+            r.paragraphes,
+            r.tableaux,
             r.contrat,
             len(r.axes),
             r.mesures,
