@@ -23,9 +23,12 @@ demo: $(STAMP)
 	@mkdir -p $(DEMO_OUT)
 	$(BIN)/cloterres categoriser corpora/demo/*.csv --sortie $(DEMO_OUT)/mesures-categorisees.xlsx --ecraser
 	$(BIN)/cloterres categoriser corpora/demo/*.csv --sortie $(DEMO_OUT)/mesures-categorisees.jsonl --ecraser --silencieux
+	$(BIN)/cloterres extraire corpora/demo/plans/*.docx corpora/demo/plans/*.pdf --sortie $(DEMO_OUT)/mesures-extraites-des-plans.xlsx --ecraser
+	$(BIN)/cloterres categoriser corpora/demo/plans/*.docx corpora/demo/plans/*.pdf --sortie $(DEMO_OUT)/plans-documents-categorises.xlsx --ecraser
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens-codes.xlsx --ecraser
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens.qdpx --ecraser --silencieux
 	@echo "Classeur de démonstration : $(DEMO_OUT)/mesures-categorisees.xlsx"
+	@echo "Plans Word et PDF : $(DEMO_OUT)/mesures-extraites-des-plans.xlsx (extraction) et $(DEMO_OUT)/plans-documents-categorises.xlsx"
 	@echo "Entretiens codés : $(DEMO_OUT)/entretiens-codes.xlsx (et le projet REFI-QDA $(DEMO_OUT)/entretiens.qdpx)"
 
 test: $(STAMP)
@@ -34,6 +37,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_categoriser.py
 	$(BIN)/python tests/bench/bench_coder.py
+	$(BIN)/python tests/bench/bench_plans.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests

@@ -1,4 +1,4 @@
-"""Read a text PDF action plan into blocks with pdfplumber.
+"""Read a text PDF action plan into blocks (pdfminer for the text, pdfplumber's table finder).
 
 - Ruled tables are found on each page and read cell by cell (a wrapped line inside a cell is
   joined with a space; a bullet starts a new line).
@@ -35,9 +35,7 @@ class _Line:
     bold: bool
 
 
-def _open(path: Path):  # noqa: ANN202
-    import pdfplumber
-
+def _check_signature(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(1024)
     if not head.strip():
@@ -47,20 +45,118 @@ def _open(path: Path):  # noqa: ANN202
             f"{path} : ce n'est pas un fichier PDF (signature %PDF absente) ; vérifiez le fichier "
             f"ou son extension"
         )
+
+
+def _failure(path: Path, exc: Exception) -> InputError:
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    name = type(inner).__name__
+    if "Password" in name or "Encrypt" in name or "password" in str(inner).lower():
+        return InputError(
+            f"{path} : PDF protégé par un mot de passe ; ouvrez-le avec son mot de passe et "
+            f"enregistrez une copie sans protection (Fichier > Imprimer > Enregistrer au format "
+            f"PDF), puis relancez sur cette copie"
+        )
+    return InputError(
+        f"{path} : PDF illisible ou endommagé ({name}) ; ouvrez-le dans un lecteur PDF et "
+        f"enregistrez-en une nouvelle copie, ou demandez le document Word"
+    )
+
+
+class _Page:
+    """What pdfplumber's table finder needs of a page: chars, edges, bbox (pdfplumber's own page
+    objects cost three times more to build than pdfminer's layout, which is read here)."""
+
+    def __init__(self, number: int, width: float, height: float) -> None:
+        self.page_number = number
+        self.bbox = (0.0, 0.0, width, height)
+        self.chars: list[dict] = []
+        self.graphics: list[dict] = []
+        self.images = 0
+
+    @property
+    def edges(self) -> list[dict]:
+        from pdfplumber.utils import obj_to_edges
+
+        return [edge for obj in self.graphics for edge in obj_to_edges(obj)]
+
+
+def _pages(path: Path):  # noqa: ANN202
+    """(metadata title, iterator of _Page) read with pdfminer, no layout analysis."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage, LTLine, LTRect
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
+    _check_signature(path)
+    fh = path.open("rb")
     try:
-        return pdfplumber.open(path)
+        document = PDFDocument(PDFParser(fh), password="")
+        title = ""
+        for info in document.info or []:
+            value = resolve1(info.get("Title"))
+            if isinstance(value, bytes):
+                title = decode_text(value).strip()
+            elif isinstance(value, str):
+                title = value.strip()
+        pages = list(PDFPage.create_pages(document))
     except Exception as exc:
-        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
-        if "Password" in type(inner).__name__ or "password" in str(inner).lower():
-            raise InputError(
-                f"{path} : PDF protégé par un mot de passe ; ouvrez-le avec son mot de passe et "
-                f"enregistrez une copie sans protection (Fichier > Imprimer > Enregistrer au "
-                f"format PDF), puis relancez sur cette copie"
-            ) from None
-        raise InputError(
-            f"{path} : PDF illisible ou endommagé ({type(inner).__name__}) ; ouvrez-le dans un "
-            f"lecteur PDF et enregistrez-en une nouvelle copie, ou demandez le document Word"
-        ) from None
+        fh.close()
+        raise _failure(path, exc) from None
+    resources = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(resources, laparams=None)
+    interpreter = PDFPageInterpreter(resources, device)
+
+    def walk(obj, page: _Page, height: float) -> None:  # noqa: ANN001
+        for item in obj:
+            if isinstance(item, LTChar):
+                top = height - item.y1
+                page.chars.append(
+                    {
+                        "object_type": "char", "text": item.get_text(), "fontname": item.fontname,
+                        "size": item.size, "x0": item.x0, "x1": item.x1, "top": top,
+                        "bottom": height - item.y0, "doctop": top, "width": item.width,
+                        "height": item.height, "upright": item.upright, "matrix": item.matrix,
+                    }
+                )  # fmt: skip
+            elif isinstance(item, LTRect | LTLine | LTCurve):
+                kind = "rect" if isinstance(item, LTRect) else (
+                    "line" if isinstance(item, LTLine) else "curve"
+                )  # fmt: skip
+                top = height - item.y1
+                page.graphics.append(
+                    {
+                        "object_type": kind, "x0": item.x0, "x1": item.x1, "y0": item.y0,
+                        "y1": item.y1, "top": top, "bottom": height - item.y0, "doctop": top,
+                        "width": item.width, "height": item.height,
+                        "pts": [(x, height - y) for x, y in item.pts],
+                    }
+                )  # fmt: skip
+            elif isinstance(item, LTImage):
+                page.images += 1
+            elif isinstance(item, LTFigure):
+                walk(item, page, height)
+
+    def iterate():  # noqa: ANN202
+        try:
+            for number, pdf_page in enumerate(pages, start=1):
+                interpreter.process_page(pdf_page)
+                layout = device.get_result()
+                x0, y0, x1, y1 = layout.bbox
+                page = _Page(number, x1 - x0, y1 - y0)
+                walk(layout, page, y1)
+                yield page
+        except InputError:
+            raise
+        except Exception as exc:
+            raise _failure(path, exc) from None
+        finally:
+            fh.close()
+
+    return title, iterate()
 
 
 def _is_bold(fontname: str) -> bool:
@@ -82,9 +178,14 @@ def _lines(page, boxes: list[tuple[float, float, float, float]]) -> list[_Line]:
             for x0, top, x1, bottom in boxes
         )
     ]
+    return _lines_of(chars)
+
+
+def _lines_of(chars: list[dict]) -> list[_Line]:
+    """Characters grouped into lines, top to bottom; a space where a gap separates two words."""
     if not chars:
         return []
-    chars.sort(key=lambda c: (round(c["top"], 0), c["x0"]))
+    chars = sorted(chars, key=lambda c: (round(c["top"], 0), c["x0"]))
     rows: list[list[dict]] = []
     for c in chars:
         if rows:
@@ -127,6 +228,31 @@ def _lines(page, boxes: list[tuple[float, float, float, float]]) -> list[_Line]:
     return out
 
 
+def _center(c: dict) -> tuple[float, float]:
+    return (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+
+
+def _table_rows(table, chars: list[dict]) -> tuple[tuple[str, ...], ...]:  # noqa: ANN001
+    """The cells of a table found by pdfplumber, their characters assigned by their centre."""
+    x0, top, x1, bottom = table.bbox
+    inside = [(c, *_center(c)) for c in chars]
+    inside = [t for t in inside if x0 - 1 <= t[1] <= x1 + 1 and top - 1 <= t[2] <= bottom + 1]
+    rows: list[tuple[str, ...]] = []
+    for row in table.rows:
+        _, rtop, _, rbottom = row.bbox
+        in_row = [t for t in inside if rtop <= t[2] <= rbottom]
+        cells: list[str] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append("")
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            text = [c for c, x, y in in_row if cx0 <= x <= cx1 and ctop <= y <= cbottom]
+            cells.append(_cell("\n".join(line.text for line in _lines_of(text))))
+        rows.append(tuple(cells))
+    return tuple(rows)
+
+
 def _cell(text: str | None) -> str:
     """A table cell: wrapped lines joined by a space, bullets kept on their own line."""
     if not text:
@@ -158,40 +284,35 @@ def _furniture(pages: list[list[_Line]]) -> set[str]:
 
 def read_pdf(path: Path) -> Document:
     """The blocks of a text PDF, page by page."""
-    pdf = _open(path)
+    from pdfplumber.table import TableFinder, TableSettings
+
+    settings = TableSettings.resolve(None)
+    meta_title, page_iter = _pages(path)
     doc = Document(path=str(path), format="PDF")
+    pages: list[list[_Line]] = []
+    tables: list[list[tuple[float, tuple[tuple[str, ...], ...]]]] = []
+    n_images = 0
+    empty_pages: list[int] = []
     try:
-        meta_title = str(pdf.metadata.get("Title") or "").strip() if pdf.metadata else ""
-        pages: list[list[_Line]] = []
-        tables: list[list[tuple[float, tuple[tuple[str, ...], ...]]]] = []
-        n_images = 0
-        empty_pages: list[int] = []
-        for page in pdf.pages:
+        for page in page_iter:
             found: list[tuple[float, tuple[tuple[str, ...], ...]]] = []
             boxes: list[tuple[float, float, float, float]] = []
-            if page.objects.get("rect") or page.objects.get("line"):
-                for table in page.find_tables():
-                    rows = table.extract()
-                    cells = tuple(tuple(_cell(c) for c in row) for row in rows)
+            if len(page.graphics) >= 4:
+                for table in TableFinder(page, settings).tables:  # type: ignore[arg-type]
+                    cells = _table_rows(table, page.chars)
                     if any(any(c for c in row) for row in cells):
                         found.append((table.bbox[1], cells))
                         boxes.append(table.bbox)
             lines = _lines(page, boxes)
-            n_images += len(page.images)
+            n_images += page.images
             if not lines and not found:
                 empty_pages.append(page.page_number)
             pages.append(lines)
             tables.append(found)
-            page.close()
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(
-            f"{path} : PDF illisible ou endommagé ({type(exc).__name__}) ; ouvrez-le dans un "
-            f"lecteur PDF et enregistrez-en une nouvelle copie, ou demandez le document Word"
-        ) from None
-    finally:
-        pdf.close()
+        raise _failure(path, exc) from None
     doc.pages = len(pages)
     if len(empty_pages) == len(pages):
         if n_images:
