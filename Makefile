@@ -23,12 +23,15 @@ demo: $(STAMP)
 	@mkdir -p $(DEMO_OUT)
 	$(BIN)/cloterres categoriser corpora/demo/*.csv --sortie $(DEMO_OUT)/mesures-categorisees.xlsx --ecraser
 	$(BIN)/cloterres categoriser corpora/demo/*.csv --sortie $(DEMO_OUT)/mesures-categorisees.jsonl --ecraser --silencieux
+	$(BIN)/cloterres extraire corpora/demo/plans/*.docx corpora/demo/plans/*.pdf --sortie $(DEMO_OUT)/mesures-extraites-des-plans.xlsx --ecraser
+	$(BIN)/cloterres categoriser corpora/demo/plans/*.docx corpora/demo/plans/*.pdf --sortie $(DEMO_OUT)/plans-documents-categorises.xlsx --ecraser
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens-codes.xlsx --ecraser
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens.qdpx --ecraser --silencieux
 	$(BIN)/cloterres reseau corpora/demo/reseau/acteurs.csv corpora/demo/reseau/liens.csv --sortie $(DEMO_OUT)/reseau.xlsx --sortie $(DEMO_OUT)/reseau.gexf --image $(DEMO_OUT)/reseau.png --ecraser
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens-codes.jsonl --ecraser --silencieux
 	$(BIN)/cloterres synthese $(DEMO_OUT)/mesures-categorisees.jsonl $(DEMO_OUT)/entretiens-codes.jsonl --sortie $(DEMO_OUT)/synthese.xlsx --rapport $(DEMO_OUT)/rapports --ecraser
 	@echo "Classeur de démonstration : $(DEMO_OUT)/mesures-categorisees.xlsx"
+	@echo "Plans Word et PDF : $(DEMO_OUT)/mesures-extraites-des-plans.xlsx (extraction) et $(DEMO_OUT)/plans-documents-categorises.xlsx"
 	@echo "Entretiens codés : $(DEMO_OUT)/entretiens-codes.xlsx (et le projet REFI-QDA $(DEMO_OUT)/entretiens.qdpx)"
 	@echo "Réseau des acteurs : $(DEMO_OUT)/reseau.xlsx, $(DEMO_OUT)/reseau.png (et $(DEMO_OUT)/reseau.gexf pour Gephi)"
 	@echo "Synthèse : $(DEMO_OUT)/synthese.xlsx et une page par contrat dans $(DEMO_OUT)/rapports/index.html"
@@ -60,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_store.py
 	$(BIN)/python tests/bench/bench_accord.py
 	$(BIN)/python tests/bench/bench_network.py
+	$(BIN)/python tests/bench/bench_plans.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests

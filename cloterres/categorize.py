@@ -21,6 +21,7 @@ from cloterres.io.workbook import WorkbookWriter
 from cloterres.nlp import model_version
 from cloterres.parallel import code_stream
 from cloterres.plans import ReadReport, check_inputs, read_measures
+from cloterres.plans.report import DocumentReport
 from cloterres.reliability import Reliability, add_reliability_sheet, study_reliability
 from cloterres.store import MachineLabel, RoundSummary, SourceInput, Study, UnitInput
 from cloterres.store.machine import file_sha256, machine_labels, record_run
@@ -47,6 +48,7 @@ class CategorizeReport:
     without_text: int = 0
     per_file: list[tuple[str, int]] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    imports: list[DocumentReport] = field(default_factory=list)  # the import report
     seconds: float = 0.0
     study_round: RoundSummary | None = None
     reliability: Reliability | None = None
@@ -171,9 +173,11 @@ def categorize(
                     f"vides) ; ajoutez une ligne par mesure sous l'en-tête"
                 )
             report.warnings = read_report.warnings + duplicates
-            report.per_file = [(f.fichier, f.mesures) for f in read_report.files]
+            report.per_file = [(d.fichier, d.mesures) for d in read_report.documents]
+            report.imports = read_report.documents
             if isinstance(writer, WorkbookWriter):
                 writer.warnings = report.warnings
+                writer.imports = report.imports
                 writer.run_info = run_info(Path(grid_file), command, inputs=report.per_file)
             writer.close()
             committed = True

@@ -112,7 +112,8 @@ def categoriser(
     entrees: Annotated[
         list[Path],
         typer.Argument(
-            help="Plans d'action : tableaux .csv ou .xlsx (une ligne par mesure).", metavar="ENTREE"
+            help="Plans d'action : documents .docx, .pdf, .txt, .md, ou tableaux .csv / .xlsx (une ligne par mesure).",
+            metavar="ENTREE",
         ),
     ],
     sortie: SortieOpt,
@@ -142,6 +143,10 @@ def categoriser(
             f"Attention : {len(report.warnings) - 20} autre(s) avertissement(s) non affiché(s)"
         )
     if not silencieux:
+        from cloterres.plans.report import report_lines
+
+        for line in report_lines(report.imports):
+            out.print(line, markup=False)
         rate = report.measures / report.seconds if report.seconds else 0.0
         speed = f", {rate:.0f} mesures/s" if report.measures >= 1000 else ""
         out.print(
@@ -394,10 +399,12 @@ for _name, _alias, _fn in (
 # --- commands defined in their own modules (cloterres/commands/) ----------------------------
 # Each module exposes register(app); add one line per module here.
 from cloterres.commands import accord as _accord  # noqa: E402
+from cloterres.commands import extraire as _extraire  # noqa: E402
 from cloterres.commands import reseau as _reseau  # noqa: E402
 from cloterres.commands import revue as _revue  # noqa: E402
 from cloterres.commands import synthese as _synthese  # noqa: E402
 
+_extraire.register(app)
 _revue.register(app)
 _accord.register(app)
 _reseau.register(app)

@@ -102,7 +102,14 @@ def test_csv_output_matches_jsonl(demo_outputs):
 def test_workbook_sheets_and_layout(demo_outputs, grid):
     path, report = demo_outputs["xlsx"]
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Mesures", "Synthèse", "Grille", "Avertissements", "À propos"]
+    assert wb.sheetnames == [
+        "Mesures",
+        "Synthèse",
+        "Grille",
+        "Avertissements",
+        "Import",
+        "À propos",
+    ]
     ws = wb["Mesures"]
     headers = [c.value for c in ws[1]]
     assert headers[:8] == [

@@ -153,8 +153,10 @@ def test_xlsx_several_sheets_and_title_rows(tmp_path):
         ),
         ("faux.xlsx", b"ceci n'est pas un classeur", "n'est pas un classeur Excel (.xlsx) valide"),
         ("vieux.xls", b"\xd0\xcf\x11\xe0", "format .xls non pris en charge"),
-        ("plan.docx", b"x", "pas encore disponible"),
-        ("plan.odt", b"x", "extension « .odt » non reconnue"),
+        ("plan.docx", b"x", "document Word illisible"),
+        ("plan.doc", b"x", "format .doc non pris en charge"),
+        ("plan.odt", b"x", "format .odt non pris en charge ; ouvrez-le dans Word ou LibreOffice"),
+        ("plan.pages", b"x", "extension « .pages » non reconnue"),
     ],
 )
 def test_bad_inputs_get_one_clear_message(tmp_path, name, content, expected):

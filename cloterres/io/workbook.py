@@ -1,4 +1,5 @@
-"""The study workbook of categorised measures (Mesures, Synthèse, Grille, Avertissements, À propos)."""
+"""The study workbook of categorised measures (Mesures, Synthèse, Grille, Avertissements, Import,
+À propos)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from cloterres.io.records import (
     labels_display,
 )
 from cloterres.io.run_info import RunInfo
+from cloterres.plans.report import DocumentReport, write_import_sheet
 from cloterres.summary import ALL, CodedRecord, Summary, summarize
 from cloterres.units import MEASURE_FIELDS, Measure, Warning_
 
@@ -24,6 +26,7 @@ SHEET_SUMMARY = "Synthèse"
 SHEET_GRID = "Grille"
 SHEET_WARNINGS = "Avertissements"
 SHEET_ABOUT = "À propos"
+SHEET_IMPORT = "Import"
 
 
 def result_task(coder: Coder, measure: Measure) -> tuple[CodingResult, bool]:
@@ -45,6 +48,7 @@ class WorkbookWriter:
         self._grid = grid
         self._items: list[CodedMeasure] = []
         self.warnings: list[Warning_] = []
+        self.imports: list[DocumentReport] = []
         self.run_info: RunInfo | None = None
 
     task = staticmethod(result_task)
@@ -70,6 +74,7 @@ class WorkbookWriter:
         self._summary_sheet(wb.create_sheet(SHEET_SUMMARY), summary)
         self._grid_sheet(wb.create_sheet(SHEET_GRID))
         self._warnings_sheet(wb.create_sheet(SHEET_WARNINGS))
+        write_import_sheet(wb.create_sheet(SHEET_IMPORT), self.imports)
         self._about_sheet(wb.create_sheet(SHEET_ABOUT))
         wb.save(self._path)
 

@@ -1,4 +1,9 @@
-"""Front end for CLS action plans: reading measures from the files evaluators receive."""
+"""Front end for CLS action plans: reading measures from the files evaluators receive.
+
+Tables (.csv, .tsv, .xlsx) have one row per measure; documents (.docx, .pdf, .txt, .md) are read
+into blocks and their axes, objectives and fiches actions extracted (``extraction``). Every input
+gets a ``DocumentReport`` (the import report).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,15 @@ from pathlib import Path
 
 from cloterres.errors import InputError
 from cloterres.io.files import check_input_files
+from cloterres.plans.blocks import Document
+from cloterres.plans.report import DocumentReport
 from cloterres.plans.tables import TABLE_SUFFIXES, ReadReport, read_table
 from cloterres.units import Measure
 
-__all__ = ["ReadReport", "check_inputs", "read_measures"]
+__all__ = ["DOCUMENT_SUFFIXES", "ReadReport", "check_inputs", "read_document", "read_measures"]
 
-_LATER = {
-    ".docx": "document Word",
-    ".pdf": "document PDF",
-    ".txt": "document texte",
-    ".md": "document texte",
-}
+DOCUMENT_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
+_TABLE_FORMATS = {".csv": "tableau CSV", ".tsv": "tableau TSV"}
 
 
 def check_inputs(paths: list[Path]) -> None:
@@ -28,26 +31,78 @@ def check_inputs(paths: list[Path]) -> None:
     )
     for path in paths:
         suffix = path.suffix.lower()
-        if suffix in TABLE_SUFFIXES:
+        if suffix in TABLE_SUFFIXES or suffix in DOCUMENT_SUFFIXES:
             continue
         if suffix in (".xls", ".ods"):
             raise InputError(
                 f"{path} : format {suffix} non pris en charge ; ouvrez-le dans Excel ou "
                 f"LibreOffice et enregistrez-le au format .xlsx"
             )
-        if suffix in _LATER:
+        if suffix in (".doc", ".odt", ".rtf"):
             raise InputError(
-                f"{path} : la lecture directe d'un {_LATER[suffix]} n'est pas encore disponible ; "
-                f"recopiez les mesures dans un tableau CSV ou .xlsx (une ligne par mesure)"
+                f"{path} : format {suffix} non pris en charge ; ouvrez-le dans Word ou "
+                f"LibreOffice et enregistrez-le au format .docx (ou exportez-le en PDF)"
             )
         raise InputError(
-            f"{path} : extension « {suffix or '(aucune)'} » non reconnue ; donnez un tableau "
-            f".csv ou .xlsx (une ligne par mesure)"
+            f"{path} : extension « {suffix or '(aucune)'} » non reconnue ; donnez un plan .docx, "
+            f".pdf, .txt ou .md, ou un tableau .csv ou .xlsx (une ligne par mesure)"
         )
 
 
+def read_document(path: Path) -> Document:
+    """The blocks of one document (.docx, .pdf, .txt, .md)."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        from cloterres.plans.docx import read_docx
+
+        return read_docx(path)
+    if suffix == ".pdf":
+        from cloterres.plans.pdf import read_pdf
+
+        return read_pdf(path)
+    from cloterres.plans.text import read_text_plan
+
+    return read_text_plan(path)
+
+
+def _document_measures(
+    path: Path, report: ReadReport, prefixes: set[str]
+) -> tuple[DocumentReport, list[Measure]]:
+    from cloterres.plans.extraction import extract_measures
+
+    doc = read_document(path)
+    doc_report = DocumentReport(
+        fichier=str(path),
+        format=doc.format,
+        pages=doc.pages,
+        paragraphes=doc.paragraphs,
+        tableaux=doc.tables,
+    )
+    measures = extract_measures(doc, doc_report, prefixes)
+    for measure in measures:
+        doc_report.count(measure)
+    return doc_report, measures
+
+
 def read_measures(paths: list[Path], report: ReadReport) -> Iterator[Measure]:
-    """Stream the measures of every input file, in order."""
+    """Stream the measures of every input file, in order; ``report`` collects what was found."""
     check_inputs(paths)
+    prefixes: set[str] = set()
     for path in paths:
-        yield from read_table(path, report)
+        suffix = path.suffix.lower()
+        if suffix in DOCUMENT_SUFFIXES:
+            doc_report, measures = _document_measures(path, report, prefixes)
+            report.documents.append(doc_report)
+            yield from measures
+            continue
+        doc_report = DocumentReport(
+            fichier=str(path), format=_TABLE_FORMATS.get(suffix, "classeur Excel")
+        )
+        report.documents.append(doc_report)
+        contracts: list[str] = []
+        for measure in read_table(path, report):
+            doc_report.count(measure)
+            if measure.contrat not in contracts and len(contracts) < 20:
+                contracts.append(measure.contrat)
+            yield measure
+        doc_report.contrat = ", ".join(contracts)

@@ -14,11 +14,15 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cloterres.errors import InputError
 from cloterres.io.text import detect_encoding
 from cloterres.nlp import fold
 from cloterres.units import Measure, SourceRef, Warning_
+
+if TYPE_CHECKING:
+    from cloterres.plans.report import DocumentReport
 
 csv.field_size_limit(10_000_000)
 
@@ -181,6 +185,7 @@ class FileReport:
 class ReadReport:
     files: list[FileReport] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    documents: list[DocumentReport] = field(default_factory=list)  # the import report
 
 
 def _cell_text(value: object) -> str:
