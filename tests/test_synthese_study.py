@@ -20,6 +20,8 @@ PLAN = DEMO / "cls-ville-de-montclair.csv"
 INTERVIEWS = [DEMO / "entretiens" / "E01-coordinatrice.txt", DEMO / "entretiens" / "E02-elu.txt"]
 ANNE, HUGO = "Anne Fictive", "Hugo Fictif"
 ENVIRONMENTAL = {"interpersonnel", "organisationnel", "communautaire", "politique"}
+# the module's study categorises a demo plan (49 measures) and codes two interviews
+pytestmark = pytest.mark.slow
 
 
 def jsonl(path: Path) -> list[dict]:
