@@ -54,7 +54,7 @@ def synthese(
         typer.Option(
             "--grille",
             "--grid",
-            help="Grille YAML qui a servi à catégoriser ou à coder (défaut : les grilles livrées) ; "
+            help="Grille YAML qui a servi à catégoriser ou à coder (défaut : celles de l'étude, sinon les grilles livrées) ; "
             "peut être donnée deux fois (mesures et entretiens).",
             dir_okay=False,
             metavar="FICHIER",
