@@ -24,7 +24,7 @@ from cloterres.plans import ReadReport, check_inputs, read_measures
 from cloterres.plans.report import DocumentReport
 from cloterres.reliability import Reliability, add_reliability_sheet, study_reliability
 from cloterres.store import MachineLabel, RoundSummary, SourceInput, Study, UnitInput
-from cloterres.store.machine import file_sha256, machine_labels, record_run
+from cloterres.store.machine import file_sha256, machine_labels, record_run, text_derived
 from cloterres.units import MEASURE_FIELDS, Measure, SourceRef, Warning_
 
 OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl")
@@ -116,6 +116,7 @@ def categorize(
     duplicates: list[Warning_] = []
     stored_units: dict[str, UnitInput] = {}
     stored_labels: dict[str, dict[str, MachineLabel]] = {}
+    stored_derived: dict[str, dict[str, str | bool | None]] = {}
 
     with atomic_path(output) as tmp:
         writer: _Writer
@@ -149,6 +150,7 @@ def categorize(
                     else:
                         stored_units[measure.id] = _unit_input(measure)
                         stored_labels[measure.id] = machine_labels(grid, result)
+                        stored_derived[measure.id] = text_derived(grid, result)
                 key = f"{measure.contrat}\x00{measure.id}"
                 first = seen.get(key)
                 if first is not None and len(duplicates) < 1000:
@@ -189,7 +191,7 @@ def categorize(
         report.study_round = record_run(
             study, kind="mesures", grid=grid, grid_path=Path(grid_file), sources=sources,
             units=list(stored_units.values()), labels=stored_labels, command=command,
-            model=model_version(),
+            model=model_version(), derived=stored_derived,
         )  # fmt: skip
         report.reliability = study_reliability(
             study, "mesures", grid, stored_units, coder=reliability_coder

@@ -49,10 +49,17 @@ def test_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
     )
     assert "144 actions catégorisées, 0 sans texte" in outputs
     assert "8 entretiens" in outputs
+    # review statistics: the machine against the hand reference, a simulated review round
+    assert "144 actions codées par l'outil et par la référence" in outputs
+    assert "30 actions relues par Claire (fictive)" in outputs
+    assert "30 actions sur 144 portent des étiquettes revues" in outputs
+    # the demo network: its pivot is a boundary spanner of every layer
+    assert "passeurs de frontières : Maison Sport-Santé des Coteaux (MSS)" in outputs
     images = [
         o for c in nb.cells if c.cell_type == "code" for o in c.outputs
         if "image/png" in o.get("data", {})
     ]  # fmt: skip
-    assert len(images) == 3
-    assert (work / "etude-sortie" / "synthese.xlsx").exists()
+    assert len(images) == 7  # 3 summary charts, 2 agreement charts, E-I chart, network picture
+    for name in ("synthese.xlsx", "synthese-etude.xlsx", "reseau.xlsx", "reseau.png"):
+        assert (work / "etude-sortie" / name).exists(), name
     assert not (ROOT / "notebooks" / "etude-sortie").exists()

@@ -19,13 +19,14 @@ from cloterres.commands.common import (
 
 def synthese(
     entrees: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
             help="Mesures catégorisées (sortie .jsonl, .csv ou .xlsx de « cloterres categoriser ») "
-            "et/ou entretiens codés (sortie .jsonl, .csv ou .xlsx de « cloterres coder »).",
+            "et/ou entretiens codés (sortie .jsonl, .csv ou .xlsx de « cloterres coder ») ; "
+            "facultatif avec --etude.",
             metavar="ENTREE",
         ),
-    ],
+    ] = None,
     sortie: Annotated[
         Path | None,
         typer.Option(
@@ -53,10 +54,30 @@ def synthese(
         typer.Option(
             "--grille",
             "--grid",
-            help="Grille YAML qui a servi à catégoriser ou à coder (défaut : les grilles livrées) ; "
+            help="Grille YAML qui a servi à catégoriser ou à coder (défaut : celles de l'étude, sinon les grilles livrées) ; "
             "peut être donnée deux fois (mesures et entretiens).",
             dir_okay=False,
             metavar="FICHIER",
+        ),
+    ] = None,  # fmt: skip
+    etude: Annotated[
+        str | None,
+        typer.Option(
+            "--etude",
+            "--study",
+            help="Étude (fichier .sqlite) dont résumer les mesures et les entretiens : pour chaque "
+            "unité et dimension, la dernière étiquette revue par une personne, sinon celle de "
+            "l'outil.",
+            metavar="FICHIER",
+        ),
+    ] = None,  # fmt: skip
+    codeur: Annotated[
+        str | None,
+        typer.Option(
+            "--codeur",
+            "--coder",
+            help="Avec --etude : ne retenir que les revues de ce codeur (défaut : tous).",
+            metavar="NOM",
         ),
     ] = None,  # fmt: skip
     ecraser: EcraserOpt = False,
@@ -71,8 +92,8 @@ def synthese(
         "Synthèse en cours",
         silencieux,
         lambda _progress: synthesize(
-            entrees, sortie, report_dir=rapport, grid_paths=grille or [], overwrite=ecraser,
-            command=command,
+            list(entrees or []), sortie, report_dir=rapport, grid_paths=grille or [],
+            overwrite=ecraser, command=command, study=etude, study_coder=codeur,
         ),
     )  # fmt: skip
     if silencieux:
@@ -89,6 +110,19 @@ def synthese(
             f"{plural(report.units, 'unité codée', 'unités codées')})"
         )
     out.print(f"Synthèse de {' et '.join(parts) or 'rien'} en {report.seconds:.1f} s", markup=False)
+    if report.study is not None:
+        names = {
+            "mesures": ("mesure", "mesures"),
+            "entretiens": ("unité d'entretien", "unités d'entretien"),
+        }
+        for kind, (one, many) in names.items():
+            counts = report.study.counts.get(kind)
+            if counts is not None:
+                out.print(
+                    f"Étude {report.study.name} : {counts.units} {plural(counts.units, one, many)}, "
+                    f"dont {counts.reviewed} avec des étiquettes revues par une personne",
+                    markup=False,
+                )
     if report.output is not None:
         out.print(f"Classeur écrit dans : {report.output}", markup=False)
     if report.report_dir is not None:

@@ -10,7 +10,14 @@ from cloterres import __version__
 from cloterres.coding import CodingResult
 from cloterres.grid import Grid, grid_hash
 from cloterres.store.schema import ENGINE_CODER
-from cloterres.store.study import MachineLabel, RoundSummary, SourceInput, Study, UnitInput
+from cloterres.store.study import (
+    DERIVED_DETAILS,
+    MachineLabel,
+    RoundSummary,
+    SourceInput,
+    Study,
+    UnitInput,
+)
 
 
 def file_sha256(path: Path) -> str:
@@ -42,6 +49,12 @@ def machine_labels(grid: Grid, result: CodingResult) -> dict[str, MachineLabel]:
     return out
 
 
+def text_derived(grid: Grid, result: CodingResult) -> dict[str, str | bool | None]:
+    """The derived attributes that need the text (type ``termes``, e.g. supra_communal): the
+    summaries recompute the others from the current labels, but not these."""
+    return {d.id: result.derived.get(d.id) for d in grid.derives if d.type == "termes"}
+
+
 def _label_of(grid: Grid, ref: str) -> str:
     try:
         dim, cat = ref.split(".", 1)
@@ -61,8 +74,14 @@ def record_run(
     labels: dict[str, dict[str, MachineLabel]],
     command: str,
     model: str,
+    derived: dict[str, dict[str, str | bool | None]] | None = None,
 ) -> RoundSummary:
+    """``derived``: per unit, the text-based derived attributes (:func:`text_derived`), kept in
+    the round's details under ``derives_texte`` (they are not labels, nobody reviews them)."""
     raw = grid_path.read_bytes()
+    details: dict[str, Any] = {"commande": command, "modele": model, "grille": str(grid_path)}
+    if derived:
+        details[DERIVED_DETAILS] = derived
     return study.record_machine_round(
         kind=kind,
         grid_text=raw.decode("utf-8-sig"),
@@ -73,5 +92,5 @@ def record_run(
         labels=labels,
         engine=ENGINE_CODER,
         engine_version=__version__,
-        details={"commande": command, "modele": model, "grille": str(grid_path)},
+        details=details,
     )

@@ -55,6 +55,7 @@ DEFAULT_STUDY = "etude-cloterres.sqlite"
 BUSY_TIMEOUT_MS = 30_000
 WRITE_ATTEMPTS = 8
 CHUNK = 500
+DERIVED_DETAILS = "derives_texte"  # round details: unit -> text-based derived attributes
 
 
 class SourceInput(BaseModel):
@@ -561,6 +562,22 @@ class Study:
             )  # fmt: skip
             for r in rows
         ]
+
+    def text_derived(self, kind: str) -> dict[str, dict[str, Any]]:
+        """Per unit, the text-based derived attributes of the latest machine round that
+        recorded them (round details ``derives_texte``; absent from older studies)."""
+        out: dict[str, dict[str, Any]] = {}
+        with self.read() as session:
+            rows = session.scalars(
+                select(Round.details)
+                .where(Round.kind == kind, Round.origin == MACHINE)
+                .order_by(Round.number)
+            ).all()
+        for details in rows:
+            values = (details or {}).get(DERIVED_DETAILS)
+            if isinstance(values, dict):
+                out.update({str(k): dict(v) for k, v in values.items() if isinstance(v, dict)})
+        return out
 
     def grid(self, sha256: str) -> tuple[Grid, str]:
         """A grid recorded in the study (model and YAML text) by its SHA-256."""

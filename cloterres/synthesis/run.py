@@ -28,6 +28,7 @@ from cloterres.synthesis.records import (
     units_fit,
 )
 from cloterres.synthesis.report import ReportSubject, slug, write_index, write_report
+from cloterres.synthesis.study_labels import StudyLabels, read_study
 from cloterres.synthesis.workbook import write_workbook
 
 ALL_INTERVIEWS = "Entretiens"
@@ -41,55 +42,69 @@ class SynthesisReport:
     measures: int = 0
     interviews: int = 0
     units: int = 0
+    study: StudyLabels | None = None  # what was read from --etude
     sheets: list[str] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
     seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class ChosenGrid:
+    where: str  # the grid file, or the study that recorded it
+    grid: Grid
+    sha: str
+
+
 @dataclass
 class Grids:
-    measures: tuple[Path, Grid] | None = None
-    interviews: tuple[Path, Grid] | None = None
+    measures: ChosenGrid | None = None
+    interviews: ChosenGrid | None = None
 
 
 def default_interview_grid_path() -> Path:
     return default_grid_path().parent / "entretiens-cls.yaml"
 
 
-def choose_grids(data: SynthesisData, grid_paths: list[Path]) -> Grids:
-    """Each grid given goes to the kind of data it fits; a kind without one gets its default."""
+def _file_grid(path: Path) -> ChosenGrid:
+    return ChosenGrid(str(path), load_grid(path), grid_hash(path))
+
+
+def choose_grids(
+    data: SynthesisData, grid_paths: list[Path], defaults: dict[str, ChosenGrid] | None = None
+) -> Grids:
+    """Each grid given goes to the kind of data it fits; a kind without one gets its default
+    (``defaults``, e.g. the grids recorded in a study, else the shipped grids)."""
+    defaults = defaults or {}
     if len(grid_paths) > 2:
         raise InputError(
             "--grille : donnez au plus deux grilles (une pour les mesures, une pour les entretiens)"
         )
     grids = Grids()
     for path in grid_paths:
-        grid = load_grid(path)
-        if data.measures and grids.measures is None and measures_fit(grid, data.measures):
-            grids.measures = (path, grid)
-        elif data.units and grids.interviews is None and units_fit(grid, data.units):
-            grids.interviews = (path, grid)
+        chosen = _file_grid(path)
+        if data.measures and grids.measures is None and measures_fit(chosen.grid, data.measures):
+            grids.measures = chosen
+        elif data.units and grids.interviews is None and units_fit(chosen.grid, data.units):
+            grids.interviews = chosen
         else:
             raise InputError(
                 f"{path} : cette grille ne correspond ni aux dimensions des mesures ni aux thèmes "
                 f"des codes d'entretien lus ; donnez la grille qui a servi à catégoriser ou à coder"
             )
     if data.measures and grids.measures is None:
-        path = default_grid_path()
-        grids.measures = (path, load_grid(path))
-        if not measures_fit(grids.measures[1], data.measures):
+        grids.measures = defaults.get("mesures") or _file_grid(default_grid_path())
+        if not measures_fit(grids.measures.grid, data.measures):
             raise InputError(
                 f"{data.measures[0].source} : les dimensions de ces mesures ne sont pas celles de "
-                f"la grille livrée {grids.measures[1].id} ; donnez avec --grille la grille qui a "
+                f"la grille {grids.measures.grid.id} ; donnez avec --grille la grille qui a "
                 f"servi à catégoriser"
             )
     if data.units and grids.interviews is None:
-        path = default_interview_grid_path()
-        grids.interviews = (path, load_grid(path))
-        if not units_fit(grids.interviews[1], data.units) and any(u.codes for u in data.units):
+        grids.interviews = defaults.get("entretiens") or _file_grid(default_interview_grid_path())
+        if not units_fit(grids.interviews.grid, data.units) and any(u.codes for u in data.units):
             raise InputError(
                 f"{data.units[0].source} : les thèmes de ces codes ne sont pas ceux de la grille "
-                f"livrée {grids.interviews[1].id} ; donnez avec --grille la grille qui a servi à coder"
+                f"{grids.interviews.grid.id} ; donnez avec --grille la grille qui a servi à coder"
             )
     return grids
 
@@ -152,7 +167,33 @@ def _publish(tmp: Path, folder: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _about(data: SynthesisData, grids: Grids, command: str) -> tuple[list[tuple[str, object]], str]:
+def _study_rows(study: StudyLabels) -> list[tuple[str, object]]:
+    rows: list[tuple[str, object]] = [
+        ("Étude lue", study.name),
+        ("Règle des étiquettes", study.rule()),
+    ]
+    for kind, what in (("mesures", "mesures"), ("entretiens", "unités d'entretien codées")):
+        counts = study.counts.get(kind)
+        if counts is not None:
+            rows.append(
+                (f"{what[0].upper()}{what[1:]} de l'étude",
+                 f"{counts.units} {what}, dont {counts.reviewed} avec des étiquettes revues par "
+                 f"une personne (au moins une dimension)")
+            )  # fmt: skip
+    rows.append(("Codeurs dont les revues sont retenues", ", ".join(study.coders) or "aucun"))
+    if study.without_text_derived:
+        rows.append(
+            ("Supra-communal", f"non enregistré dans l'étude pour {study.without_text_derived} "
+                              f"mesure(s) (catégorisées par une version plus ancienne de "
+                              f"cloterres) : comptées comme non supra-communales ; relancez "
+                              f"cloterres categoriser --etude pour l'enregistrer")
+        )  # fmt: skip
+    return rows
+
+
+def _about(
+    data: SynthesisData, grids: Grids, command: str, study: StudyLabels | None = None
+) -> tuple[list[tuple[str, object]], str]:
     date = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     rows: list[tuple[str, object]] = [
         ("Outil", f"cloterres {__version__}"),
@@ -162,15 +203,17 @@ def _about(data: SynthesisData, grids: Grids, command: str) -> tuple[list[tuple[
     for name, kind, count in data.files:
         what = "mesures catégorisées" if kind == "mesures" else "unités d'entretien codées"
         rows.append(("Fichier lu", f"{name} — {count} {what}"))
+    if study is not None:
+        rows.extend(_study_rows(study))
     for title, chosen in (("mesures", grids.measures), ("entretiens", grids.interviews)):
         if chosen is None:
             continue
-        path, grid = chosen
+        grid = chosen.grid
         rows.append((f"Grille des {title}", f"{grid.nom} ({grid.id}, version {grid.version})"))
-        rows.append((f"Fichier de la grille des {title}", str(path)))
-        rows.append((f"Empreinte SHA-256 de la grille des {title}", grid_hash(path)))
+        rows.append((f"Fichier de la grille des {title}", chosen.where))
+        rows.append((f"Empreinte SHA-256 de la grille des {title}", chosen.sha))
     if grids.measures is not None:
-        grid = grids.measures[1]
+        grid = grids.measures.grid
         rows.append(
             ("Parts", "Les parts (%) portent sur les actions catégorisées, c'est-à-dire ayant un "
                       "intitulé ou une description ; une action peut avoir plusieurs catégories "
@@ -184,12 +227,33 @@ def _about(data: SynthesisData, grids: Grids, command: str) -> tuple[list[tuple[
             if der.type != "termes":
                 definition += " Recalculé à partir des catégories (corrections comprises)."
             rows.append((der.label, definition))
+    sources = [Path(name).name for name, _, _ in data.files]
+    if study is not None:
+        sources.insert(0, f"étude {Path(study.name).name}")
     footer = (
         f"Synthèse produite par cloterres {__version__} le {date[:10]} à partir de : "
-        + ", ".join(Path(name).name for name, _, _ in data.files)
+        + ", ".join(sources)
         + ". Les parts portent sur les actions catégorisées."
     )
     return rows, footer
+
+
+def _check_overlap(study: StudyLabels, data: SynthesisData) -> None:
+    """A measure or an interview unit both in the study and in an input file would count twice."""
+    in_study = {(m.contrat, m.id) for m in study.measures}
+    for m in data.measures:
+        if (m.contrat, m.id) in in_study:
+            raise InputError(
+                f"{m.source} : la mesure « {m.id} » ({m.contrat}) est aussi dans l'étude "
+                f"{study.name} ; elle serait comptée deux fois : retirez ce fichier ou l'étude"
+            )
+    units = {u.id for u in study.units}
+    for u in data.units:
+        if u.id in units:
+            raise InputError(
+                f"{u.source} : l'unité « {u.id} » est aussi dans l'étude {study.name} ; elle "
+                f"serait comptée deux fois : retirez ce fichier ou l'étude"
+            )
 
 
 def synthesize(
@@ -200,9 +264,15 @@ def synthesize(
     grid_paths: list[Path] | None = None,
     overwrite: bool = False,
     command: str = "",
+    study: str | Path | None = None,
+    study_coder: str | None = None,
 ) -> SynthesisReport:
     """Summarise categorised measures and coded interviews into ``output`` (.xlsx) and/or one
-    HTML report per contract in ``report_dir``. Nothing is written on bad input."""
+    HTML report per contract in ``report_dir``. Nothing is written on bad input.
+
+    ``study``: also read the measures and interview units of a study store, with their current
+    labels (the latest human review of each unit and dimension, only ``study_coder``'s when
+    given, else the machine's; see :mod:`cloterres.synthesis.study_labels`)."""
     started = time.perf_counter()
     if output is None and report_dir is None:
         raise InputError("rien à écrire : donnez --sortie FICHIER.xlsx et/ou --rapport DOSSIER")
@@ -210,30 +280,44 @@ def synthesize(
         raise InputError(
             f"{output} : la synthèse s'écrit dans un classeur .xlsx ; changez l'extension"
         )
-    if not inputs:
+    if study_coder is not None and study is None:
+        raise InputError("--codeur ne s'emploie qu'avec --etude (l'étude où sont les revues)")
+    if not inputs and study is None:
         raise InputError(
             "aucun fichier d'entrée : donnez les sorties .jsonl ou .csv de cloterres categoriser "
-            "et/ou cloterres coder"
+            "et/ou cloterres coder, ou une étude avec --etude"
         )
     data = read_inputs(inputs)
-    grids = choose_grids(data, list(grid_paths or []))
+    from_study: StudyLabels | None = None
+    defaults: dict[str, ChosenGrid] = {}
+    if study is not None:
+        from_study = read_study(study, study_coder)
+        _check_overlap(from_study, data)
+        data.measures = [*from_study.measures, *data.measures]
+        data.units = [*from_study.units, *data.units]
+        defaults = {
+            kind: ChosenGrid(f"{study} (grille enregistrée dans l'étude)", grid, sha)
+            for kind, (grid, sha) in from_study.grids.items()
+        }
+    grids = choose_grids(data, list(grid_paths or []), defaults)
     measures: list[MeasureRecord] = []
     profiles: list[ContractProfile] = []
     if grids.measures is not None:
-        grid = grids.measures[1]
+        grid = grids.measures.grid
         measures = resolve_measures(grid, data.measures)
         check_measures(grid, measures)
         profiles = contract_profiles(grid, measures)
     interviews: InterviewSummary | None = None
     if grids.interviews is not None:
-        check_units(grids.interviews[1], data.units)
-        interviews = summarize_interviews(grids.interviews[1], data.units)
+        check_units(grids.interviews.grid, data.units)
+        interviews = summarize_interviews(grids.interviews.grid, data.units)
 
     if output is not None:
-        prepare_output(output, overwrite=overwrite, inputs=inputs)
+        read = [*inputs, *([Path(study)] if study is not None and "://" not in str(study) else [])]
+        prepare_output(output, overwrite=overwrite, inputs=read)
     if report_dir is not None:
         _prepare_report_dir(report_dir, overwrite)
-    about, footer = _about(data, grids, command)
+    about, footer = _about(data, grids, command, from_study)
     report = SynthesisReport(
         output=output,
         report_dir=report_dir,
@@ -241,13 +325,14 @@ def synthesize(
         measures=len(measures),
         interviews=interviews.interviews if interviews else 0,
         units=interviews.units if interviews else 0,
+        study=from_study,
     )
     if output is not None:
         with atomic_path(output) as tmp:
             report.sheets = write_workbook(tmp, profiles, interviews, about)
     if report_dir is not None:
         subjects = report_subjects(
-            profiles, data.units, grids.interviews[1] if grids.interviews else None
+            profiles, data.units, grids.interviews.grid if grids.interviews else None
         )
         report_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp_dir = Path(tempfile.mkdtemp(prefix=f".{report_dir.name}.", dir=report_dir.parent))
