@@ -174,3 +174,24 @@ def test_shipped_grid_file_is_the_default(grid):
 
     assert default_grid_path() == GRID_PATH
     assert grid.id == "cloterres-mesures"
+
+
+@pytest.mark.parametrize("name", ["cloterres-mesures.yaml", "entretiens-cls.yaml"])
+def test_shipped_grids_have_no_exact_function_words(name):
+    """An exact form (`=...`) makes its words content words in every text, so an exact
+    function word (« =en », « =que », « =une ») would silently break the multi-word terms of
+    every other category (grids/README.md)."""
+    from cloterres.nlp import FUNCTION_WORDS
+
+    grid = load_grid(GRID_PATH.parent / name)
+    texts = [
+        t
+        for dim in grid.dimensions
+        for cat in dim.categories
+        for term in [*cat.inclure, *cat.exclure]
+        for t in [term.terme, *term.avec, *term.sans]
+    ]
+    exact = [t for t in texts if t.startswith("=")]
+    assert exact, "the interview and measures grids both use exact forms"
+    bad = [t for t in exact if set(re.split(r"[\s'’]+", t[1:].lower())) & FUNCTION_WORDS]
+    assert bad == []
