@@ -342,30 +342,25 @@ def _analyse(page: _Page, settings: Any) -> _PageResult:
     from pdfplumber.table import TableFinder
 
     result = _PageResult(number=page.page_number, images=page.images)
-    boxes: list[tuple[float, float, float, float]] = []
+    in_tables: set[int] = set()  # ids of the characters inside a table with text
     if len(page.graphics) >= 4:
         for table in TableFinder(page, settings).tables:  # type: ignore[arg-type]
-            cells = _table_rows(table, page.chars)
+            inside = _inside(table.bbox, page.chars)
+            cells = _table_rows(table, inside)
             if any(any(c for c in row) for row in cells):
                 result.tables.append((table.bbox[1], cells))
-                boxes.append(table.bbox)
-    result.lines = _lines(page.chars, boxes)
+                in_tables.update(id(c) for c in inside)
+    result.lines = _lines_of(
+        [c for c in page.chars if (c.text.strip() or c.text == " ") and id(c) not in in_tables]
+    )
     return result
 
 
-def _lines(chars: list[_Char], boxes: list[tuple[float, float, float, float]]) -> list[_Line]:
-    """Text lines of a page outside the table boxes, top to bottom."""
-    kept = [c for c in chars if c.text.strip() or c.text == " "]
-    if boxes:
-        kept = [
-            c
-            for c in kept
-            if not any(
-                x0 - 1 <= c.cx <= x1 + 1 and top - 1 <= c.cy <= bottom + 1
-                for x0, top, x1, bottom in boxes
-            )
-        ]
-    return _lines_of(kept)
+def _inside(bbox: tuple[float, float, float, float], chars: list[_Char]) -> list[_Char]:
+    """The characters whose centre is in the box (give or take a point)."""
+    x0, top, x1, bottom = bbox
+    x0, top, x1, bottom = x0 - 1, top - 1, x1 + 1, bottom + 1
+    return [c for c in chars if x0 <= c.cx <= x1 and top <= c.cy <= bottom]
 
 
 def _row_key(c: _Char) -> tuple[float, float]:
@@ -410,7 +405,9 @@ def _lines_of(chars: list[_Char]) -> list[_Line]:
         if not text:
             continue
         visible = [c for c in row if c.text.strip()]
-        sizes = Counter(round(c.size, 1) for c in visible)
+        sizes: Counter[float] = Counter()  # rounded, in order of first appearance
+        for size, n in Counter(c.size for c in visible).items():
+            sizes[round(size, 1)] += n
         bold = sum(1 for c in visible if c.bold)
         out.append(
             _Line(
@@ -424,10 +421,9 @@ def _lines_of(chars: list[_Char]) -> list[_Line]:
     return out
 
 
-def _table_rows(table: Any, chars: list[_Char]) -> _Rows:
-    """The cells of a table found by pdfplumber, their characters assigned by their centre."""
-    x0, top, x1, bottom = table.bbox
-    inside = [c for c in chars if x0 - 1 <= c.cx <= x1 + 1 and top - 1 <= c.cy <= bottom + 1]
+def _table_rows(table: Any, inside: list[_Char]) -> _Rows:
+    """The cells of a table found by pdfplumber, their characters (those ``inside`` the table)
+    assigned by their centre."""
     # Sorted by vertical centre (stable), so that each row's characters are one slice; the
     # slice is put back in drawing order, which decides ties when its lines are sorted.
     order = sorted(range(len(inside)), key=lambda i: inside[i].cy)
