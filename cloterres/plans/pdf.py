@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -513,7 +514,11 @@ def _read_pages(reader: _Reader, workers: int | None, parallel_from: int) -> lis
         initializer=_open_in_worker,
         initargs=(reader.path,),
     ) as executor:
-        return [page for pages in executor.map(_read_in_worker, starts, stops) for page in pages]
+        try:
+            ranges = list(executor.map(_read_in_worker, starts, stops))
+        except BrokenProcessPool as exc:  # a worker could not open the file, or died
+            raise _failure(reader.path, exc) from None
+    return [page for pages in ranges for page in pages]
 
 
 def read_pdf(
