@@ -97,7 +97,8 @@ def categorize(
     """Categorise every measure of ``inputs`` and write ``output`` (by its extension).
 
     Raises InputError (nothing written) on bad input; the output appears only when complete.
-    ``workers``: processes that code (default: one per core; 1 codes in this process).
+    ``workers``: processes that code, and that read a long PDF (default: one per core; 1 does
+    everything in this process).
     ``study``: also record the sources, grid, measures and labels there as a new machine round
     (after the output is written), and when people have reviewed some of these measures, score
     the machine against them (``reliability_coder``: against that coder only) in
@@ -131,7 +132,9 @@ def categorize(
             task: Callable[[Coder, Measure], Any] = writer.task
             if study is not None:
                 task = partial(_task_with_result, writer.render)
-            coded = code_stream(coder, read_measures(inputs, read_report), task, workers=workers)
+            coded = code_stream(
+                coder, read_measures(inputs, read_report, workers=workers), task, workers=workers
+            )
             for measure, out in coded:
                 payload = out
                 if study is not None:

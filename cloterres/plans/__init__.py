@@ -49,8 +49,9 @@ def check_inputs(paths: list[Path]) -> None:
         )
 
 
-def read_document(path: Path) -> Document:
-    """The blocks of one document (.docx, .pdf, .txt, .md)."""
+def read_document(path: Path, *, workers: int | None = None) -> Document:
+    """The blocks of one document (.docx, .pdf, .txt, .md); ``workers`` processes read a long
+    PDF (default: one per core; 1 reads in this process)."""
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from cloterres.plans.docx import read_docx
@@ -59,18 +60,18 @@ def read_document(path: Path) -> Document:
     if suffix == ".pdf":
         from cloterres.plans.pdf import read_pdf
 
-        return read_pdf(path)
+        return read_pdf(path, workers=workers)
     from cloterres.plans.text import read_text_plan
 
     return read_text_plan(path)
 
 
 def _document_measures(
-    path: Path, report: ReadReport, prefixes: set[str]
+    path: Path, report: ReadReport, prefixes: set[str], workers: int | None
 ) -> tuple[DocumentReport, list[Measure]]:
     from cloterres.plans.extraction import extract_measures
 
-    doc = read_document(path)
+    doc = read_document(path, workers=workers)
     doc_report = DocumentReport(
         fichier=str(path),
         format=doc.format,
@@ -84,14 +85,18 @@ def _document_measures(
     return doc_report, measures
 
 
-def read_measures(paths: list[Path], report: ReadReport) -> Iterator[Measure]:
-    """Stream the measures of every input file, in order; ``report`` collects what was found."""
+def read_measures(
+    paths: list[Path], report: ReadReport, *, workers: int | None = None
+) -> Iterator[Measure]:
+    """Stream the measures of every input file, in order; ``report`` collects what was found.
+    ``workers``: processes that read a long PDF (default: one per core; 1 reads in this
+    process)."""
     check_inputs(paths)
     prefixes: set[str] = set()
     for path in paths:
         suffix = path.suffix.lower()
         if suffix in DOCUMENT_SUFFIXES:
-            doc_report, measures = _document_measures(path, report, prefixes)
+            doc_report, measures = _document_measures(path, report, prefixes, workers)
             report.documents.append(doc_report)
             yield from measures
             continue

@@ -7,16 +7,27 @@
   a short line entirely in bold is a heading of the lowest level.
 - Lines repeated at the top or bottom of most pages (running headers, page numbers) are dropped.
 
+Speed: characters are recorded as pdfminer draws them (no layout objects), the table finder only
+runs on pages with enough ruling lines, and documents of ``PARALLEL_FROM`` pages or more are read
+by page ranges in worker processes (fork), the pages merged back in order; the page-by-page
+analysis is the same in both paths, so they give the same blocks.
+
 A PDF without a text layer (a scan), protected by a password, or damaged is refused with a
 French message saying what to do.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cloterres.errors import InputError
 from cloterres.plans.blocks import BOLD_LEVEL, Block, Document
@@ -24,6 +35,11 @@ from cloterres.plans.fields import split_label
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●■□–-]|\d{1,2}[.)])\s+")
 _DIGITS = re.compile(r"\d+")
+
+PARALLEL_FROM = 16  # pages; below this, forking workers costs more than it saves
+_MAX_WORKERS = 8
+
+_Rows = tuple[tuple[str, ...], ...]
 
 
 @dataclass
@@ -33,6 +49,35 @@ class _Line:
     bottom: float
     size: float
     bold: bool
+
+
+class _Char:
+    """A drawn character, in page coordinates measured from the top (like pdfplumber's)."""
+
+    __slots__ = ("bold", "bottom", "cx", "cy", "size", "text", "top", "x0", "x1")
+
+    def __init__(
+        self, text: str, size: float, x0: float, x1: float, top: float, bottom: float, bold: bool
+    ) -> None:
+        self.text = text
+        self.size = size
+        self.x0 = x0
+        self.x1 = x1
+        self.top = top
+        self.bottom = bottom
+        self.bold = bold
+        self.cx = (x0 + x1) / 2
+        self.cy = (top + bottom) / 2
+
+
+@dataclass
+class _PageResult:
+    """What one page gave: its text lines outside tables, its tables (top, rows), its images."""
+
+    number: int
+    lines: list[_Line] = field(default_factory=list)
+    tables: list[tuple[float, _Rows]] = field(default_factory=list)
+    images: int = 0
 
 
 def _check_signature(path: Path) -> None:
@@ -62,14 +107,21 @@ def _failure(path: Path, exc: Exception) -> InputError:
     )
 
 
+def _is_bold(fontname: str) -> bool:
+    name = fontname.lower()
+    return any(k in name for k in ("bold", "black", "heavy", "semibold", ",b")) or name.endswith(
+        "-b"
+    )
+
+
 class _Page:
-    """What pdfplumber's table finder needs of a page: chars, edges, bbox (pdfplumber's own page
-    objects cost three times more to build than pdfminer's layout, which is read here)."""
+    """What pdfplumber's table finder needs of a page: edges and bbox (pdfplumber's own page
+    objects cost three times more to build than what is read here)."""
 
     def __init__(self, number: int, width: float, height: float) -> None:
         self.page_number = number
         self.bbox = (0.0, 0.0, width, height)
-        self.chars: list[dict] = []
+        self.chars: list[_Char] = []
         self.graphics: list[dict] = []
         self.images = 0
 
@@ -80,147 +132,289 @@ class _Page:
         return [edge for obj in self.graphics for edge in obj_to_edges(obj)]
 
 
-def _pages(path: Path):  # noqa: ANN202
-    """(metadata title, iterator of _Page) read with pdfminer, no layout analysis."""
+def _recorder_class() -> type:
+    """A pdfminer device that records the characters as they are drawn, without building
+    pdfminer's layout objects for them (the costliest part of reading a page); lines, rectangles,
+    curves, figures and images are laid out as usual.
+
+    For horizontal fonts, ``render_string`` does what pdfminer's ``PDFTextDevice.render_string``,
+    ``render_string_horizontal`` and ``LTChar`` do, with the same arithmetic in the same order
+    (so the same coordinates to the last bit), each glyph's text and width looked up once per
+    font. Vertical fonts go through pdfminer's own code.
+    """
     from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage, LTLine, LTRect
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import resolve1
-    from pdfminer.utils import decode_text
+    from pdfminer.layout import LTChar
+    from pdfminer.pdffont import PDFUnicodeNotDefined
+    from pdfminer.utils import mult_matrix
 
-    _check_signature(path)
-    fh = path.open("rb")
-    try:
-        document = PDFDocument(PDFParser(fh), password="")
-        title = ""
-        for info in document.info or []:
-            value = resolve1(info.get("Title"))
-            if isinstance(value, bytes):
-                title = decode_text(value).strip()
-            elif isinstance(value, str):
-                title = value.strip()
-        pages = list(PDFPage.create_pages(document))
-    except Exception as exc:
-        fh.close()
-        raise _failure(path, exc) from None
-    resources = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(resources, laparams=None)
-    interpreter = PDFPageInterpreter(resources, device)
+    class Recorder(PDFPageAggregator):
+        def __init__(self, resources: Any) -> None:
+            super().__init__(resources, laparams=None)
+            self.chars: list[_Char] = []
+            self._height = 0.0
+            # per font: name in bold?, descent, {cid: (text, width)}
+            self._fonts: dict[Any, tuple[bool, float, dict[int, tuple[str, float]]]] = {}
 
-    def walk(obj, page: _Page, height: float) -> None:  # noqa: ANN001
-        for item in obj:
-            if isinstance(item, LTChar):
-                top = height - item.y1
-                page.chars.append(
-                    {
-                        "object_type": "char", "text": item.get_text(), "fontname": item.fontname,
-                        "size": item.size, "x0": item.x0, "x1": item.x1, "top": top,
-                        "bottom": height - item.y0, "doctop": top, "width": item.width,
-                        "height": item.height, "upright": item.upright, "matrix": item.matrix,
-                    }
-                )  # fmt: skip
-            elif isinstance(item, LTRect | LTLine | LTCurve):
-                kind = "rect" if isinstance(item, LTRect) else (
-                    "line" if isinstance(item, LTLine) else "curve"
-                )  # fmt: skip
-                top = height - item.y1
-                page.graphics.append(
-                    {
-                        "object_type": kind, "x0": item.x0, "x1": item.x1, "y0": item.y0,
-                        "y1": item.y1, "top": top, "bottom": height - item.y0, "doctop": top,
-                        "width": item.width, "height": item.height,
-                        "pts": [(x, height - y) for x, y in item.pts],
-                    }
-                )  # fmt: skip
-            elif isinstance(item, LTImage):
-                page.images += 1
-            elif isinstance(item, LTFigure):
-                walk(item, page, height)
+        def begin_page(self, page: Any, ctm: Any) -> None:
+            super().begin_page(page, ctm)
+            self.chars = []
+            self._height = self.cur_item.y1
 
-    def iterate():  # noqa: ANN202
+        def _font(self, font: Any) -> tuple[bool, float, dict[int, tuple[str, float]]]:
+            known = self._fonts.get(font)
+            if known is None:
+                known = self._fonts[font] = (_is_bold(font.fontname), font.get_descent(), {})
+            return known
+
+        def _glyph(self, font: Any, cid: int) -> tuple[str, float]:
+            try:
+                text = font.to_unichr(cid)
+            except PDFUnicodeNotDefined:
+                text = self.handle_undefined_char(font, cid)
+            return text, font.char_width(cid)
+
+        def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
+            font = textstate.font
+            if font is None or font.is_vertical():
+                super().render_string(textstate, seq, ncs, graphicstate)
+                return
+            a, b, c, d, e, f = mult_matrix(textstate.matrix, self.ctm)
+            fontsize = textstate.fontsize
+            scaling = textstate.scaling * 0.01
+            charspace = textstate.charspace * scaling
+            wordspace = 0 if font.is_multibyte() else textstate.wordspace * scaling
+            rise = textstate.rise
+            dxscale = 0.001 * fontsize * scaling
+            bold, descent, glyphs = self._font(font)
+            descent = descent * fontsize
+            low = descent + rise
+            high = descent + rise + fontsize
+            height = self._height
+            chars = self.chars
+            x, y = textstate.linematrix
+            needcharspace = False
+            for obj in seq:
+                if isinstance(obj, int | float):
+                    x -= obj * dxscale
+                    needcharspace = True
+                elif isinstance(obj, bytes):
+                    for cid in font.decode(obj):
+                        if needcharspace:
+                            x += charspace
+                        glyph = glyphs.get(cid)
+                        if glyph is None:
+                            glyph = glyphs[cid] = self._glyph(font, cid)
+                        text, width = glyph
+                        adv = width * fontsize * scaling
+                        # translate_matrix(matrix, (x, y)), then apply_matrix_rect on the
+                        # glyph box (0, low, adv, high)
+                        te = x * a + y * c + e
+                        tf = x * b + y * d + f
+                        left1, bottom1 = a * 0 + c * low + te, b * 0 + d * low + tf
+                        right1, bottom2 = a * adv + c * low + te, b * adv + d * low + tf
+                        right2, top1 = a * adv + c * high + te, b * adv + d * high + tf
+                        left2, top2 = a * 0 + c * high + te, b * 0 + d * high + tf
+                        x0 = min(left1, left2, right1, right2)
+                        y0 = min(bottom1, bottom2, top1, top2)
+                        x1 = max(left1, left2, right1, right2)
+                        y1 = max(bottom1, bottom2, top1, top2)
+                        chars.append(_Char(text, y1 - y0, x0, x1, height - y1, height - y0, bold))
+                        x += adv
+                        if cid == 32 and wordspace:
+                            x += wordspace
+                        needcharspace = True
+            textstate.linematrix = (x, y)
+
+        def render_char(
+            self,
+            matrix: Any,
+            font: Any,
+            fontsize: float,
+            scaling: float,
+            rise: float,
+            cid: int,
+            ncs: Any,
+            graphicstate: Any,
+        ) -> float:
+            """A character of a vertical font (pdfminer's own object, then recorded)."""
+            text, width = self._glyph(font, cid)
+            item = LTChar(
+                matrix, font, fontsize, scaling, rise, text, width, font.char_disp(cid), ncs,
+                graphicstate,
+            )  # fmt: skip
+            height = self._height
+            self.chars.append(
+                _Char(
+                    text, item.size, item.x0, item.x1, height - item.y1, height - item.y0,
+                    self._font(font)[0],
+                )
+            )  # fmt: skip
+            return item.adv
+
+    return Recorder
+
+
+class _Reader:
+    """An open PDF whose pages are read one by one (pdfminer, no layout analysis)."""
+
+    def __init__(self, path: Path) -> None:
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+        from pdfminer.pdfpage import PDFPage
+        from pdfminer.pdfparser import PDFParser
+        from pdfminer.pdftypes import resolve1
+        from pdfminer.utils import decode_text
+        from pdfplumber.table import TableSettings
+
+        _check_signature(path)
+        self.path = path
+        self._fh = path.open("rb")
         try:
-            for number, pdf_page in enumerate(pages, start=1):
-                interpreter.process_page(pdf_page)
-                layout = device.get_result()
-                x0, y0, x1, y1 = layout.bbox
-                page = _Page(number, x1 - x0, y1 - y0)
-                walk(layout, page, y1)
-                yield page
+            document = PDFDocument(PDFParser(self._fh), password="")
+            self.title = ""
+            for info in document.info or []:
+                value = resolve1(info.get("Title"))
+                if isinstance(value, bytes):
+                    self.title = decode_text(value).strip()
+                elif isinstance(value, str):
+                    self.title = value.strip()
+            self._pages = list(PDFPage.create_pages(document))
+        except Exception as exc:
+            self._fh.close()
+            raise _failure(path, exc) from None
+        resources = PDFResourceManager(caching=True)
+        self._device = _recorder_class()(resources)
+        self._interpreter = PDFPageInterpreter(resources, self._device)
+        self._settings = TableSettings.resolve(None)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def read(self, start: int, stop: int) -> list[_PageResult]:
+        """Pages start..stop-1 (from 0), analysed."""
+        try:
+            return [_analyse(self.page(index), self._settings) for index in range(start, stop)]
         except InputError:
             raise
         except Exception as exc:
-            raise _failure(path, exc) from None
-        finally:
-            fh.close()
+            raise _failure(self.path, exc) from None
 
-    return title, iterate()
+    def page(self, index: int) -> _Page:
+        from pdfminer.layout import LTCurve, LTFigure, LTImage, LTLine, LTRect
+
+        device = self._device
+        self._interpreter.process_page(self._pages[index])
+        layout = device.get_result()
+        x0, y0, x1, y1 = layout.bbox
+        height = y1
+        page = _Page(index + 1, x1 - x0, y1 - y0)
+        page.chars = device.chars
+        device.chars = []
+
+        def walk(obj: Any) -> None:
+            for item in obj:
+                if isinstance(item, LTRect | LTLine | LTCurve):
+                    kind = "rect" if isinstance(item, LTRect) else (
+                        "line" if isinstance(item, LTLine) else "curve"
+                    )  # fmt: skip
+                    top = height - item.y1
+                    page.graphics.append(
+                        {
+                            "object_type": kind, "x0": item.x0, "x1": item.x1, "y0": item.y0,
+                            "y1": item.y1, "top": top, "bottom": height - item.y0,
+                            "doctop": top, "width": item.width, "height": item.height,
+                            "pts": [(x, height - y) for x, y in item.pts],
+                        }
+                    )  # fmt: skip
+                elif isinstance(item, LTImage):
+                    page.images += 1
+                elif isinstance(item, LTFigure):
+                    walk(item)
+
+        walk(layout)
+        return page
 
 
-def _is_bold(fontname: str) -> bool:
-    name = fontname.lower()
-    return any(k in name for k in ("bold", "black", "heavy", "semibold", ",b")) or name.endswith(
-        "-b"
+def _analyse(page: _Page, settings: Any) -> _PageResult:
+    """A page's tables (read cell by cell) and the text lines outside them."""
+    from pdfplumber.table import TableFinder
+
+    result = _PageResult(number=page.page_number, images=page.images)
+    in_tables: set[int] = set()  # ids of the characters inside a table with text
+    if len(page.graphics) >= 4:
+        for table in TableFinder(page, settings).tables:  # type: ignore[arg-type]
+            inside = _inside(table.bbox, page.chars)
+            cells = _table_rows(table, inside)
+            if any(any(c for c in row) for row in cells):
+                result.tables.append((table.bbox[1], cells))
+                in_tables.update(id(c) for c in inside)
+    result.lines = _lines_of(
+        [c for c in page.chars if (c.text.strip() or c.text == " ") and id(c) not in in_tables]
     )
+    return result
 
 
-def _lines(page, boxes: list[tuple[float, float, float, float]]) -> list[_Line]:  # noqa: ANN001
-    """Text lines of a page outside the table boxes, top to bottom."""
-    chars = [
-        c
-        for c in page.chars
-        if c.get("text", "").strip() or c.get("text") == " "
-        if not any(
-            x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1
-            and top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1
-            for x0, top, x1, bottom in boxes
-        )
-    ]
-    return _lines_of(chars)
+def _inside(bbox: tuple[float, float, float, float], chars: list[_Char]) -> list[_Char]:
+    """The characters whose centre is in the box (give or take a point)."""
+    x0, top, x1, bottom = bbox
+    x0, top, x1, bottom = x0 - 1, top - 1, x1 + 1, bottom + 1
+    return [c for c in chars if x0 <= c.cx <= x1 and top <= c.cy <= bottom]
 
 
-def _lines_of(chars: list[dict]) -> list[_Line]:
+def _row_key(c: _Char) -> tuple[float, float]:
+    return round(c.top, 0), c.x0
+
+
+def _x0(c: _Char) -> float:
+    return c.x0
+
+
+def _lines_of(chars: list[_Char]) -> list[_Line]:
     """Characters grouped into lines, top to bottom; a space where a gap separates two words."""
     if not chars:
         return []
-    chars = sorted(chars, key=lambda c: (round(c["top"], 0), c["x0"]))
-    rows: list[list[dict]] = []
+    chars = sorted(chars, key=_row_key)
+    rows: list[list[_Char]] = []
+    last: list[_Char] = []
+    ref_top = tolerance = 0.0
     for c in chars:
-        if rows:
-            last = rows[-1]
-            ref = last[0]
-            if abs(c["top"] - ref["top"]) <= max(1.5, 0.3 * ref["size"]):
-                last.append(c)
-                continue
-        rows.append([c])
+        if last and abs(c.top - ref_top) <= tolerance:
+            last.append(c)
+            continue
+        last = [c]
+        rows.append(last)
+        ref_top, tolerance = c.top, max(1.5, 0.3 * c.size)
     out: list[_Line] = []
     for row in rows:
-        row.sort(key=lambda c: c["x0"])
+        row.sort(key=_x0)
         parts: list[str] = []
-        prev = None
+        prev: _Char | None = None
         for c in row:
             if (
                 prev is not None
-                and c["text"] != " "
-                and prev["text"] != " "
-                and c["x0"] - prev["x1"] > 0.2 * c["size"]
+                and c.text != " "
+                and prev.text != " "
+                and c.x0 - prev.x1 > 0.2 * c.size
             ):
                 parts.append(" ")
-            parts.append(c["text"])
+            parts.append(c.text)
             prev = c
         text = re.sub(r"\s+", " ", "".join(parts)).strip()
         if not text:
             continue
-        visible = [c for c in row if c["text"].strip()]
-        sizes = Counter(round(c["size"], 1) for c in visible)
-        bold = sum(1 for c in visible if _is_bold(c.get("fontname", "")))
+        visible = [c for c in row if c.text.strip()]
+        sizes: Counter[float] = Counter()  # rounded, in order of first appearance
+        for size, n in Counter(c.size for c in visible).items():
+            sizes[round(size, 1)] += n
+        bold = sum(1 for c in visible if c.bold)
         out.append(
             _Line(
                 text=text,
-                top=min(c["top"] for c in row),
-                bottom=max(c["bottom"] for c in row),
+                top=min(c.top for c in row),
+                bottom=max(c.bottom for c in row),
                 size=sizes.most_common(1)[0][0],
                 bold=bold >= 0.8 * len(visible),
             )
@@ -228,26 +422,25 @@ def _lines_of(chars: list[dict]) -> list[_Line]:
     return out
 
 
-def _center(c: dict) -> tuple[float, float]:
-    return (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
-
-
-def _table_rows(table, chars: list[dict]) -> tuple[tuple[str, ...], ...]:  # noqa: ANN001
-    """The cells of a table found by pdfplumber, their characters assigned by their centre."""
-    x0, top, x1, bottom = table.bbox
-    inside = [(c, *_center(c)) for c in chars]
-    inside = [t for t in inside if x0 - 1 <= t[1] <= x1 + 1 and top - 1 <= t[2] <= bottom + 1]
+def _table_rows(table: Any, inside: list[_Char]) -> _Rows:
+    """The cells of a table found by pdfplumber, their characters (those ``inside`` the table)
+    assigned by their centre."""
+    # Sorted by vertical centre (stable), so that each row's characters are one slice; the
+    # slice is put back in drawing order, which decides ties when its lines are sorted.
+    order = sorted(range(len(inside)), key=lambda i: inside[i].cy)
+    centres = [inside[i].cy for i in order]
     rows: list[tuple[str, ...]] = []
     for row in table.rows:
         _, rtop, _, rbottom = row.bbox
-        in_row = [t for t in inside if rtop <= t[2] <= rbottom]
+        span = order[bisect_left(centres, rtop) : bisect_right(centres, rbottom)]
+        in_row = [inside[i] for i in sorted(span)]
         cells: list[str] = []
         for cell in row.cells:
             if cell is None:
                 cells.append("")
                 continue
             cx0, ctop, cx1, cbottom = cell
-            text = [c for c, x, y in in_row if cx0 <= x <= cx1 and ctop <= y <= cbottom]
+            text = [c for c in in_row if cx0 <= c.cx <= cx1 and ctop <= c.cy <= cbottom]
             cells.append(_cell("\n".join(line.text for line in _lines_of(text))))
         rows.append(tuple(cells))
     return tuple(rows)
@@ -282,48 +475,79 @@ def _furniture(pages: list[list[_Line]]) -> set[str]:
     return {key for key, n in counts.items() if n >= threshold}
 
 
-def read_pdf(path: Path) -> Document:
-    """The blocks of a text PDF, page by page."""
-    from pdfplumber.table import TableFinder, TableSettings
+_worker_reader: _Reader | None = None  # set in each worker process by _open_in_worker
 
-    settings = TableSettings.resolve(None)
-    meta_title, page_iter = _pages(path)
-    doc = Document(path=str(path), format="PDF")
-    pages: list[list[_Line]] = []
-    tables: list[list[tuple[float, tuple[tuple[str, ...], ...]]]] = []
-    n_images = 0
-    empty_pages: list[int] = []
+
+def _open_in_worker(path: Path) -> None:
+    global _worker_reader
+    _worker_reader = _Reader(path)
+
+
+def _read_in_worker(start: int, stop: int) -> list[_PageResult]:
+    assert _worker_reader is not None
+    return _worker_reader.read(start, stop)
+
+
+def _workers() -> int:
     try:
-        for page in page_iter:
-            found: list[tuple[float, tuple[tuple[str, ...], ...]]] = []
-            boxes: list[tuple[float, float, float, float]] = []
-            if len(page.graphics) >= 4:
-                for table in TableFinder(page, settings).tables:  # type: ignore[arg-type]
-                    cells = _table_rows(table, page.chars)
-                    if any(any(c for c in row) for row in cells):
-                        found.append((table.bbox[1], cells))
-                        boxes.append(table.bbox)
-            lines = _lines(page, boxes)
-            n_images += page.images
-            if not lines and not found:
-                empty_pages.append(page.page_number)
-            pages.append(lines)
-            tables.append(found)
-    except InputError:
-        raise
-    except Exception as exc:
-        raise _failure(path, exc) from None
-    doc.pages = len(pages)
-    if len(empty_pages) == len(pages):
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, _MAX_WORKERS))
+
+
+def _read_pages(reader: _Reader, workers: int | None, parallel_from: int) -> list[_PageResult]:
+    """Every page analysed, in order: in worker processes (each opens the file itself and reads
+    page ranges) when the document is long enough, in this process otherwise."""
+    n = len(reader)
+    workers = _workers() if workers is None else max(1, workers)
+    workers = min(workers, n)
+    if workers == 1 or n < parallel_from or "fork" not in multiprocessing.get_all_start_methods():
+        return reader.read(0, n)
+    size = max(1, -(-n // (workers * 4)))  # a few ranges per worker, so that none waits long
+    starts = list(range(0, n, size))
+    stops = [min(n, start + size) for start in starts]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_open_in_worker,
+        initargs=(reader.path,),
+    ) as executor:
+        try:
+            ranges = list(executor.map(_read_in_worker, starts, stops))
+        except BrokenProcessPool as exc:  # a worker could not open the file, or died
+            raise _failure(reader.path, exc) from None
+    return [page for pages in ranges for page in pages]
+
+
+def read_pdf(
+    path: Path, *, workers: int | None = None, parallel_from: int = PARALLEL_FROM
+) -> Document:
+    """The blocks of a text PDF, page by page.
+
+    ``workers`` processes (default: one per core) read documents of ``parallel_from`` pages or
+    more; ``workers=1`` reads everything in this process. Both give the same blocks.
+    """
+    reader = _Reader(path)
+    try:
+        results = _read_pages(reader, workers, parallel_from)
+    finally:
+        reader.close()
+    doc = Document(path=str(path), format="PDF")
+    doc.pages = len(results)
+    n_images = sum(result.images for result in results)
+    empty_pages = [result.number for result in results if not result.lines and not result.tables]
+    if len(empty_pages) == len(results):
         if n_images:
             raise InputError(
-                f"{path} : ce PDF ne contient pas de texte ({len(pages)} page(s), {n_images} "
+                f"{path} : ce PDF ne contient pas de texte ({len(results)} page(s), {n_images} "
                 f"image(s)) : c'est un document numérisé ; passez-le d'abord dans un logiciel de "
                 f"reconnaissance de caractères (OCR, par exemple « ocrmypdf entree.pdf sortie.pdf »"
                 f"), puis relancez sur le PDF obtenu"
             )
         raise InputError(
-            f"{path} : ce PDF ne contient aucun texte ({len(pages)} page(s)) ; demandez le "
+            f"{path} : ce PDF ne contient aucun texte ({len(results)} page(s)) ; demandez le "
             f"document Word ou un PDF exporté depuis un traitement de texte"
         )
     if empty_pages:
@@ -331,14 +555,19 @@ def read_pdf(path: Path) -> Document:
         doc.notes.append(
             f"{len(empty_pages)} page(s) sans texte (numérisées ? à passer à l'OCR) : {shown}"
         )
-    _blocks(doc, pages, tables, meta_title)
+    _blocks(
+        doc,
+        [result.lines for result in results],
+        [result.tables for result in results],
+        reader.title,
+    )
     return doc
 
 
 def _blocks(
     doc: Document,
     pages: list[list[_Line]],
-    tables: list[list[tuple[float, tuple[tuple[str, ...], ...]]]],
+    tables: list[list[tuple[float, _Rows]]],
     meta_title: str,
 ) -> None:
     furniture = _furniture(pages)
