@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -502,7 +503,15 @@ def _read_pages(reader: _Reader, workers: int | None, parallel_from: int) -> lis
     n = len(reader)
     workers = _workers() if workers is None else max(1, workers)
     workers = min(workers, n)
-    if workers == 1 or n < parallel_from or "fork" not in multiprocessing.get_all_start_methods():
+    # Forking a process that runs other threads (e.g. the coding pool's manager thread, while
+    # categoriser codes an earlier file) can deadlock the child: read in this process then.
+    threaded = threading.active_count() > 1
+    if (
+        workers == 1
+        or n < parallel_from
+        or threaded
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return reader.read(0, n)
     size = max(1, -(-n // (workers * 4)))  # a few ranges per worker, so that none waits long
     starts = list(range(0, n, size))
