@@ -161,7 +161,7 @@ def code_interviews(
         elif kind_of_input in PROJECT_SUFFIXES:
             project = read_qdpx(path)
             for source in project.sources:
-                header, body = transcript_metadata(source.text)
+                header, body = transcript_metadata(source.text, f"{path}, {source.name}")
                 header.pop("id", None)
                 interview = interview_from_text(
                     source.id, source.name, source.text, {**header, **source.variables},
