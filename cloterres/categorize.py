@@ -31,6 +31,7 @@ class _Writer(Protocol):
 
     def add(self, measure: Measure, payload: tuple[Any, bool]) -> None: ...
     def close(self) -> None: ...
+    def discard(self) -> None: ...
 
 
 @dataclass
@@ -125,7 +126,7 @@ def categorize(
             writer.close()
             committed = True
         finally:
-            if not committed and not isinstance(writer, WorkbookWriter):
-                writer.close()  # release the handle; the temporary file is then removed
+            if not committed:
+                writer.discard()  # release the handle; the temporary file is then removed
     report.seconds = time.perf_counter() - started
     return report

@@ -245,7 +245,7 @@ def coder(
         err.print(f"Attention : {warning}", markup=False)
     if not silencieux:
         out.print(
-            f"{len(report.interviews)} entretien(s), {len(report.units)} unités "
+            f"{report.interviews} entretien(s), {report.units} unités "
             f"({report.coded} hors enquêteur, {report.with_codes} avec au moins un code), "
             f"en {report.seconds:.1f} s",
             markup=False,
