@@ -369,10 +369,20 @@ def load_grid(path: str | Path) -> Grid:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f", ligne {mark.line + 1}" if mark else ""
-        problem = _yaml_problem_fr(exc.problem or str(exc))
+        problem = " ".join(_yaml_problem_fr(exc.problem or str(exc)).split())
         raise GridError([f"{name}{where} : YAML invalide : {problem}"]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (NUL, control...)
+        raise GridError(
+            [
+                f"{name} : YAML invalide : caractère interdit (U+{exc.character:04X}) en position "
+                f"{exc.position} ; retirez-le"
+                if isinstance(exc.character, int)
+                else f"{name} : YAML invalide : octet illisible ; enregistrez la grille en UTF-8"
+            ]
+        ) from None
     except yaml.YAMLError as exc:
-        raise GridError([f"{name} : YAML invalide : {exc}"]) from None
+        problem = " ".join(str(exc).split())
+        raise GridError([f"{name} : YAML invalide : {problem}"]) from None
     if not isinstance(data, dict):
         raise GridError(
             [

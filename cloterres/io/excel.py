@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -112,6 +114,19 @@ class TableStream:
         self.ws.auto_filter.ref = (
             f"A{self._header_row}:{last_col}{max(self.rows, self._header_row + 1)}"
         )
+
+
+def discard_write_only(wb: Workbook) -> None:
+    """Finish and remove the temporary files of a write-only workbook that will not be saved
+    (openpyxl would otherwise complain when the half-written sheets are collected)."""
+    for ws in getattr(wb, "_sheets", []):
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):
+            ws.close()
+        with contextlib.suppress(Exception):
+            writer.cleanup()
 
 
 def stream_table(

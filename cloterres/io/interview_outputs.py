@@ -15,7 +15,7 @@ from cloterres.coding import ORIGIN_IMPLIED
 from cloterres.errors import InputError
 from cloterres.grid import Grid, summarize_term
 from cloterres.interviews.model import CASE_VARIABLES, Interview
-from cloterres.io.excel import MAX_ROWS, TableStream, stream_table
+from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
 from cloterres.io.run_info import RunInfo
 from cloterres.io.safety import csv_safe
 
@@ -270,10 +270,17 @@ class WorkbookSink(UnitSink):
     def close(self, warnings: list[str], run: RunInfo) -> None:
         try:
             self._write(warnings, run)
+        except BaseException:
+            discard_write_only(self._wb)
+            raise
         finally:
-            self.discard()
+            self._close_spools()
 
     def discard(self) -> None:
+        discard_write_only(self._wb)
+        self._close_spools()
+
+    def _close_spools(self) -> None:
         for spool in self._quotes.values():
             spool.close()
         self._quotes = {}

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from cloterres.coding import Coder
 from cloterres.errors import InputError
 from cloterres.grid import Grid, summarize_term
-from cloterres.io.excel import MAX_ROWS, stream_table
+from cloterres.io.excel import MAX_ROWS, discard_write_only, stream_table
 from cloterres.io.records import (
     derived_display,
     evidence_display,
@@ -94,8 +94,8 @@ class WorkbookWriter:
         self._spool.close()
 
     def close(self) -> None:
+        wb = Workbook(write_only=True)
         try:
-            wb = Workbook(write_only=True)
             self._measures_sheet(wb.create_sheet(SHEET_MEASURES))
             summary = summarize(self._grid, (item[3] for item in self._spooled()))
             self._summary_sheet(wb.create_sheet(SHEET_SUMMARY), summary)
@@ -103,6 +103,9 @@ class WorkbookWriter:
             self._warnings_sheet(wb.create_sheet(SHEET_WARNINGS))
             self._about_sheet(wb.create_sheet(SHEET_ABOUT))
             wb.save(self._path)
+        except BaseException:
+            discard_write_only(wb)
+            raise
         finally:
             self._spool.close()
 
