@@ -154,11 +154,10 @@ class CsvSink(UnitSink):
         try:
             with self._path.open("w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh, delimiter=";")
-                writer.writerow(
-                    ["id", "entretien", *variables, *extra, "locuteur", "enqueteur", "tour",
-                     "ligne_debut", "ligne_fin", "debut", "fin", "texte", "codes", "libelles",
-                     "preuves"]
-                )  # fmt: skip
+                header = ["id", "entretien", *variables, *extra, "locuteur", "enqueteur", "tour",
+                          "ligne_debut", "ligne_fin", "debut", "fin", "texte", "codes", "libelles",
+                          "preuves"]  # fmt: skip
+                writer.writerow([csv_safe(h) for h in header])  # attribute names come from input
                 for line in self._spool:
                     uid, interview, values, tail = json.loads(line)
                     row = [uid, interview, *(values.get(k, "") for k in variables + extra), *tail]

@@ -8,7 +8,7 @@ import csv
 import io
 import json
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from hypothesis import strategies as st
@@ -26,7 +26,7 @@ FORMULAS = [
     "\r=1+1",
     "\n=cmd|' /C calc'!A0",
     "＝1+1",
-    "=DDE(\"cmd\";\"/C calc\";\"x\")",
+    '=DDE("cmd";"/C calc";"x")',
 ]
 ODD_TEXT = [
     "\x00",
@@ -82,7 +82,7 @@ LEAKS = ("root:x:0:0", "/bin/bash", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
-@lru_cache(maxsize=None)
+@cache
 def seeds(name: str) -> tuple[bytes, ...]:
     reader = next(r for r in READERS if r.name == name)
     return tuple(reader.seeds())

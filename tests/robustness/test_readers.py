@@ -50,7 +50,9 @@ def test_valid_seeds_are_read(reader: Reader, nlp) -> None:
 def test_hostile_files_end_in_success_or_one_french_error(reader: Reader, data, nlp) -> None:
     extension = data.draw(st.sampled_from(reader.extensions), label="extension")
     content = data.draw(hostile_files(reader), label="contenu")
-    output_ext = data.draw(st.sampled_from(reader.outputs), label="sortie") if reader.outputs else None
+    output_ext = (
+        data.draw(st.sampled_from(reader.outputs), label="sortie") if reader.outputs else None
+    )
     pseudonymise = reader.command == ("coder",) and data.draw(st.booleans(), label="pseudo")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
