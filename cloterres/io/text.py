@@ -36,14 +36,14 @@ def detect_encoding(head: bytes) -> str:
         return "latin-1"
 
 
-def decode_line(line: bytes, encoding: str) -> str:
-    """One line in ``encoding``; a line that is not valid UTF-8 in a UTF-8 file is read as
-    cp1252 (mixed files), and bytes cp1252 leaves undefined as latin-1."""
-    if encoding.startswith("utf-8"):
-        try:
-            return line.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
+def decode_line(line: bytes, encoding: str = "") -> str:
+    """One line: UTF-8 when it is valid UTF-8, else cp1252, else latin-1 (bytes cp1252 leaves
+    undefined). A cp1252 line is almost never valid UTF-8 once it has an accent, so files that
+    mix UTF-8 and cp1252 lines are read right line by line (``encoding`` is only a hint)."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     try:
         return line.decode("cp1252")
     except UnicodeDecodeError:
@@ -68,9 +68,9 @@ def decode(raw: bytes) -> str:
     if encoding == "utf-16":
         return raw.decode("utf-16", errors="replace")
     try:
-        return raw.decode(encoding)
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return "".join(decode_lines(raw.splitlines(keepends=True), "utf-8"))
+        return "".join(decode_lines(raw.splitlines(keepends=True), encoding))
 
 
 def without_controls(text: str) -> str:
