@@ -34,6 +34,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_categoriser.py
 	$(BIN)/python tests/bench/bench_coder.py
+	$(BIN)/python tests/bench/bench_memory.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests
