@@ -3,6 +3,7 @@ function behind ``cloterres categoriser``)."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,33 @@ class CategorizeReport:
     seconds: float = 0.0
 
 
+class _SeenIds:
+    """The (contract, id) pairs met so far, in about 100 bytes each: a 64-bit hash of the pair
+    and where it was first met (a collision only ever costs a wrong duplicate warning)."""
+
+    LIMIT = 20_000_000
+
+    def __init__(self) -> None:
+        self._first: dict[int, tuple[int, int]] = {}  # hash -> (source index, line)
+        self._sources: dict[tuple[str, str | None], int] = {}
+
+    def add(self, measure: Measure) -> SourceRef | None:
+        """Where this pair was first met, or None (and remember it) if it is new."""
+        digest = hashlib.blake2b(
+            f"{measure.contrat}\x00{measure.id}".encode(errors="replace"), digest_size=8
+        ).digest()
+        key = int.from_bytes(digest, "little")
+        found = self._first.get(key)
+        if found is not None:
+            (fichier, feuille), line = list(self._sources)[found[0]], found[1]
+            return SourceRef(fichier=fichier, feuille=feuille, ligne=line if line >= 0 else None)
+        if len(self._first) < self.LIMIT:
+            src = measure.source
+            index = self._sources.setdefault((src.fichier, src.feuille), len(self._sources))
+            self._first[key] = (index, src.ligne if src.ligne is not None else -1)
+        return None
+
+
 def output_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in OUTPUT_FORMATS:
@@ -78,7 +106,7 @@ def categorize(
     coder = Coder(grid)
     read_report = ReadReport()
     report = CategorizeReport(output=output)
-    seen: dict[str, SourceRef] = {}
+    seen = _SeenIds()
     duplicates: list[Warning_] = []
 
     with atomic_path(output) as tmp:
@@ -95,8 +123,7 @@ def categorize(
                 coder, read_measures(inputs, read_report), writer.task, workers=workers
             )
             for measure, payload in coded:
-                key = f"{measure.contrat}\x00{measure.id}"
-                first = seen.get(key)
+                first = seen.add(measure)
                 if first is not None and len(duplicates) < 1000:
                     duplicates.append(
                         Warning_(
@@ -105,8 +132,6 @@ def categorize(
                             f"« {measure.contrat} » ({first.describe()})",
                         )
                     )
-                elif first is None and len(seen) < 5_000_000:
-                    seen[key] = measure.source
                 writer.add(measure, payload)
                 report.measures += 1
                 report.without_text += payload[1]
@@ -119,6 +144,14 @@ def categorize(
                     f"vides) ; ajoutez une ligne par mesure sous l'en-tête"
                 )
             report.warnings = read_report.warnings + duplicates
+            if read_report.omitted:
+                report.warnings.append(
+                    Warning_(
+                        source=SourceRef(fichier=", ".join(str(p) for p in inputs)),
+                        message=f"{read_report.omitted} autre(s) mesure(s) sans intitulé ni "
+                        f"description, non détaillée(s) ici (elles sont dans la sortie)",
+                    )
+                )
             report.per_file = [(f.fichier, f.mesures) for f in read_report.files]
             if isinstance(writer, WorkbookWriter):
                 writer.warnings = report.warnings

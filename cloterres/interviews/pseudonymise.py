@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cloterres.errors import InputError
 from cloterres.interviews.model import Interview, Segment, Turn
+from cloterres.io.text import read_text, without_controls
 from cloterres.nlp import FUNCTION_WORDS, clean, entity_spans, fold
 
 KINDS = {"PER": "Personne", "LOC": "Commune", "ORG": "Organisation"}
@@ -46,10 +47,9 @@ def read_name_list(path: Path) -> list[str]:
     """One name per line (blank lines and lines starting with # ignored)."""
     if not path.exists():
         raise InputError(f"{path} : liste de noms introuvable ; vérifiez le chemin")
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        lines = path.read_text(encoding="cp1252").splitlines()
+    if path.is_dir():
+        raise InputError(f"{path} : est un dossier ; donnez le fichier de la liste de noms")
+    lines = without_controls(read_text(path)).splitlines()
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 

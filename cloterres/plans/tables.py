@@ -183,6 +183,15 @@ class FileReport:
 class ReadReport:
     files: list[FileReport] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    omitted: int = 0  # warnings beyond MAX_WARNINGS, counted only (bounded memory)
+
+    MAX_WARNINGS = 10_000
+
+    def warn(self, warning: Warning_) -> None:
+        if len(self.warnings) < self.MAX_WARNINGS:
+            self.warnings.append(warning)
+        else:
+            self.omitted += 1
 
 
 def _cell_text(value: object) -> str:
@@ -254,7 +263,7 @@ def _rows_to_measures(
         file_report.mesures += 1
         if not measure.has_text:
             file_report.sans_texte += 1
-            report.warnings.append(
+            report.warn(
                 Warning_(
                     source=ref,
                     message=f"mesure « {measure.id} » sans intitulé ni description : "
