@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_accord.py
 	$(BIN)/python tests/bench/bench_network.py
 	$(BIN)/python tests/bench/bench_plans.py
+	$(BIN)/python tests/bench/bench_memory.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests

@@ -3,6 +3,7 @@ function behind ``cloterres categoriser``)."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class _Writer(Protocol):
 
     def add(self, measure: Measure, payload: tuple[Any, bool]) -> None: ...
     def close(self) -> None: ...
+    def discard(self) -> None: ...
 
 
 @dataclass
@@ -70,6 +72,33 @@ def _unit_input(measure: Measure) -> UnitInput:
     fields["source"] = measure.source.describe()
     text = "\n".join(t for t in (measure.intitule.strip(), measure.description.strip()) if t)
     return UnitInput(key=measure.id, text=text, fields=fields, source=measure.source.fichier)
+
+
+class _SeenIds:
+    """The (contract, id) pairs met so far, in about 100 bytes each: a 64-bit hash of the pair
+    and where it was first met (a collision only ever costs a wrong duplicate warning)."""
+
+    LIMIT = 20_000_000
+
+    def __init__(self) -> None:
+        self._first: dict[int, tuple[int, int]] = {}  # hash -> (source index, line)
+        self._sources: dict[tuple[str, str | None], int] = {}
+
+    def add(self, measure: Measure) -> SourceRef | None:
+        """Where this pair was first met, or None (and remember it) if it is new."""
+        digest = hashlib.blake2b(
+            f"{measure.contrat}\x00{measure.id}".encode(errors="replace"), digest_size=8
+        ).digest()
+        key = int.from_bytes(digest, "little")
+        found = self._first.get(key)
+        if found is not None:
+            (fichier, feuille), line = list(self._sources)[found[0]], found[1]
+            return SourceRef(fichier=fichier, feuille=feuille, ligne=line if line >= 0 else None)
+        if len(self._first) < self.LIMIT:
+            src = measure.source
+            index = self._sources.setdefault((src.fichier, src.feuille), len(self._sources))
+            self._first[key] = (index, src.ligne if src.ligne is not None else -1)
+        return None
 
 
 def output_format(path: Path) -> str:
@@ -113,7 +142,7 @@ def categorize(
     coder = Coder(grid)
     read_report = ReadReport()
     report = CategorizeReport(output=output)
-    seen: dict[str, SourceRef] = {}
+    seen = _SeenIds()
     duplicates: list[Warning_] = []
     stored_units: dict[str, UnitInput] = {}
     stored_labels: dict[str, dict[str, MachineLabel]] = {}
@@ -137,11 +166,11 @@ def categorize(
             )
             for measure, out in coded:
                 payload = out
+                first = seen.add(measure)
                 if study is not None:
                     payload, result = out
                     if measure.id in stored_units:
-                        key = f"{measure.contrat}\x00{measure.id}"
-                        if key not in seen and len(duplicates) < 1000:  # else warned below
+                        if first is None and len(duplicates) < 1000:  # same id, other contract
                             duplicates.append(
                                 Warning_(
                                     source=measure.source,
@@ -154,8 +183,6 @@ def categorize(
                         stored_units[measure.id] = _unit_input(measure)
                         stored_labels[measure.id] = machine_labels(grid, result)
                         stored_derived[measure.id] = text_derived(grid, result)
-                key = f"{measure.contrat}\x00{measure.id}"
-                first = seen.get(key)
                 if first is not None and len(duplicates) < 1000:
                     duplicates.append(
                         Warning_(
@@ -164,8 +191,6 @@ def categorize(
                             f"« {measure.contrat} » ({first.describe()})",
                         )
                     )
-                elif first is None and len(seen) < 5_000_000:
-                    seen[key] = measure.source
                 writer.add(measure, payload)
                 report.measures += 1
                 report.without_text += payload[1]
@@ -178,6 +203,14 @@ def categorize(
                     f"vides) ; ajoutez une ligne par mesure sous l'en-tête"
                 )
             report.warnings = read_report.warnings + duplicates
+            if read_report.omitted:
+                report.warnings.append(
+                    Warning_(
+                        source=SourceRef(fichier=", ".join(str(p) for p in inputs)),
+                        message=f"{read_report.omitted} autre(s) mesure(s) sans intitulé ni "
+                        f"description, non détaillée(s) ici (elles sont dans la sortie)",
+                    )
+                )
             report.per_file = [(d.fichier, d.mesures) for d in read_report.documents]
             report.imports = read_report.documents
             if isinstance(writer, WorkbookWriter):
@@ -187,8 +220,8 @@ def categorize(
             writer.close()
             committed = True
         finally:
-            if not committed and not isinstance(writer, WorkbookWriter):
-                writer.close()  # release the handle; the temporary file is then removed
+            if not committed:
+                writer.discard()  # release the handle; the temporary file is then removed
     if study is not None:
         sources = [SourceInput(path=str(p), kind="plan", sha256=file_sha256(p)) for p in inputs]
         report.study_round = record_run(

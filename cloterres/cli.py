@@ -21,6 +21,8 @@ try:  # typer >= 0.20 ships its own copy of click: its exceptions are the ones r
     from typer._click import exceptions as click_exceptions
 except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as click_exceptions  # type: ignore[no-redef]
+from typer import exceptions as typer_exceptions
+
 from cloterres.commands.common import (
     EcraserOpt,
     SilencieuxOpt,
@@ -39,6 +41,10 @@ from cloterres.commands.revue import (
 from cloterres.commands.revue import (
     optional_study as _optional_study,
 )
+
+# typer >= 0.20 raises its own Exit/Abort (its vendored click has none); older typer, click's.
+_EXIT = tuple({getattr(click_exceptions, "Exit", typer_exceptions.Exit), typer_exceptions.Exit})
+_ABORT = tuple({getattr(click_exceptions, "Abort", typer_exceptions.Abort), typer_exceptions.Abort})
 
 app = typer.Typer(
     name="cloterres",
@@ -268,7 +274,7 @@ def coder(
         err.print(f"Attention : {warning}", markup=False)
     if not silencieux:
         out.print(
-            f"{len(report.interviews)} entretien(s), {len(report.units)} unités "
+            f"{report.interviews} entretien(s), {report.units} unités "
             f"({report.coded} hors enquêteur, {report.with_codes} avec au moins un code), "
             f"en {report.seconds:.1f} s",
             markup=False,
@@ -450,7 +456,8 @@ def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        code = command.main(args=args, prog_name="cloterres", standalone_mode=False)
+        # Not standalone: click returns the code of a typer.Exit instead of exiting.
+        result = command.main(args=args, prog_name="cloterres", standalone_mode=False)
     except InputError as exc:
         err.print(f"Erreur : {exc}", markup=False)
         sys.exit(2)
@@ -461,9 +468,9 @@ def main(argv: list[str] | None = None) -> None:
         path = exc.ctx.command_path if exc.ctx is not None else "cloterres"
         err.print(f"Erreur : {_usage_error_fr(exc)} (aide : {path} --help)", markup=False)
         sys.exit(2)
-    except typer.Exit as exc:  # typer's own copy of click has no Exit/Abort in its exceptions
+    except _EXIT as exc:
         sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
+    except (*_ABORT, KeyboardInterrupt):
         err.print("Interrompu : aucun fichier de sortie n'a été écrit.", markup=False)
         sys.exit(130)
     except OSError as exc:
@@ -479,5 +486,7 @@ def main(argv: list[str] | None = None) -> None:
             markup=False,
         )
         sys.exit(1)
-    if isinstance(code, int) and code:  # with standalone_mode=False, typer.Exit(n) is returned
-        sys.exit(code)
+    if isinstance(result, int) and not isinstance(result, bool) and result:
+        if result == 130:  # Ctrl-C, turned into Exit(130) by click
+            err.print("Interrompu : aucun fichier de sortie n'a été écrit.", markup=False)
+        sys.exit(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from cloterres.interviews.units_table import read_units_table
 from cloterres.io.files import atomic_path, check_input_files, prepare_output
 from cloterres.io.qdpx import QdaCoding, QdaProject, read_qdpx
 from cloterres.io.run_info import run_info
+from cloterres.io.safety import csv_safe
 from cloterres.nlp import model_version
 from cloterres.parallel import code_stream
 from cloterres.reliability import Reliability, add_reliability_sheet, study_reliability
@@ -51,22 +52,40 @@ class CodedUnit:
 @dataclass
 class CodeReport:
     output: Path
-    interviews: list[Interview] = field(default_factory=list)
-    units: list[CodedUnit] = field(default_factory=list)
+    interviews: int = 0
+    units: int = 0
+    coded: int = 0  # units coded (interviewer turns are not, by default)
+    with_codes: int = 0  # units with at least one code
     warnings: list[str] = field(default_factory=list)
     correspondence: Path | None = None
     seconds: float = 0.0
     study_round: RoundSummary | None = None
     reliability: Reliability | None = None
 
-    @property
-    def coded(self) -> int:
-        """Units that were coded (interviewer turns are not, by default)."""
-        return sum(1 for u in self.units if u.result is not None)
 
-    @property
-    def with_codes(self) -> int:
-        return sum(1 for u in self.units if u.codes())
+@dataclass
+class _Document:
+    """An interview as read, with the codings people made in another tool (from a .qdpx)."""
+
+    interview: Interview
+    codings: list[QdaCoding]
+
+
+def _documents(inputs: list[Path]) -> Iterator[_Document | Segment]:
+    """Every interview and every spreadsheet unit of the inputs, in order, read one at a time."""
+    for path in inputs:
+        suffix = path.suffix.lower()
+        if suffix in TRANSCRIPT_SUFFIXES:
+            yield _Document(read_transcript(path), [])
+        elif suffix in PROJECT_SUFFIXES:
+            project = read_qdpx(path)
+            by_source: dict[str, list[QdaCoding]] = {}
+            for coding in project.codings:
+                by_source.setdefault(coding.source_id, []).append(coding)
+            for interview in project_interviews(path, project):
+                yield _Document(interview, by_source.get(interview.id, []))
+        else:
+            yield from read_units_table(path)
 
 
 def default_interview_grid_path() -> Path:
@@ -95,7 +114,7 @@ def project_interviews(path: Path, project: QdaProject) -> list[Interview]:
     so that they are segmented exactly like transcripts; codings keep their offsets."""
     interviews = []
     for source in project.sources:
-        header, body = transcript_metadata(source.text)
+        header, body = transcript_metadata(source.text, f"{path}, {source.name}")
         header.pop("id", None)
         interviews.append(
             interview_from_text(
@@ -182,82 +201,79 @@ def code_interviews(
         prepare_output(table, overwrite=overwrite, inputs=inputs)
     report = CodeReport(output=output, correspondence=table)
 
-    interviews: list[Interview] = []
-    table_units: list[Segment] = []
-    imported: dict[str, list[QdaCoding]] = {}  # interview id -> codings made in another tool
-    for path in inputs:
-        kind_of_input = path.suffix.lower()
-        if kind_of_input in TRANSCRIPT_SUFFIXES:
-            interview = read_transcript(path)
-            interviews.append(interview)
-            report.warnings += [f"{path} : {w}" for w in interview.warnings]
-        elif kind_of_input in PROJECT_SUFFIXES:
-            project = read_qdpx(path)
-            for interview in project_interviews(path, project):
-                interviews.append(interview)
-                report.warnings += [f"{path}, {interview.name} : {w}" for w in interview.warnings]
-            for coding in project.codings:
-                imported.setdefault(coding.source_id, []).append(coding)
-        else:
-            table_units.extend(read_units_table(path))
-    ids = [i.id for i in interviews]
-    dup = sorted({i for i in ids if ids.count(i) > 1})
-    if dup:
-        raise InputError(
-            f"identifiant d'entretien en double : {', '.join(dup)} ; donnez un « id » différent à chaque transcription"
-        )
-
     pseudonymiser = None
-    if pseudonymising:
+    if pseudonymising:  # a first pass learns every name, so that pseudonyms hold corpus-wide
         pseudonymiser = Pseudonymiser(names=names, places=places, organisations=organisations)
-        for interview in interviews:
-            pseudonymiser.learn(interview)
-        moved = []
-        for interview in interviews:
-            new, move = pseudonymiser.apply_with_map(interview)
-            moved.append(new)
-            imported[interview.id] = [
-                replace(c, start=move(c.start), end=move(c.end))
-                for c in imported.get(interview.id, [])
-            ]
-        interviews = moved
-        rewritten = [(s, pseudonymiser.rewrite(s.text)[0]) for s in table_units]
-        table_units = [s.model_copy(update={"text": t, "end": len(t)}) for s, t in rewritten]
-    segments = [s for i in interviews for s in segment(i, kind)] + table_units
-    if not segments:
-        raise InputError("aucune unité à coder dans les fichiers donnés ; vérifiez leur contenu")
+        seen: set[str] = set()
+        for item in _documents(inputs):
+            if isinstance(item, Segment):
+                pseudonymiser.learn_unit(item)
+            else:
+                _check_unique(item.interview, seen)
+                pseudonymiser.learn(item.interview)
+        command = pseudonymiser.rewrite(command)[0]  # file names in the command line
+
+    run = run_info(Path(grid_file), command, unit=kind, pseudonymised=pseudonymising)
+    imported: dict[str, list[QdaCoding]] = {}  # interview id -> codings made in another tool
+    study_units: dict[str, UnitInput] = {}  # what the study records (only with --etude)
+    study_labels: dict[str, dict[str, MachineLabel]] = {}
+
+    def segments() -> Iterator[Segment]:
+        seen: set[str] = set()
+        for item in _documents(inputs):
+            if isinstance(item, Segment):
+                yield pseudonymiser.apply_unit(item) if pseudonymiser else item
+                continue
+            interview, codings = item.interview, item.codings
+            _check_unique(interview, seen)
+            if pseudonymiser is not None:
+                interview, move = pseudonymiser.apply_with_map(interview)
+                codings = [replace(c, start=move(c.start), end=move(c.end)) for c in codings]
+            imported[interview.id] = codings
+            where = interview.source.fichier
+            if interview.source.feuille:
+                where += f", {interview.source.feuille}"
+            report.warnings += [f"{where} : {w}" for w in interview.warnings]
+            report.interviews += 1
+            sink.begin_interview(interview)
+            yield from segment(interview, kind)
+
+    from cloterres.io.interview_outputs import SINKS
 
     coder = Coder(grid)
     task = _code_unit_all if code_interviewer else _code_unit
-    for n, (seg, result) in enumerate(code_stream(coder, segments, task, workers=workers), start=1):
-        report.units.append(
-            CodedUnit(seg, result, map_codings(seg, imported.get(seg.interview, [])))
-        )
-        if progress is not None:
-            progress(n)
-    report.interviews = interviews
-
-    from cloterres.io import interview_outputs as outputs
-
-    run = run_info(Path(grid_file), command, unit=kind, pseudonymised=pseudonymising)
     with atomic_path(output) as tmp:
-        if suffix == ".jsonl":
-            outputs.write_jsonl(tmp, grid, report.units)
-        elif suffix == ".csv":
-            outputs.write_csv(tmp, grid, report.units)
-        elif suffix == ".xlsx":
-            outputs.write_workbook(tmp, grid, interviews, report.units, report.warnings, run)
-        else:
-            outputs.write_project(tmp, grid, interviews, report.units, run)
-    if table is not None and pseudonymiser is not None:
-        with atomic_path(table) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, delimiter=";")
-            writer.writerow(
-                ["type", "pseudonyme", "nom", "autres formes remplacées", "occurrences"]
-            )
-            writer.writerows(pseudonymiser.table())
+        sink = SINKS[suffix](tmp, grid)
+        committed = False
+        try:
+            for seg, result in code_stream(coder, segments(), task, workers=workers):
+                unit = CodedUnit(seg, result, map_codings(seg, imported.get(seg.interview, [])))
+                sink.add(unit)
+                report.units += 1
+                report.coded += result is not None
+                report.with_codes += bool(unit.codes())
+                if study is not None and result is not None and seg.id not in study_units:
+                    study_units[seg.id] = _unit_input(seg)
+                    study_labels[seg.id] = machine_labels(grid, result)
+                if progress is not None:
+                    progress(report.units)
+            if not report.units:
+                raise InputError(
+                    "aucune unité à coder dans les fichiers donnés ; vérifiez leur contenu"
+                )
+            sink.close(report.warnings, run)
+            committed = True
+        finally:
+            if not committed:
+                sink.discard()
+        if table is not None and pseudonymiser is not None:
+            # In place before the data: a crash between the two never loses the mapping.
+            write_correspondence(table, pseudonymiser)
     if study is not None:
-        _record(study, report, grid, Path(grid_file), inputs, command, reliability_coder)
+        _record(
+            study, report, grid, Path(grid_file), inputs, command, reliability_coder,
+            study_units, study_labels,
+        )  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
 
@@ -269,6 +285,15 @@ def _source_kind(path: Path) -> str:
     return "projet" if suffix in PROJECT_SUFFIXES else "table"
 
 
+def _unit_input(seg: Segment) -> UnitInput:
+    fields = {
+        "entretien": seg.interview, "locuteur": seg.speaker, "tour": seg.turn,
+        "debut": seg.start, "fin": seg.end, "ligne_debut": seg.line_start,
+        "ligne_fin": seg.line_end, "variables": dict(seg.variables),
+    }  # fmt: skip
+    return UnitInput(key=seg.id, text=seg.text, fields=fields, source=seg.source.fichier)
+
+
 def _record(
     study: Study,
     report: CodeReport,
@@ -277,22 +302,9 @@ def _record(
     inputs: list[Path],
     command: str,
     reliability_coder: str | None,
+    units: dict[str, UnitInput],
+    labels: dict[str, dict[str, MachineLabel]],
 ) -> None:
-    units: dict[str, UnitInput] = {}
-    labels: dict[str, dict[str, MachineLabel]] = {}
-    for unit in report.units:
-        seg = unit.segment
-        if unit.result is None or seg.id in units:
-            continue
-        fields = {
-            "entretien": seg.interview, "locuteur": seg.speaker, "tour": seg.turn,
-            "debut": seg.start, "fin": seg.end, "ligne_debut": seg.line_start,
-            "ligne_fin": seg.line_end, "variables": dict(seg.variables),
-        }  # fmt: skip
-        units[seg.id] = UnitInput(
-            key=seg.id, text=seg.text, fields=fields, source=seg.source.fichier
-        )
-        labels[seg.id] = machine_labels(grid, unit.result)
     sources = [
         SourceInput(path=str(p), kind=_source_kind(p), sha256=file_sha256(p)) for p in inputs
     ]
@@ -305,3 +317,21 @@ def _record(
     )
     if report.reliability is not None and report.output.suffix.lower() == ".xlsx":
         add_reliability_sheet(report.output, report.reliability)
+
+
+def write_correspondence(path: Path, pseudonymiser: Pseudonymiser) -> None:
+    """The correspondence table (pseudonym -> name), a CSV of its own, never in the data."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(["type", "pseudonyme", "nom", "autres formes remplacées", "occurrences"])
+        writer.writerows([csv_safe(v) for v in row] for row in pseudonymiser.table())
+
+
+def _check_unique(interview: Interview, seen: set[str]) -> None:
+    if interview.id in seen:
+        raise InputError(
+            f"{interview.source.fichier} : identifiant d'entretien « {interview.id} » déjà "
+            f"utilisé par une autre transcription ; donnez un « id » différent à chaque "
+            f"transcription"
+        )
+    seen.add(interview.id)

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from cloterres.errors import InputError
+from cloterres.io.yaml_safe import YamlBombError, compose_and_construct
 
 IDENT = r"^[a-z][a-z0-9_]*$"
 MAX_GRID_BYTES = 5_000_000
@@ -373,19 +374,30 @@ def load_grid(path: str | Path) -> Grid:
             [f"{name} : la grille n'est pas en UTF-8 ; enregistrez-la en UTF-8"]
         ) from None
     try:
-        loader = _UniqueKeyLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        data, node = compose_and_construct(_UniqueKeyLoader(text))
+    except YamlBombError as exc:
+        raise GridError([f"{name} : YAML refusé : {exc}"]) from None
+    except RecursionError:
+        raise GridError(
+            [f"{name} : YAML refusé : imbrication trop profonde ; simplifiez la structure"]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f", ligne {mark.line + 1}" if mark else ""
-        problem = _yaml_problem_fr(exc.problem or str(exc))
+        problem = " ".join(_yaml_problem_fr(exc.problem or str(exc)).split())
         raise GridError([f"{name}{where} : YAML invalide : {problem}"]) from None
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise GridError([f"{name} : YAML invalide : {exc}"]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (NUL, control...)
+        raise GridError(
+            [
+                f"{name} : YAML invalide : caractère interdit (U+{exc.character:04X}) en position "
+                f"{exc.position} ; retirez-le"
+                if isinstance(exc.character, int)
+                else f"{name} : YAML invalide : octet illisible ; enregistrez la grille en UTF-8"
+            ]
+        ) from None
+    except yaml.YAMLError as exc:
+        problem = " ".join(str(exc).split())
+        raise GridError([f"{name} : YAML invalide : {problem}"]) from None
     if not isinstance(data, dict):
         raise GridError(
             [

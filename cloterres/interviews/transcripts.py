@@ -15,7 +15,9 @@ import yaml
 
 from cloterres.errors import InputError
 from cloterres.interviews.model import Interview, Turn
-from cloterres.io.text import read_text
+from cloterres.io.archive import DOCX_LIMITS, check_zip
+from cloterres.io.text import read_text, without_controls
+from cloterres.io.yaml_safe import YamlBombError, safe_load
 from cloterres.plans.tables import normalize_header
 from cloterres.units import SourceRef
 
@@ -73,14 +75,22 @@ def _line_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
     return spans
 
 
-def _metadata(text: str) -> tuple[dict[str, str], int]:
-    """Case variables from a YAML front matter or "Clé : valeur" lines; and where the body starts."""
+def _metadata(text: str, where: str = "") -> tuple[dict[str, str], int]:
+    """Case variables from a YAML front matter or "Clé : valeur" lines; and where the body starts.
+
+    A front matter whose aliases expand too much, too deep or cyclic is refused (InputError
+    naming ``where``); one that is not valid YAML is read as text."""
     m = _FRONT_MATTER.match(text)
     if m:
         try:
-            data = yaml.safe_load(m.group("body"))
+            data = safe_load(m.group("body"))
         except yaml.YAMLError:
             data = None
+        except (YamlBombError, RecursionError) as exc:
+            problem = str(exc) if isinstance(exc, YamlBombError) else "imbrication trop profonde"
+            raise InputError(
+                f"{where or 'transcription'} : métadonnées YAML en tête refusées : {problem}"
+            ) from None
         if isinstance(data, dict):
             return {_variable(str(k)): str(v) for k, v in data.items() if v is not None}, m.end()
     variables: dict[str, str] = {}
@@ -104,9 +114,9 @@ def _metadata(text: str) -> tuple[dict[str, str], int]:
     return variables, body
 
 
-def transcript_metadata(text: str) -> tuple[dict[str, str], int]:
+def transcript_metadata(text: str, where: str = "") -> tuple[dict[str, str], int]:
     """Case variables at the top of a transcript, and where its body starts."""
-    return _metadata(text)
+    return _metadata(text, where)
 
 
 def _variable(key: str) -> str:
@@ -172,13 +182,23 @@ def _docx_text(path: Path) -> str:
             f"{path} : document Word illisible (ce n'est pas un fichier .docx) ; ouvrez-le dans "
             f"Word ou LibreOffice et enregistrez-le au format .docx"
         )
+    check_zip(path, DOCX_LIMITS)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        return _paragraph_lines(document)
+    except PackageNotFoundError:
+        raise InputError(
+            f"{path} : document Word illisible (ce n'est pas un fichier .docx) ; ouvrez-le dans "
+            f"Word ou LibreOffice et enregistrez-le au format .docx"
+        ) from None
+    except Exception as exc:  # python-docx and lxml fail in many ways on damaged documents
         raise InputError(
             f"{path} : document Word illisible ({type(exc).__name__}) ; ouvrez-le dans Word ou "
             f"LibreOffice et enregistrez-le à nouveau au format .docx"
         ) from None
+
+
+def _paragraph_lines(document) -> str:  # noqa: ANN001
     lines = []
     for paragraph in document.paragraphs:
         text = paragraph.text
@@ -205,8 +225,8 @@ def read_transcript(path: Path) -> Interview:
     text = _docx_text(path) if suffix == ".docx" else read_text(path)
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    variables, body = _metadata(text)
+    text = without_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    variables, body = _metadata(text, str(path))
     if not text[body:].strip():
         raise InputError(
             f"{path} : transcription vide (aucun texte après les métadonnées) ; vérifiez le fichier"

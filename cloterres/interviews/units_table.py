@@ -22,14 +22,15 @@ _HEADER = {alias: name for name, aliases in _FIELDS.items() for alias in aliases
 def read_units_table(path: Path) -> Iterator[Segment]:
     """Every non-empty row with a text; other columns become the unit's attributes."""
     suffix = path.suffix.lower()
+    # Lazily: a workbook's sheets are read while it is open (it closes after the last one).
     if suffix in (".xlsx", ".xlsm"):
-        sheets = [(title, rows) for title, _n, rows in xlsx_sheets(path)]
+        sheets = ((title, rows) for title, _n, rows in xlsx_sheets(path))
     else:
-        sheets = [(None, csv_rows(path))]
+        sheets = iter([(None, csv_rows(path))])
     found = False
+    headers: list[str] = []
     for sheet, rows in sheets:
         mapping: dict[int, str] | None = None
-        headers: list[str] = []
         for line, cells in rows:
             texts = [_cell_text(c) for c in cells]
             if not any(texts):

@@ -61,3 +61,7 @@ class CsvWriter:
 
     def close(self) -> None:
         self._fh.close()
+
+    def discard(self) -> None:
+        """Release the file after a failure (the temporary file is then removed)."""
+        self._fh.close()

@@ -47,10 +47,54 @@ def prepare_output(path: Path, *, overwrite: bool, inputs: list[Path] | None = N
         ) from None
 
 
+def temp_prefix(path: Path) -> str:
+    """Temporary files of ``path`` are ``.<name>.<pid>.<random>.tmp`` in the same folder."""
+    return f".{path.name}."
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Remove the temporary files a killed run left next to ``path`` (their process is gone);
+    return them. A file of a process still running is left alone."""
+    removed: list[Path] = []
+    prefix = temp_prefix(path)
+    try:
+        candidates = [p for p in path.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return removed
+    for candidate in candidates:
+        parts = candidate.name[len(prefix) :].split(".")
+        if len(parts) != 3 or parts[2] != "tmp" or not parts[0].isdigit():
+            continue
+        pid = int(parts[0])
+        if pid == os.getpid() or _alive(pid):
+            continue
+        with contextlib.suppress(OSError):
+            candidate.unlink()
+            removed.append(candidate)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process: leave its file alone
+    return True
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; rename it onto ``path`` only on success."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Yield a temporary path next to ``path``; rename it onto ``path`` only on success.
+
+    The temporary file is named ``.<name>.<pid>.<random>.tmp`` (hidden, next to the output). It
+    is removed on any error; if the process is killed, the next run writing the same output
+    removes it. The destination only ever holds the previous complete file or the new one."""
+    remove_stale_temps(path)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f"{temp_prefix(path)}{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     umask = os.umask(0)
@@ -58,6 +102,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; outputs get the usual permissions
     try:
         yield tmp
+        with tmp.open("rb") as fh:  # on disk before the rename: a power cut leaves a whole file
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

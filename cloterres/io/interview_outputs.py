@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 
 from cloterres.coding import ORIGIN_IMPLIED
+from cloterres.errors import InputError
 from cloterres.grid import Grid, summarize_term
 from cloterres.interviews.model import CASE_VARIABLES, Interview
-from cloterres.io.excel import TITLE_FONT, put, write_table
+from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
 from cloterres.io.run_info import RunInfo
 from cloterres.io.safety import csv_safe
 
@@ -83,185 +85,297 @@ def unit_json(unit: CodedUnit) -> dict[str, Any]:
     }
 
 
-def write_jsonl(path: Path, grid: Grid, units: list[CodedUnit]) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        for unit in units:
-            fh.write(json.dumps(unit_json(unit), ensure_ascii=False) + "\n")
+class UnitSink:
+    """Where coded units go, one at a time, in input order. ``begin_interview`` is called for
+    each interview before (not necessarily just before) its units; ``close`` writes what remains;
+    ``discard`` releases everything after a failure."""
+
+    def begin_interview(self, interview: Interview) -> None:
+        return None
+
+    def add(self, unit: CodedUnit) -> None:
+        raise NotImplementedError
+
+    def close(self, warnings: list[str], run: RunInfo) -> None:
+        return None
+
+    def discard(self) -> None:
+        return None
 
 
-def write_csv(path: Path, grid: Grid, units: list[CodedUnit]) -> None:
-    variables = list(CASE_VARIABLES)
-    extra = sorted({k for u in units for k in u.segment.variables if k not in CASE_VARIABLES})
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";")
-        writer.writerow(
-            ["id", "entretien", *variables, *extra, "locuteur", "enqueteur", "tour", "ligne_debut",
-             "ligne_fin", "debut", "fin", "texte", "codes", "libelles", "preuves"]
-        )  # fmt: skip
-        for u in units:
-            s = u.segment
-            row = [
-                s.id, s.interview, *(s.variables.get(k, "") for k in variables + extra),
-                s.speaker, "oui" if s.interviewer else "non", s.turn or "", s.line_start or "",
-                s.line_end or "", s.start, s.end, s.text, "|".join(u.codes()),
-                "; ".join(code_label(grid, c) for c in u.codes()), _evidence_text(grid, u),
-            ]  # fmt: skip
-            writer.writerow([csv_safe(v) for v in row])
+def _spool(near: Path) -> IO[str]:
+    """An anonymous temporary file next to the output: never visible, gone on any exit."""
+    return tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=near.parent)
+
+
+class JsonlSink(UnitSink):
+    """One JSON object per unit, written as it comes."""
+
+    def __init__(self, path: Path, grid: Grid) -> None:
+        self._fh = path.open("w", encoding="utf-8", newline="\n")
+
+    def add(self, unit: CodedUnit) -> None:
+        self._fh.write(json.dumps(unit_json(unit), ensure_ascii=False) + "\n")
+
+    def close(self, warnings: list[str], run: RunInfo) -> None:
+        self._fh.close()
+
+    def discard(self) -> None:
+        self._fh.close()
+
+
+class CsvSink(UnitSink):
+    """One row per unit. Rows are spooled to a temporary file until the set of attribute
+    columns is known, then written."""
+
+    def __init__(self, path: Path, grid: Grid) -> None:
+        self._path = path
+        self._grid = grid
+        self._spool = _spool(path)
+        self._extra: dict[str, None] = {}
+
+    def add(self, unit: CodedUnit) -> None:
+        s = unit.segment
+        for k in s.variables:
+            if k not in CASE_VARIABLES:
+                self._extra.setdefault(k, None)
+        tail = [
+            s.speaker, "oui" if s.interviewer else "non", s.turn or "", s.line_start or "",
+            s.line_end or "", s.start, s.end, s.text, "|".join(unit.codes()),
+            "; ".join(code_label(self._grid, c) for c in unit.codes()),
+            _evidence_text(self._grid, unit),
+        ]  # fmt: skip
+        self._spool.write(json.dumps([s.id, s.interview, s.variables, tail]) + "\n")
+
+    def close(self, warnings: list[str], run: RunInfo) -> None:
+        variables = list(CASE_VARIABLES)
+        extra = sorted(self._extra)
+        self._spool.seek(0)
+        try:
+            with self._path.open("w", encoding="utf-8-sig", newline="") as fh:
+                writer = csv.writer(fh, delimiter=";")
+                header = ["id", "entretien", *variables, *extra, "locuteur", "enqueteur", "tour",
+                          "ligne_debut", "ligne_fin", "debut", "fin", "texte", "codes", "libelles",
+                          "preuves"]  # fmt: skip
+                writer.writerow([csv_safe(h) for h in header])  # attribute names come from input
+                for line in self._spool:
+                    uid, interview, values, tail = json.loads(line)
+                    row = [uid, interview, *(values.get(k, "") for k in variables + extra), *tail]
+                    writer.writerow([csv_safe(v) for v in row])
+        finally:
+            self._spool.close()
+
+    def discard(self) -> None:
+        self._spool.close()
 
 
 def all_codes(grid: Grid) -> list[str]:
     return [f"{d.id}.{c.id}" for d in grid.dimensions for c in d.categories]
 
 
-def frequencies(
-    units: list[CodedUnit], key: str
-) -> tuple[list[str], dict[tuple[str, str], int], dict[tuple[str, str], int]]:
-    """Groups (by case variable ``key``, or "entretien"), and per (code, group) the number of
-    coded units and of distinct interviews."""
-    groups: list[str] = []
-    n_units: Counter[tuple[str, str]] = Counter()
-    interviews: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for u in units:
-        if u.result is None:
-            continue
-        s = u.segment
+class Frequencies:
+    """Per (code, group) the number of coded units and of distinct interviews, where a group is
+    a value of a case variable (or the interview), counted unit by unit."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.groups: dict[str, None] = {}
+        self.units: Counter[tuple[str, str]] = Counter()
+        self._interviews: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def add(self, unit: CodedUnit) -> None:
+        if unit.result is None:
+            return
+        s = unit.segment
+        key = self.key
         group = s.interview if key == "entretien" else (s.variables.get(key) or "non renseigné")
-        if group not in groups:
-            groups.append(group)
-        for code in u.codes():
-            n_units[(code, group)] += 1
-            interviews[(code, group)].add(s.interview)
-    return groups, dict(n_units), {k: len(v) for k, v in interviews.items()}
+        self.groups.setdefault(group, None)
+        for code in unit.codes():
+            self.units[(code, group)] += 1
+            self._interviews[(code, group)].add(s.interview)
+
+    def interviews(self, code: str, group: str) -> int:
+        return len(self._interviews.get((code, group), ()))
+
+    def total_interviews(self, code: str) -> int:
+        return len(set().union(*(v for (c, _g), v in self._interviews.items() if c == code)))
 
 
-def cooccurrences(units: list[CodedUnit]) -> Counter[tuple[str, str]]:
-    counts: Counter[tuple[str, str]] = Counter()
-    for u in units:
-        codes = u.codes()
+class WorkbookSink(UnitSink):
+    """The study workbook, written row by row in openpyxl's write-only mode: the units sheet as
+    units come, the quotes spooled per code, the counts kept as counters, the other sheets on
+    close. Memory does not grow with the number of units (beyond the counters)."""
+
+    def __init__(self, path: Path, grid: Grid) -> None:
+        self._path = path
+        self._grid = grid
+        self._wb = Workbook(write_only=True)
+        self._variables = list(CASE_VARIABLES)
+        n_var = len(self._variables)
+        self._units_table = TableStream(
+            self._wb.create_sheet("Unités codées"),
+            ["Unité", "Entretien", *(CASE_VARIABLES[v] for v in self._variables), "Locuteur",
+             "Enquêteur", "Lignes", "Texte", "Codes", "Preuves", "Identifiants des codes"],
+            widths=[14, 12, *([16] * n_var), 18, 10, 10, 70, 40, 50, 30],
+            wrap={6 + n_var, 7 + n_var, 8 + n_var}, freeze_col=2,
+        )  # fmt: skip
+        self._codes = all_codes(grid)
+        self._by_actor = Frequencies("type_acteur")
+        self._by_interview = Frequencies("entretien")
+        self._cooccurrences: Counter[tuple[str, str]] = Counter()
+        self._quotes: dict[str, IO[str]] = {}
+        self._interviews: list[list[object]] = []
+        self._coded_per_interview: Counter[str] = Counter()
+        self._n_units = 0
+        self._n_coded = 0
+
+    def begin_interview(self, interview: Interview) -> None:
+        self._interviews.append(
+            [interview.id, interview.source.fichier,
+             *(interview.variables.get(v, "") for v in self._variables), len(interview.turns),
+             "; ".join(interview.warnings)]
+        )  # fmt: skip
+
+    def add(self, unit: CodedUnit) -> None:
+        if self._n_units >= MAX_ROWS:
+            raise InputError(
+                f"{self._path} : plus de {MAX_ROWS} unités, au-delà de la limite d'une feuille "
+                f"Excel ; choisissez une unité plus longue (--unite tour) ou écrivez un .csv ou "
+                f"un .jsonl"
+            )
+        grid, s, codes = self._grid, unit.segment, unit.codes()
+        self._units_table.append(
+            [s.id, s.interview, *(s.variables.get(v, "") for v in self._variables), s.speaker,
+             "Oui" if s.interviewer else "Non", _lines(unit), s.text,
+             "\n".join(code_label(grid, c) for c in codes) if unit.result is not None else "(non codée)",
+             _evidence_text(grid, unit), " | ".join(codes)]
+        )  # fmt: skip
+        self._n_units += 1
+        if unit.result is not None:
+            self._n_coded += 1
+            self._coded_per_interview[s.interview] += 1
+        self._by_actor.add(unit)
+        self._by_interview.add(unit)
         for a in codes:
             for b in codes:
-                counts[(a, b)] += 1
-    return counts
-
-
-def write_workbook(
-    path: Path,
-    grid: Grid,
-    interviews: list[Interview],
-    units: list[CodedUnit],
-    warnings: list[str],
-    run: RunInfo,
-) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Unités codées"
-    variables = list(CASE_VARIABLES)
-    headers = ["Unité", "Entretien", *(CASE_VARIABLES[v] for v in variables), "Locuteur",
-               "Enquêteur", "Lignes", "Texte", "Codes", "Preuves", "Identifiants des codes"]  # fmt: skip
-    rows = []
-    for u in units:
-        s = u.segment
-        rows.append([
-            s.id, s.interview, *(s.variables.get(v, "") for v in variables), s.speaker,
-            "Oui" if s.interviewer else "Non", _lines(u), s.text,
-            "\n".join(code_label(grid, c) for c in u.codes()) if u.result is not None else "(non codée)",
-            _evidence_text(grid, u), " | ".join(u.codes()),
-        ])  # fmt: skip
-    n_var = len(variables)
-    write_table(
-        ws, headers, rows, widths=[14, 12, *([16] * n_var), 18, 10, 10, 70, 40, 50, 30],
-        wrap={6 + n_var, 7 + n_var, 8 + n_var}, freeze_col=2,
-    )  # fmt: skip
-
-    codes = all_codes(grid)
-    for title, key in (
-        ("Codes × type d'acteur", "type_acteur"),
-        ("Codes × entretien", "entretien"),
-    ):
-        sheet = wb.create_sheet(title)
-        groups, n_units, n_interviews = frequencies(units, key)
-        head = ["Thème", "Code", "Identifiant", "Unités (total)", "Entretiens (total)"]
-        for g in groups:
-            head += (
-                [f"{g} — unités", f"{g} — entretiens"] if key != "entretien" else [f"{g} — unités"]
-            )
-        body = []
+                self._cooccurrences[(a, b)] += 1
         for code in codes:
+            spool = self._quotes.get(code)
+            if spool is None:
+                spool = self._quotes[code] = _spool(self._path)
+            lines = _lines(unit)
+            spool.write(json.dumps([s.interview, s.speaker, lines, s.text]) + "\n")
+
+    def close(self, warnings: list[str], run: RunInfo) -> None:
+        try:
+            self._write(warnings, run)
+        except BaseException:
+            discard_write_only(self._wb)
+            raise
+        finally:
+            self._close_spools()
+
+    def discard(self) -> None:
+        discard_write_only(self._wb)
+        self._close_spools()
+
+    def _close_spools(self) -> None:
+        for spool in self._quotes.values():
+            spool.close()
+        self._quotes = {}
+
+    def _write(self, warnings: list[str], run: RunInfo) -> None:
+        grid, wb, codes = self._grid, self._wb, self._codes
+        self._units_table.close()
+        for title, freq in (
+            ("Codes × type d'acteur", self._by_actor),
+            ("Codes × entretien", self._by_interview),
+        ):
+            per_interview = freq.key == "entretien"
+            head = ["Thème", "Code", "Identifiant", "Unités (total)", "Entretiens (total)"]
+            for g in freq.groups:
+                head += (
+                    [f"{g} — unités"] if per_interview else [f"{g} — unités", f"{g} — entretiens"]
+                )
+            body = []
+            for code in codes:
+                theme, name = code.split(".", 1)
+                total_units = sum(freq.units.get((code, g), 0) for g in freq.groups)
+                row: list[object] = [grid.dimension(theme).label, grid.label_of(theme, name), code,
+                                     total_units, self._by_interview.total_interviews(code)]  # fmt: skip
+                for g in freq.groups:
+                    row.append(freq.units.get((code, g), 0))
+                    if not per_interview:
+                        row.append(freq.interviews(code, g))
+                body.append(row)
+            stream_table(wb.create_sheet(title), head, body,
+                         widths=[24, 40, 30, 12, 12] + [14] * (len(head) - 5), wrap={1, 2},
+                         freeze_col=3)  # fmt: skip
+
+        co = self._cooccurrences
+        used = [c for c in codes if co.get((c, c))]
+        stream_table(
+            wb.create_sheet("Cooccurrences"),
+            ["Code", *used],
+            [[c, *(co.get((c, d), 0) for d in used)] for c in used],
+            widths=[34] + [8] * len(used),
+            titles=["Nombre d'unités codées avec les deux codes (diagonale : unités du code)", ""],
+            freeze_col=1,
+        )
+
+        quotes = TableStream(
+            wb.create_sheet("Verbatims"),
+            ["Thème", "Code", "Entretien", "Locuteur", "Lignes", "Verbatim", "Référence"],
+            widths=[22, 34, 12, 18, 10, 90, 18], wrap={2, 6}, freeze_col=2,
+        )  # fmt: skip
+        for code in codes:
+            spool = self._quotes.get(code)
+            if spool is None:
+                continue
             theme, name = code.split(".", 1)
-            total_units = sum(v for (c, _g), v in n_units.items() if c == code)
-            total_interviews = len({u.segment.interview for u in units if code in u.codes()})
-            row: list[object] = [grid.dimension(theme).label, grid.label_of(theme, name), code,
-                                 total_units, total_interviews]  # fmt: skip
-            for g in groups:
-                row.append(n_units.get((code, g), 0))
-                if key != "entretien":
-                    row.append(n_interviews.get((code, g), 0))
-            body.append(row)
-        write_table(sheet, head, body, widths=[24, 40, 30, 12, 12] + [14] * (len(head) - 5),
-                    wrap={1, 2}, freeze_col=3)  # fmt: skip
+            spool.seek(0)
+            for line in spool:
+                interview, speaker, lines, text = json.loads(line)
+                quotes.append(
+                    [grid.dimension(theme).label, grid.label_of(theme, name), interview, speaker,
+                     lines, f"« {text} »",
+                     f"({interview}, {lines})" if lines else f"({interview})"]
+                )  # fmt: skip
+        quotes.close()
 
-    sheet = wb.create_sheet("Cooccurrences")
-    co = cooccurrences(units)
-    used = [c for c in codes if co.get((c, c))]
-    put(
-        sheet, 1, 1, "Nombre d'unités codées avec les deux codes (diagonale : unités du code)"
-    ).font = TITLE_FONT
-    write_table(
-        sheet,
-        ["Code", *used],
-        [[c, *(co.get((c, d), 0) for d in used)] for c in used],
-        widths=[34] + [8] * len(used),
-        start_row=3,
-        freeze_col=1,
-    )
+        variables = self._variables
+        n_var = len(variables)
+        stream_table(
+            wb.create_sheet("Entretiens"),
+            ["Entretien", "Fichier", *(CASE_VARIABLES[v] for v in variables), "Tours de parole",
+             "Unités codées", "Avertissements"],
+            [[*row[:-1], self._coded_per_interview.get(str(row[0]), 0), row[-1]]
+             for row in self._interviews],
+            widths=[12, 36, *([16] * n_var), 10, 10, 60], wrap={n_var + 5},
+        )  # fmt: skip
 
-    sheet = wb.create_sheet("Verbatims")
-    order = {c: i for i, c in enumerate(codes)}
-    quotes = sorted(
-        ((code, u) for u in units for code in u.codes()),
-        key=lambda x: (order[x[0]], x[1].segment.interview, x[1].segment.start),
-    )
-    write_table(
-        sheet, ["Thème", "Code", "Entretien", "Locuteur", "Lignes", "Verbatim", "Référence"],
-        [[grid.dimension(c.split(".")[0]).label, grid.label_of(*c.split(".", 1)), u.segment.interview,
-          u.segment.speaker, _lines(u), f"« {u.segment.text} »",
-          f"({u.segment.interview}, {_lines(u)})" if _lines(u) else f"({u.segment.interview})"]
-         for c, u in quotes],
-        widths=[22, 34, 12, 18, 10, 90, 18], wrap={2, 6}, freeze_col=2,
-    )  # fmt: skip
+        stream_table(
+            wb.create_sheet("Grille"),
+            ["Thème", "Libellé du thème", "Code", "Libellé", "Définition", "Termes qui déclenchent", "Termes qui excluent"],
+            [[d.id, d.label, f"{d.id}.{c.id}", c.label, c.definition.strip(),
+              "; ".join(summarize_term(t) for t in c.inclure), "; ".join(summarize_term(t) for t in c.exclure)]
+             for d in grid.dimensions for c in d.categories],
+            widths=[16, 26, 34, 36, 70, 70, 40], wrap={2, 4, 5, 6, 7},
+        )  # fmt: skip
 
-    sheet = wb.create_sheet("Entretiens")
-    per_interview = Counter(u.segment.interview for u in units if u.result is not None)
-    write_table(
-        sheet, ["Entretien", "Fichier", *(CASE_VARIABLES[v] for v in variables), "Tours de parole",
-                "Unités codées", "Avertissements"],
-        [[i.id, i.source.fichier, *(i.variables.get(v, "") for v in variables), len(i.turns),
-          per_interview.get(i.id, 0), "; ".join(i.warnings)] for i in interviews],
-        widths=[12, 36, *([16] * n_var), 10, 10, 60], wrap={len(variables) + 5},
-    )  # fmt: skip
-
-    sheet = wb.create_sheet("Grille")
-    write_table(
-        sheet, ["Thème", "Libellé du thème", "Code", "Libellé", "Définition", "Termes qui déclenchent", "Termes qui excluent"],
-        [[d.id, d.label, f"{d.id}.{c.id}", c.label, c.definition.strip(),
-          "; ".join(summarize_term(t) for t in c.inclure), "; ".join(summarize_term(t) for t in c.exclure)]
-         for d in grid.dimensions for c in d.categories],
-        widths=[16, 26, 34, 36, 70, 70, 40], wrap={2, 4, 5, 6, 7},
-    )  # fmt: skip
-
-    sheet = wb.create_sheet("À propos")
-    about = [
-        ["Outil", f"cloterres {run.tool_version}"], ["Date de création", run.date],
-        ["Commande", run.command], ["Grille", f"{grid.nom} ({grid.id}, version {grid.version})"],
-        ["Fichier de grille", run.grid_path], ["Empreinte SHA-256 de la grille", run.grid_hash],
-        ["Modèle linguistique", run.model], ["Unité de codage", run.unit],
-        ["Pseudonymisation", "Oui (table de correspondance dans un fichier séparé)" if run.pseudonymised else "Non"],
-        ["Entretiens", len(interviews)], ["Unités", len(units)],
-        ["Unités codées", sum(1 for u in units if u.result is not None)],
-        *[["Avertissement", w] for w in warnings],
-    ]  # fmt: skip
-    write_table(sheet, ["Élément", "Valeur"], about, widths=[32, 110], wrap={2})
-    wb.save(path)
+        about = [
+            ["Outil", f"cloterres {run.tool_version}"], ["Date de création", run.date],
+            ["Commande", run.command], ["Grille", f"{grid.nom} ({grid.id}, version {grid.version})"],
+            ["Fichier de grille", run.grid_path], ["Empreinte SHA-256 de la grille", run.grid_hash],
+            ["Modèle linguistique", run.model], ["Unité de codage", run.unit],
+            ["Pseudonymisation", "Oui (table de correspondance dans un fichier séparé)" if run.pseudonymised else "Non"],
+            ["Entretiens", len(self._interviews)], ["Unités", self._n_units],
+            ["Unités codées", self._n_coded],
+            *[["Avertissement", w] for w in warnings],
+        ]  # fmt: skip
+        stream_table(wb.create_sheet("À propos"), ["Élément", "Valeur"], about,
+                     widths=[32, 110], wrap={2})  # fmt: skip
+        wb.save(self._path)
 
 
 def grid_codes(grid: Grid) -> list[Any]:
@@ -290,58 +404,69 @@ def write_codebook(path: Path, grid: Grid) -> None:
     write_qdc(path, grid_codes(grid), project_name=f"cloterres — {grid.nom}")
 
 
-def write_project(
-    path: Path, grid: Grid, interviews: list[Interview], units: list[CodedUnit], run: RunInfo
-) -> None:
-    """A REFI-QDA project: sources, cases with variables, codebook, codings."""
-    from cloterres.io.qdpx import QdaCoding, QdaProject, QdaSource, write_qdpx
+class ProjectSink(UnitSink):
+    """A REFI-QDA project: sources, cases with variables, codebook, codings.
 
-    codes = grid_codes(grid)
-    sources = [
-        QdaSource(id=i.id, name=i.name, text=i.text, variables=dict(i.variables))
-        for i in interviews
-    ]
-    known = {i.id for i in interviews}
-    # units from a spreadsheet have no transcript: one source per interview, units one per paragraph
-    extra: dict[str, list[CodedUnit]] = defaultdict(list)
-    for u in units:
-        if u.segment.interview not in known:
-            extra[u.segment.interview].append(u)
-    codings: list[QdaCoding] = []
-    for source_id, group in extra.items():
-        parts, offset = [], 0
-        for u in group:
-            parts.append(u.segment.text)
-            for code in u.codes():
-                codings.append(
-                    QdaCoding(
-                        source_id=source_id,
-                        start=offset,
-                        end=offset + len(u.segment.text),
-                        code=code,
-                    )
-                )
-            offset += len(u.segment.text) + 2
-        sources.append(
-            QdaSource(
-                id=source_id,
-                name=source_id,
-                text="\n\n".join(parts),
-                variables=dict(group[0].segment.variables),
-            )
-        )
-    for u in units:
-        if u.segment.interview in known:
-            for code in u.codes():
-                codings.append(
-                    QdaCoding(
-                        source_id=u.segment.interview,
-                        start=u.segment.start,
-                        end=u.segment.end,
-                        code=code,
-                    )
-                )
-    write_qdpx(
-        path,
-        QdaProject(name=f"cloterres — {grid.nom}", codes=codes, sources=sources, codings=codings),
-    )
+    Not streamed: the project XML is built whole on close, so the transcripts' text and one small
+    record per coding are kept in memory (about the size of the corpus, plus some 200 bytes per
+    coding)."""
+
+    def __init__(self, path: Path, grid: Grid) -> None:
+        self._path = path
+        self._grid = grid
+        self._sources: list[Any] = []
+        self._known: set[str] = set()
+        self._extra: dict[str, list[tuple[str, list[str], dict[str, str]]]] = defaultdict(list)
+        self._codings: list[tuple[str, int, int, str]] = []
+
+    def begin_interview(self, interview: Interview) -> None:
+        from cloterres.io.qdpx import QdaSource
+
+        self._known.add(interview.id)
+        self._sources.append(
+            QdaSource(id=interview.id, name=interview.name, text=interview.text,
+                      variables=dict(interview.variables))
+        )  # fmt: skip
+
+    def add(self, unit: CodedUnit) -> None:
+        s = unit.segment
+        if s.interview in self._known:
+            for code in unit.codes():
+                self._codings.append((s.interview, s.start, s.end, code))
+        else:  # a unit from a spreadsheet: no transcript, one paragraph per unit
+            self._extra[s.interview].append((s.text, unit.codes(), dict(s.variables)))
+
+    def close(self, warnings: list[str], run: RunInfo) -> None:
+        from cloterres.io.qdpx import QdaCoding, QdaProject, QdaSource, write_qdpx
+
+        codings = [QdaCoding(source_id=i, start=a, end=b, code=c) for i, a, b, c in self._codings]
+        self._codings = []
+        sources = list(self._sources)
+        for source_id, group in self._extra.items():
+            parts, offset = [], 0
+            for text, codes, _variables in group:
+                parts.append(text)
+                for code in codes:
+                    codings.append(
+                        QdaCoding(source_id=source_id, start=offset, end=offset + len(text),
+                                  code=code)
+                    )  # fmt: skip
+                offset += len(text) + 2
+            sources.append(
+                QdaSource(id=source_id, name=source_id, text="\n\n".join(parts),
+                          variables=group[0][2])
+            )  # fmt: skip
+        grid = self._grid
+        write_qdpx(
+            self._path,
+            QdaProject(name=f"cloterres — {grid.nom}", codes=grid_codes(grid), sources=sources,
+                       codings=codings),
+        )  # fmt: skip
+
+
+SINKS: dict[str, type[UnitSink]] = {
+    ".jsonl": JsonlSink,
+    ".csv": CsvSink,
+    ".xlsx": WorkbookSink,
+    ".qdpx": ProjectSink,
+}

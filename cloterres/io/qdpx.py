@@ -41,6 +41,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from cloterres.errors import InputError
+from cloterres.io.archive import QDPX_LIMITS, ZipLimits, check_zip
 from cloterres.io.files import atomic_path
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -484,6 +485,15 @@ def read_qdpx(path: Path) -> QdaProject:
             "exportez à nouveau le projet depuis votre logiciel"
         ) from None
     with zf:
+        check_zip(
+            path,
+            ZipLimits(
+                QDPX_LIMITS.kind,
+                members=QDPX_LIMITS.members,
+                member_bytes=MAX_MEMBER_BYTES,
+                total_bytes=MAX_TOTAL_BYTES,
+            ),
+        )
         archive = _Archive(zf, label)
         qde = archive.find_qde()
         root = _parse_xml(archive.read(qde), f"{label} ({qde.filename})")

@@ -1,17 +1,28 @@
-"""Decoding text files as French users produce them: UTF-8 (with or without BOM), cp1252, latin-1."""
+"""Decoding text files as French users produce them: UTF-8 (with or without BOM), cp1252, latin-1,
+UTF-16 with a BOM (Windows Notepad's "Unicode"), and files that mix UTF-8 and cp1252 lines (text
+pasted from several sources)."""
 
 from __future__ import annotations
 
+import codecs
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from cloterres.errors import InputError
 
 MAX_TEXT_BYTES = 200_000_000
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Control characters no text format we write can carry (XML 1.0 refuses them); tab and line
+# breaks are kept.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def detect_encoding(head: bytes) -> str:
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if head.startswith(_UTF16_BOMS):
+        return "utf-16"
     try:
         head.decode("utf-8")
         return "utf-8"
@@ -25,6 +36,53 @@ def detect_encoding(head: bytes) -> str:
         return "latin-1"
 
 
+def decode_line(line: bytes, encoding: str = "") -> str:
+    """One line: UTF-8 when it is valid UTF-8, else cp1252, else latin-1 (bytes cp1252 leaves
+    undefined). A cp1252 line is almost never valid UTF-8 once it has an accent, so files that
+    mix UTF-8 and cp1252 lines are read right line by line (``encoding`` is only a hint)."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return line.decode("cp1252")
+    except UnicodeDecodeError:
+        return line.decode("latin-1")
+
+
+def decode_lines(lines: Iterable[bytes], encoding: str) -> Iterator[str]:
+    """Decode a file read in binary line by line (line endings kept)."""
+    first = True
+    for line in lines:
+        text = decode_line(line, encoding)
+        if first:
+            text = text.removeprefix("\ufeff")
+            first = False
+        yield text
+
+
+def decode(raw: bytes) -> str:
+    """The text of a whole file: UTF-8, UTF-16 with a BOM, cp1252, or a mix of UTF-8 and cp1252
+    lines."""
+    encoding = detect_encoding(raw)
+    if encoding == "utf-16":
+        return raw.decode("utf-16", errors="replace")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "".join(decode_lines(raw.splitlines(keepends=True), encoding))
+
+
+def without_controls(text: str) -> str:
+    """The text without NUL and other control characters (tab and line breaks kept)."""
+    return _CONTROL.sub("", text)
+
+
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes in a file that is not UTF-16: an image, an archive, a program."""
+    return b"\x00" in head and not head.startswith(_UTF16_BOMS)
+
+
 def read_text(path: Path) -> str:
     """The whole text of a file, decoded; a binary file is refused with a French message."""
     size = path.stat().st_size
@@ -33,12 +91,8 @@ def read_text(path: Path) -> str:
             f"{path} : fichier trop volumineux ({size // 1_000_000} Mo) pour une transcription"
         )
     raw = path.read_bytes()
-    if b"\x00" in raw[:65536]:
+    if looks_binary(raw[:65536]):
         raise InputError(
             f"{path} : fichier binaire, ce n'est pas un texte ; enregistrez la transcription en .txt (UTF-8) ou en .docx"
         )
-    encoding = detect_encoding(raw)
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    return decode(raw)

@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 
 from cloterres.coding import Coder, CodingResult
+from cloterres.errors import InputError
 from cloterres.grid import Grid, summarize_term
-from cloterres.io.excel import TITLE_FONT, put, write_table
+from cloterres.io.excel import MAX_ROWS, discard_write_only, stream_table
 from cloterres.io.records import (
-    CodedMeasure,
     derived_display,
     evidence_display,
     labels_display,
@@ -29,64 +33,97 @@ SHEET_ABOUT = "À propos"
 SHEET_IMPORT = "Import"
 
 
-def result_task(coder: Coder, measure: Measure) -> tuple[CodingResult, bool]:
-    """Code a measure (runs in worker processes); the workbook is built at the end."""
-    return result_render(coder, measure, coder.code(measure.fields()))
+Row = list[object]
 
 
-def result_render(
-    coder: Coder, measure: Measure, result: CodingResult
-) -> tuple[CodingResult, bool]:
-    return result, result.empty
+def workbook_task(coder: Coder, measure: Measure) -> tuple[str, bool]:
+    """Code a measure and render it for the spool (runs in worker processes)."""
+    return workbook_render(coder, measure, coder.code(measure.fields()))
+
+
+def workbook_render(coder: Coder, measure: Measure, r: CodingResult) -> tuple[str, bool]:
+    """Render a coded measure's row of the Mesures sheet and its summary record, as one JSON
+    line for the spool."""
+    grid = coder.grid
+    fields = measure.fields()
+    head: Row = [fields[name] for name in MEASURE_FIELDS]
+    tail: Row = [
+        *(labels_display(grid, d.id, r) for d in grid.dimensions),
+        *(derived_display(r.derived.get(x.id)) for x in grid.derives),
+        evidence_display(grid, r),
+        measure.source.describe(),
+        "Mesure sans texte : non catégorisée" if r.empty else "",
+    ]
+    record = [measure.contrat, r.label_ids(), dict(r.derived), r.empty]
+    line = json.dumps([head, measure.extra, tail, record], ensure_ascii=False)
+    return line + "\n", r.empty
 
 
 class WorkbookWriter:
-    """Collects categorised measures, then writes the workbook on close()."""
+    """Spools categorised measures to an anonymous temporary file (bounded memory), then writes
+    the workbook row by row (openpyxl's write-only mode) on close()."""
 
     def __init__(self, path: Path, grid: Grid) -> None:
         self._path = path
         self._grid = grid
-        self._items: list[CodedMeasure] = []
+        # Anonymous (already unlinked) file next to the output: never seen, gone on any exit.
+        self._spool: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 - closed by close/discard
+            "w+", encoding="utf-8", newline="\n", dir=path.parent
+        )
+        self._extra_names: dict[str, None] = {}
+        self._count = 0
+        self._empty = 0
         self.warnings: list[Warning_] = []
         self.imports: list[DocumentReport] = []
         self.run_info: RunInfo | None = None
 
-    task = staticmethod(result_task)
-    render = staticmethod(result_render)
+    task = staticmethod(workbook_task)
+    render = staticmethod(workbook_render)
 
-    def add(self, measure: Measure, payload: tuple[CodingResult, bool]) -> None:
-        self._items.append(CodedMeasure(measure, payload[0]))
+    def add(self, measure: Measure, payload: tuple[str, bool]) -> None:
+        if self._count >= MAX_ROWS:
+            raise InputError(
+                f"{self._path} : plus de {MAX_ROWS} mesures, au-delà de la limite d'une feuille "
+                f"Excel ; écrivez plutôt un fichier .csv ou .jsonl"
+            )
+        self._spool.write(payload[0])
+        for name in measure.extra:
+            self._extra_names.setdefault(name, None)
+        self._count += 1
+        self._empty += payload[1]
+
+    def _spooled(self) -> Iterator[tuple[Row, dict[str, str], Row, CodedRecord]]:
+        self._spool.flush()
+        self._spool.seek(0)
+        for line in self._spool:
+            head, extra, tail, (contrat, labels, derived, empty) = json.loads(line)
+            yield head, extra, tail, CodedRecord(contrat, labels, derived, empty)
+
+    def discard(self) -> None:
+        self._spool.close()
 
     def close(self) -> None:
-        wb = Workbook()
-        ws = wb.active
-        ws.title = SHEET_MEASURES
-        self._measures_sheet(ws)
-        summary = summarize(
-            self._grid,
-            (
-                CodedRecord(
-                    i.measure.contrat, i.result.label_ids(), i.result.derived, i.result.empty
-                )
-                for i in self._items
-            ),
-        )
-        self._summary_sheet(wb.create_sheet(SHEET_SUMMARY), summary)
-        self._grid_sheet(wb.create_sheet(SHEET_GRID))
-        self._warnings_sheet(wb.create_sheet(SHEET_WARNINGS))
-        write_import_sheet(wb.create_sheet(SHEET_IMPORT), self.imports)
-        self._about_sheet(wb.create_sheet(SHEET_ABOUT))
-        wb.save(self._path)
+        wb = Workbook(write_only=True)
+        try:
+            self._measures_sheet(wb.create_sheet(SHEET_MEASURES))
+            summary = summarize(self._grid, (item[3] for item in self._spooled()))
+            self._summary_sheet(wb.create_sheet(SHEET_SUMMARY), summary)
+            self._grid_sheet(wb.create_sheet(SHEET_GRID))
+            self._warnings_sheet(wb.create_sheet(SHEET_WARNINGS))
+            write_import_sheet(wb.create_sheet(SHEET_IMPORT), self.imports)
+            self._about_sheet(wb.create_sheet(SHEET_ABOUT))
+            wb.save(self._path)
+        except BaseException:
+            discard_write_only(wb)
+            raise
+        finally:
+            self._spool.close()
 
     # sheets
 
     def _measures_sheet(self, ws) -> None:  # noqa: ANN001
         grid = self._grid
-        extra_names: list[str] = []
-        for item in self._items:
-            for name in item.measure.extra:
-                if name not in extra_names:
-                    extra_names.append(name)
+        extra_names = list(self._extra_names)
         headers = [
             *MEASURE_FIELDS.values(),
             *extra_names,
@@ -103,35 +140,22 @@ class WorkbookWriter:
         wrap = {3, 4, 5, 6, 7, 8}
         wrap |= set(range(n_fixed + 1, n_fixed + len(grid.dimensions) + 1))
         wrap.add(n_fixed + len(grid.dimensions) + len(grid.derives) + 1)
-
-        def rows():  # noqa: ANN202
-            for item in self._items:
-                m, r = item.measure, item.result
-                fields = m.fields()
-                yield [
-                    *(fields[name] for name in MEASURE_FIELDS),
-                    *(m.extra.get(name, "") for name in extra_names),
-                    *(labels_display(grid, d.id, r) for d in grid.dimensions),
-                    *(derived_display(r.derived.get(x.id)) for x in grid.derives),
-                    evidence_display(grid, r),
-                    m.source.describe(),
-                    "Mesure sans texte : non catégorisée" if r.empty else "",
-                ]
-
-        write_table(ws, headers, rows(), widths=widths, wrap=wrap, freeze_col=1)
+        rows = (
+            [*head, *(extra.get(name, "") for name in extra_names), *tail]
+            for head, extra, tail, _record in self._spooled()
+        )
+        stream_table(ws, headers, rows, widths=widths, wrap=wrap, freeze_col=1)
 
     def _summary_sheet(self, ws, summary: Summary) -> None:  # noqa: ANN001
         grid = self._grid
         columns = summary.columns
-        put(ws, 1, 1, "Synthèse par contrat").font = TITLE_FONT
-        put(
-            ws,
-            2,
-            1,
+        titles = [
+            "Synthèse par contrat",
             "Nombre de mesures (n) et part des mesures ayant un texte (%), par contrat et pour "
             "l'ensemble. Une mesure peut avoir plusieurs catégories d'une même dimension : les "
             "parts d'une dimension ne totalisent donc pas forcément 100 %.",
-        )
+            "",
+        ]
         headers = ["Rubrique", "Catégorie / indicateur"]
         for contract in columns:
             name = "Ensemble des contrats" if contract == ALL else contract
@@ -163,17 +187,16 @@ class WorkbookWriter:
                 )
         percent = {3 + 2 * i + 1 for i in range(len(columns))}
         widths = [28, 48] + [13, 11] * len(columns)
-        write_table(
+        stream_table(
             ws,
             headers,
             rows,
             widths=widths,
             wrap={1, 2},
             percent=percent,
-            start_row=4,
+            titles=titles,
             freeze_col=2,
         )
-        ws.row_dimensions[4].height = 45
 
     def _grid_sheet(self, ws) -> None:  # noqa: ANN001
         grid = self._grid
@@ -227,7 +250,7 @@ class WorkbookWriter:
                     "",
                 ]
             )
-        write_table(
+        stream_table(
             ws,
             headers,
             rows,
@@ -245,7 +268,7 @@ class WorkbookWriter:
             rows = [
                 ["", "", "", "Aucun avertissement : toutes les lignes lues ont été catégorisées."]
             ]
-        write_table(
+        stream_table(
             ws,
             ["Fichier", "Feuille", "Ligne", "Avertissement"],
             rows,
@@ -264,8 +287,8 @@ class WorkbookWriter:
             ["Fichier de grille", info.grid_path if info else ""],
             ["Empreinte SHA-256 de la grille", info.grid_hash if info else ""],
             ["Modèle linguistique", info.model if info else ""],
-            ["Mesures", len(self._items)],
-            ["Mesures sans texte", sum(1 for i in self._items if i.result.empty)],
+            ["Mesures", self._count],
+            ["Mesures sans texte", self._empty],
         ]
         for name, count in info.inputs if info else []:
             rows.append(["Fichier d'entrée", f"{name} ({count} mesures)"])
@@ -277,7 +300,7 @@ class WorkbookWriter:
                 "mots qui ont déclenché chaque catégorie ; vérifiez et corrigez avant de publier.",
             ]
         )
-        write_table(ws, ["Élément", "Valeur"], rows, widths=[32, 110], wrap={2})
+        stream_table(ws, ["Élément", "Valeur"], rows, widths=[32, 110], wrap={2})
 
 
 def _derived_definition(der) -> str:  # noqa: ANN001

@@ -3,9 +3,10 @@ is complete before trusting the categories (printed, and written as the « Impor
 
 from __future__ import annotations
 
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from pydantic import BaseModel, Field
 
-from cloterres.io.excel import write_table
+from cloterres.io.excel import stream_table, write_table
 from cloterres.plans.fields import DOCUMENT_FIELDS, field_of
 from cloterres.units import MEASURE_FIELDS, Measure
 
@@ -132,4 +133,8 @@ def write_import_sheet(ws, reports: list[DocumentReport]) -> None:  # noqa: ANN0
     ]
     widths = [36, 14, 8, 12, 10, 34, 10, 11] + [11] * len(DOCUMENT_FIELDS) + [30, 24, 60, 40, 60]
     n = len(headers)
-    write_table(ws, headers, rows, widths=widths, wrap={1, 6, *range(n - 4, n + 1)})
+    wrap = {1, 6, *range(n - 4, n + 1)}
+    if isinstance(ws, WriteOnlyWorksheet):  # the categoriser workbook is written streaming
+        stream_table(ws, headers, rows, widths=widths, wrap=wrap)
+    else:
+        write_table(ws, headers, rows, widths=widths, wrap=wrap)

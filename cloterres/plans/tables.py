@@ -7,6 +7,7 @@ streamed, so a file of any size is read with bounded memory.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import re
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cloterres.errors import InputError
-from cloterres.io.text import detect_encoding
+from cloterres.io.archive import XLSX_LIMITS, check_zip
+from cloterres.io.text import decode_lines, detect_encoding, looks_binary, without_controls
 from cloterres.nlp import fold
 from cloterres.units import Measure, SourceRef, Warning_
 
@@ -186,6 +188,15 @@ class ReadReport:
     files: list[FileReport] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
     documents: list[DocumentReport] = field(default_factory=list)  # the import report
+    omitted: int = 0  # warnings beyond MAX_WARNINGS, counted only (bounded memory)
+
+    MAX_WARNINGS = 10_000
+
+    def warn(self, warning: Warning_) -> None:
+        if len(self.warnings) < self.MAX_WARNINGS:
+            self.warnings.append(warning)
+        else:
+            self.omitted += 1
 
 
 def _cell_text(value: object) -> str:
@@ -257,7 +268,7 @@ def _rows_to_measures(
         file_report.mesures += 1
         if not measure.has_text:
             file_report.sans_texte += 1
-            report.warnings.append(
+            report.warn(
                 Warning_(
                     source=ref,
                     message=f"mesure « {measure.id} » sans intitulé ni description : "
@@ -312,7 +323,7 @@ def csv_rows(path: Path) -> Rows:
             f"{name} : ce fichier est un classeur Excel ou une archive, pas un CSV ; "
             f"donnez-lui l'extension .xlsx"
         )
-    if b"\x00" in head:
+    if looks_binary(head):
         raise InputError(
             f"{name} : fichier binaire, ce n'est pas un tableau CSV ; exportez le tableau en CSV "
             f"(UTF-8) ou en .xlsx"
@@ -322,16 +333,17 @@ def csv_rows(path: Path) -> Rows:
     delimiter = "\t" if path.suffix.lower() == ".tsv" else _detect_delimiter(sample)
 
     def rows() -> Rows:
-        with path.open("r", encoding=encoding, newline="") as fh:
-            reader = csv.reader(fh, delimiter=delimiter)
+        with path.open("rb") as fh:
+            # Line by line, so that a file mixing UTF-8 and cp1252 lines is read whole.
+            lines = (
+                codecs.iterdecode(fh, "utf-16", errors="replace")
+                if encoding == "utf-16"
+                else decode_lines(fh, encoding)
+            )
+            reader = csv.reader(lines, delimiter=delimiter)
             try:
                 for cells in reader:
-                    yield reader.line_num, list(cells)
-            except UnicodeDecodeError:
-                raise InputError(
-                    f"{name}, vers la ligne {reader.line_num + 1} : encodage incohérent "
-                    f"(le début du fichier est en {encoding}) ; réenregistrez le fichier en UTF-8"
-                ) from None
+                    yield reader.line_num, [without_controls(c) for c in cells]
             except csv.Error as exc:
                 raise InputError(
                     f"{name}, ligne {reader.line_num} : CSV illisible ({exc}) ; vérifiez les "
@@ -344,7 +356,6 @@ def csv_rows(path: Path) -> Rows:
 def xlsx_sheets(path: Path) -> Iterator[tuple[str, int, Rows]]:
     """(sheet title, number of sheets, rows) of every visible sheet of a workbook."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     name = str(path)
     if path.stat().st_size == 0:
@@ -356,9 +367,10 @@ def xlsx_sheets(path: Path) -> Iterator[tuple[str, int, Rows]]:
             f"{name} : ce n'est pas un classeur Excel (.xlsx) valide ; ouvrez-le dans Excel ou "
             f"LibreOffice et enregistrez-le au format .xlsx"
         )
+    check_zip(path, XLSX_LIMITS)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # openpyxl fails in many ways on damaged or hostile workbooks
         raise InputError(
             f"{name} : classeur Excel illisible ({type(exc).__name__}) ; ouvrez-le dans Excel ou "
             f"LibreOffice et enregistrez-le à nouveau au format .xlsx"
@@ -373,7 +385,9 @@ def xlsx_sheets(path: Path) -> Iterator[tuple[str, int, Rows]]:
                 try:
                     for line, cells in enumerate(ws.iter_rows(values_only=True), start=1):
                         yield line, list(cells)
-                except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+                except InputError:
+                    raise
+                except Exception as exc:  # damaged sheet XML, bad cell types, bad zip member
                     raise InputError(
                         f"{name}, feuille « {ws.title} » : contenu illisible ({type(exc).__name__}) ; "
                         f"réenregistrez le classeur au format .xlsx"
