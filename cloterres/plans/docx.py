@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from cloterres.errors import InputError
+from cloterres.io.archive import DOCX_LIMITS, check_zip
 from cloterres.plans.blocks import BOLD_LEVEL, TITLE_LEVEL, Block, Document
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -39,6 +40,7 @@ def _open(path: Path):  # noqa: ANN202
             f"peut-être tronqué ou endommagé) ; ouvrez-le dans Word ou LibreOffice et "
             f"enregistrez-le à nouveau au format .docx"
         )
+    check_zip(path, DOCX_LIMITS)  # bounded: no ZIP bomb or oversized member is opened
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

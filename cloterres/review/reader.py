@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from cloterres.errors import InputError
+from cloterres.io.archive import XLSX_LIMITS, check_zip
 from cloterres.labels import CoderLabels, UnitLabels
 from cloterres.review.layout import (
     FIRST_ROW,
@@ -102,6 +103,7 @@ def _open(path: Path):  # noqa: ANN202
         raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"{path} : un classeur de revue est un fichier .xlsx")
+    check_zip(path, XLSX_LIMITS)  # bounded: no ZIP bomb or oversized member is opened
     try:
         return load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

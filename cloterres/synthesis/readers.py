@@ -16,6 +16,7 @@ from typing import Any, Literal
 from cloterres.errors import InputError
 from cloterres.grid import Grid
 from cloterres.interviews.model import CASE_VARIABLES
+from cloterres.io.archive import XLSX_LIMITS, check_zip
 from cloterres.io.safety import looks_like_formula
 from cloterres.io.text import detect_encoding
 from cloterres.nlp import fold
@@ -312,6 +313,7 @@ def _read_xlsx(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewUn
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_zip(path, XLSX_LIMITS)  # bounded: no ZIP bomb or oversized member is opened
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):

@@ -185,6 +185,64 @@ def grids_yaml() -> list[bytes]:
     return [MEASURES_GRID.encode("utf-8"), INTERVIEWS_GRID.encode("utf-8")]
 
 
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_PLANS = ROOT / "corpora" / "demo" / "plans"
+DEMO_NETWORK = ROOT / "corpora" / "demo" / "reseau"
+
+
+def plan_docx() -> list[bytes]:
+    return [p.read_bytes() for p in sorted(DEMO_PLANS.glob("*.docx"))]
+
+
+def plan_pdf() -> list[bytes]:
+    return [p.read_bytes() for p in sorted(DEMO_PLANS.glob("*.pdf"))]
+
+
+def plan_text() -> list[bytes]:
+    text = (
+        "Plan d'action du CLS de Valbrune (fictif)\n\n"
+        "Axe 1 – Bien manger\n\n"
+        "Fiche action n° 1.1 : Ateliers nutrition\n"
+        "Porteur : CCAS de Valbrune\n"
+        "Partenaires : centre social, diététicienne\n"
+        "Public cible : familles\n"
+        "Description : repas partagés et ateliers cuisine au centre social.\n\n"
+        "Fiche action n° 1.2 : Dépistage des troubles visuels\n"
+        "Porteur : ARS\n"
+        "Public cible : enfants de maternelle\n"
+    )
+    return [text.encode("utf-8"), text.encode("cp1252")]
+
+
+def categorised_jsonl() -> list[bytes]:
+    """Outputs of ``categoriser`` (the small grid) on the CSV seeds, for ``synthese``."""
+    import tempfile
+
+    from cloterres.categorize import categorize
+
+    out = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        grid = folder / "grille.yaml"
+        grid.write_text(MEASURES_GRID, encoding="utf-8")
+        for index, content in enumerate(measures_csv()[:2]):
+            source = folder / f"plan{index}.csv"
+            source.write_bytes(content)
+            target = folder / f"m{index}.jsonl"
+            categorize([source], target, grid_path=grid, workers=1)
+            out.append(target.read_bytes())
+    return out
+
+
+def network_ties() -> list[bytes]:
+    rows = (DEMO_NETWORK / "liens.csv").read_text(encoding="utf-8").splitlines()
+    return ["\n".join(rows[:80]).encode("utf-8")]
+
+
+def network_roster() -> list[bytes]:
+    return [(DEMO_NETWORK / "enquete-roster.xlsx").read_bytes()]
+
+
 # --- the registry ----------------------------------------------------------------------------
 
 READERS: list[Reader] = [
@@ -208,6 +266,20 @@ READERS: list[Reader] = [
     Reader("projet REFI-QDA", (".qdpx",), ("coder",), qdpx_projects,
            (".jsonl", ".xlsx", ".qdpx"), INTERVIEWS_GRID, zip_members=("project.qde",)),
     Reader("grille YAML", (".yaml", ".yml"), ("grille", "valider"), grids_yaml, text=True),
+    Reader("plan d'action DOCX", (".docx",), ("extraire",), plan_docx, (".xlsx", ".jsonl"),
+           zip_members=("word/document.xml", "[Content_Types].xml", "word/styles.xml")),
+    Reader("plan d'action PDF", (".pdf",), ("extraire",), plan_pdf, (".jsonl", ".csv")),
+    Reader("plan d'action texte", (".txt", ".md"), ("extraire",), plan_text, (".xlsx", ".jsonl"),
+           text=True),
+    Reader("mesures catégorisées JSONL", (".jsonl",), ("synthese",), categorised_jsonl,
+           (".xlsx",), MEASURES_GRID, text=True),
+    Reader("liens d'un réseau CSV", (".csv",),
+           ("reseau", str(DEMO_NETWORK / "acteurs.csv"), "--permutations", "19"),
+           network_ties, (".jsonl", ".xlsx"), text=True),
+    Reader("questionnaire de réseau XLSX", (".xlsx",),
+           ("reseau", str(DEMO_NETWORK / "acteurs.csv"), "--permutations", "19"),
+           network_roster, (".jsonl",),
+           zip_members=("xl/worksheets/sheet1.xml", "xl/workbook.xml")),
 ]  # fmt: skip
 
 
