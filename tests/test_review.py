@@ -297,7 +297,7 @@ def test_other_workbook_is_not_a_review(study, tmp_path):
     with pytest.raises(InputError, match="pas un classeur de revue cloterres"):
         import_review(study, path, coder=ANNE)
     (tmp_path / "faux.xlsx").write_text("pas un zip")
-    with pytest.raises(InputError, match="classeur Excel illisible"):
+    with pytest.raises(InputError, match="faux.xlsx : ce n.est pas un classeur Excel valide"):
         import_review(study, tmp_path / "faux.xlsx", coder=ANNE)
 
 
