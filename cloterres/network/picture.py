@@ -82,16 +82,29 @@ def write_png(path: Path, analysis: NetworkAnalysis) -> None:
     if marked:
         ax.scatter(xs[marked], ys[marked], s=sizes[marked] * 1.3, c=[colours[i] for i in marked],
                    edgecolors="black", linewidths=3.0, zorder=3)  # fmt: skip
-    centre = np.array([xs.mean(), ys.mean()]) if n else np.zeros(2)
-    for rank, i in enumerate(sorted(spanners | pivots)):
-        label = _short(analysis.actors[i].nom) + (" (pivot)" if i in pivots else "")
-        away = np.array([xs[i], ys[i]]) - centre
-        angle = np.arctan2(away[1], away[0]) + rank * 2.1  # spread labels of nearby nodes
-        offset = (24 * np.cos(angle), 24 * np.sin(angle))
-        ax.annotate(label, (xs[i], ys[i]), xytext=offset, textcoords="offset points",
-                    ha="left" if offset[0] >= 0 else "right", fontsize=8, weight="bold", zorder=4,
-                    arrowprops={"arrowstyle": "-", "color": "black", "lw": 0.6},
-                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8})  # fmt: skip
+    # Labels in a column to the right of the network, in the vertical order of their nodes,
+    # each joined to its node by a thin line: they never overlap each other or the nodes.
+    labelled = sorted(spanners | pivots, key=lambda i: -ys[i])
+    if labelled:
+        x_min, x_max = float(xs.min()), float(xs.max())
+        y_min, y_max = float(ys.min()), float(ys.max())
+        width = (x_max - x_min) or 1.0
+        column = x_max + 0.12 * width
+        height = (y_max - y_min) or 1.0
+        gap = min(0.09 * height, height / max(len(labelled) - 1, 1))
+        middle = float(np.mean([ys[i] for i in labelled]))
+        middle = min(
+            max(middle, y_min + gap * (len(labelled) - 1) / 2),
+            y_max - gap * (len(labelled) - 1) / 2,
+        )
+        steps = [middle + gap * ((len(labelled) - 1) / 2 - k) for k in range(len(labelled))]
+        for i, y in zip(labelled, steps, strict=True):
+            label = _short(analysis.actors[i].nom) + (" (pivot)" if i in pivots else "")
+            ax.annotate(label, (xs[i], ys[i]), xytext=(column, y), textcoords="data",
+                        ha="left", va="center", fontsize=8, weight="bold", zorder=4,
+                        arrowprops={"arrowstyle": "-", "color": "black", "lw": 0.6, "alpha": 0.7},
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9})  # fmt: skip
+        ax.set_xlim(x_min - 0.05 * width, x_max + 0.75 * width)
     handles = [
         Line2D([0], [0], marker="o", color="none", markerfacecolor=_PALETTE[g % len(_PALETTE)],
                markeredgecolor="white", markersize=9, label=name)
