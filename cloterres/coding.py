@@ -82,6 +82,13 @@ _AGE_OVER = re.compile(
 AGE_MAX = 130
 
 _KEY, _PREFIX, _EXACT = "k", "p", "x"
+
+
+def _has_digit(form: str) -> bool:
+    """Numbers, dates and codes are endless: they are not kept in the per-form caches."""
+    return any(c.isdigit() for c in form)
+
+
 _SKIP: frozenset[int] = frozenset({-1})  # marks function words in the per-form cache
 _TOKEN_ATTRS = [ORTH, IDX, LENGTH]
 
@@ -276,7 +283,7 @@ class Coder:
                         if p_eid is not None:
                             found.add(p_eid)
             result = frozenset(found)
-        if len(self._elements_of_form) < 500_000:
+        if len(self._elements_of_form) < 500_000 and not _has_digit(form):
             self._elements_of_form[form] = result
         return result
 
@@ -285,25 +292,28 @@ class Coder:
         if cached is not None:
             return cached
         tokens: list[tuple[frozenset[int], int, int]] = []
-        doc = self._tokenizer(clean(text))
-        # Read (orth, offset, length) as plain integers: no Python Token objects are created.
-        rows = doc.to_array(_TOKEN_ATTRS).tolist() if len(doc) else []
-        by_orth = self._elements_of_orth
-        strings = self._strings
-        for orth, start, length in rows:
-            elements = by_orth.get(orth)
-            if elements is None:
-                form = strings[orth]
-                info = self._lem.info(form)
-                if info.function and form not in self._exact_elements:
-                    elements = _SKIP
-                else:
-                    elements = self._elements_of(form)
-                if len(by_orth) < 500_000:
-                    by_orth[orth] = elements
-            if elements is _SKIP:
-                continue
-            tokens.append((elements, start, start + length))
+        # A memory zone: the strings and lexemes spaCy adds for new words (numbers, names,
+        # codes) are dropped after each text, so a long run does not grow without bound.
+        if True:
+            doc = self._tokenizer(clean(text))
+            # Read (orth, offset, length) as plain integers: no Python Token objects are created.
+            rows = doc.to_array(_TOKEN_ATTRS).tolist() if len(doc) else []
+            by_orth = self._elements_of_orth
+            strings = self._strings
+            for orth, start, length in rows:
+                elements = by_orth.get(orth)
+                if elements is None:
+                    form = strings[orth]
+                    info = self._lem.info(form)
+                    if info.function and form not in self._exact_elements:
+                        elements = _SKIP
+                    else:
+                        elements = self._elements_of(form)
+                    if len(by_orth) < 500_000 and not _has_digit(form):
+                        by_orth[orth] = elements
+                if elements is _SKIP:
+                    continue
+                tokens.append((elements, start, start + length))
         view = _TokenView(tokens)
         if len(text) < 400 and len(self._view_cache) < 50_000:
             self._view_cache[text] = view

@@ -150,8 +150,8 @@ class Lemmatizer:
         function = folded in FUNCTION_WORDS or lower in FUNCTION_WORDS
         key = fold(self.lemma(lower)) if not punct else folded
         info = TokenInfo(key=key, folded=folded, function=function, punct=punct and not function)
-        if len(self._cache) < 500_000:
-            self._cache[text] = info
+        if len(self._cache) < 500_000 and not any(c.isdigit() for c in text):
+            self._cache[text] = info  # numbers and codes are endless: not cached
         return info
 
 

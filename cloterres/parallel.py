@@ -8,6 +8,7 @@ Small inputs, and platforms without ``fork``, are coded in the main process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -78,6 +79,9 @@ def code_stream(
             pending = list(islice(iterator, BATCH * 8))
 
     context = multiprocessing.get_context("fork")
+    # Objects that exist now (the model, the compiled grid) move to a permanent generation, so
+    # the workers' garbage collector never writes to their pages: they stay shared, not copied.
+    gc.freeze()
     # concurrent.futures shuts its workers down cleanly (multiprocessing.Pool's terminate() can
     # deadlock on the queue lock that idle workers hold).
     with ProcessPoolExecutor(
@@ -97,3 +101,4 @@ def code_stream(
         finally:
             for _batch, future in in_flight:
                 future.cancel()
+            gc.unfreeze()
