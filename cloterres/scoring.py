@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from cloterres.errors import InputError
+from cloterres.io.jsonl_read import iter_json_objects
 
 Labels = Mapping[str, Mapping[str, Iterable[str]]]  # unit id -> dimension -> categories
 
@@ -55,16 +55,12 @@ def micro_scores(
 def read_labels_jsonl(path: Path) -> dict[str, dict[str, list[str]]]:
     """Labels of a JSONL file in the format of ``categoriser`` (``id`` and ``labels``)."""
     labels: dict[str, dict[str, list[str]]] = {}
-    with path.open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                labels[str(obj["id"])] = {k: list(v) for k, v in obj["labels"].items()}
-            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-                raise InputError(
-                    f"{path}, ligne {line_no} : objet JSON invalide ({exc}) ; attendu "
-                    f'{{"id": ..., "labels": {{...}}}}'
-                ) from None
+    expected = 'attendu {"id": ..., "labels": {...}}'
+    for line_no, obj in iter_json_objects(path, expected):
+        try:
+            labels[str(obj["id"])] = {k: list(v) for k, v in obj["labels"].items()}
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise InputError(
+                f"{path}, ligne {line_no} : objet JSON invalide ({exc}) ; {expected}"
+            ) from None
     return labels

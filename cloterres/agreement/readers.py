@@ -19,14 +19,14 @@ unit absent from the file is missing (not coded), never "no category".
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloterres.errors import InputError
 from cloterres.grid import Dimension, Grid
+from cloterres.io.jsonl_read import iter_json_objects
 from cloterres.labels import CoderLabels, Kind, UnitLabels
 from cloterres.nlp import fold
 from cloterres.plans.tables import csv_rows, normalize_header
@@ -50,34 +50,13 @@ class LabelFile:
 # --- kind of an input ------------------------------------------------------------------------
 
 
+_EXPECTED = "donnez une sortie .jsonl de cloterres categoriser ou cloterres coder"
+
+
 def _first_json(path: Path) -> tuple[int, dict[str, object]] | None:
-    for line_no, line in _lines(path):
-        return line_no, _json_object(path, line_no, line)
+    for line_no, obj in iter_json_objects(path, _EXPECTED):
+        return line_no, obj
     return None
-
-
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            for line_no, line in enumerate(fh, start=1):
-                if line.strip():
-                    yield line_no, line
-    except UnicodeDecodeError:
-        raise InputError(
-            f"{path} : le fichier n'est pas en UTF-8 ; un fichier .jsonl s'écrit en UTF-8"
-        ) from None
-
-
-def _json_object(path: Path, line_no: int, line: str) -> dict[str, object]:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path}, ligne {line_no} : JSON invalide ({exc.msg}) ; une ligne = un objet JSON"
-        ) from None
-    if not isinstance(obj, dict):
-        raise InputError(f"{path}, ligne {line_no} : un objet JSON {{...}} est attendu")
-    return obj
 
 
 def _header(path: Path) -> tuple[int, list[str]]:
@@ -124,9 +103,9 @@ def detect_kind(path: Path) -> Kind:
 
 def review_kind(path: Path) -> Kind:
     """Measures or interviews, for a review workbook (read from its hidden identity sheet)."""
-    from cloterres.review.reader import read_review
+    from cloterres.review.reader import read_review_identity
 
-    return read_review(path).identity.kind
+    return read_review_identity(path).kind
 
 
 def read_review_labels(
@@ -317,8 +296,7 @@ def _read_jsonl(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Lab
     cats = _Categories(grid)
     out = _Collector(path, name, kind)
     skipped = 0
-    for line_no, line in _lines(path):
-        obj = _json_object(path, line_no, line)
+    for line_no, obj in iter_json_objects(path, _EXPECTED):
         where = f"{path}, ligne {line_no}"
         if "id" not in obj or obj["id"] is None or str(obj["id"]).strip() == "":
             raise InputError(f"{where} : pas d'« id » ; chaque unité doit avoir un identifiant")

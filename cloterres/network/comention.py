@@ -16,7 +16,6 @@ Tie types produced (undirected, weight = count):
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from itertools import combinations
@@ -25,6 +24,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from cloterres.errors import InputError
+from cloterres.io.jsonl_read import iter_json_objects
 from cloterres.network.model import Actor, Tie
 from cloterres.network.readers import TieRead, iter_unit_rows
 from cloterres.nlp import clean, fold
@@ -45,37 +45,29 @@ class Unit(BaseModel):
     source: SourceRef
 
 
+_CODER_JSONL = "donnez la sortie .jsonl de « cloterres coder »"
+
+
 def read_units(path: Path) -> list[Unit]:
     """Units of coded interviews (interviewer turns skipped)."""
     units: list[Unit] = []
     if path.suffix.lower() == ".jsonl":
-        with path.open(encoding="utf-8-sig") as fh:
-            for line_no, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(
-                        f"{path}, ligne {line_no} : JSON illisible ({exc.msg}) ; donnez la sortie "
-                        f".jsonl de « cloterres coder »"
-                    ) from None
-                if not isinstance(obj, dict) or not isinstance(obj.get("texte"), str):
-                    raise InputError(
-                        f"{path}, ligne {line_no} : objet sans champ « texte » ; donnez la sortie "
-                        f".jsonl de « cloterres coder »"
-                    )
-                if obj.get("enqueteur") is True:
-                    continue
-                ref = SourceRef(fichier=str(path), ligne=line_no)
-                units.append(
-                    Unit(
-                        id=str(obj.get("id") or f"{path.stem}-{line_no}"),
-                        entretien=str(obj.get("entretien") or path.stem),
-                        texte=obj["texte"],
-                        source=ref,
-                    )
+        for line_no, obj in iter_json_objects(path, _CODER_JSONL):
+            if not isinstance(obj.get("texte"), str):
+                raise InputError(
+                    f"{path}, ligne {line_no} : objet sans champ « texte » ; {_CODER_JSONL}"
                 )
+            if obj.get("enqueteur") is True:
+                continue
+            ref = SourceRef(fichier=str(path), ligne=line_no)
+            units.append(
+                Unit(
+                    id=str(obj.get("id") or f"{path.stem}-{line_no}"),
+                    entretien=str(obj.get("entretien") or path.stem),
+                    texte=obj["texte"],
+                    source=ref,
+                )
+            )
         return units
     for ref, row in iter_unit_rows(path):
         text = row.get("texte") or row.get("text") or ""

@@ -154,6 +154,16 @@ def _identity(path: Path, wb: Any) -> tuple[ReviewIdentity, list[list[str]], lis
     return identity, rows, columns
 
 
+def read_review_identity(path: Path) -> ReviewIdentity:
+    """What a review workbook was exported for (study, coder, kind...), from its hidden sheet
+    only: the review rows are not read."""
+    wb = _open(path)
+    try:
+        return _identity(path, wb)[0]
+    finally:
+        wb.close()
+
+
 def read_review(path: Path, *, coder: str | None = None) -> ReviewData:
     """Read and validate a review workbook; raise :class:`ReviewError` listing every problem."""
     wb = _open(path)

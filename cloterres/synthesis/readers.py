@@ -7,7 +7,6 @@ content, not its name. Wrong files end in one French line naming the file and th
 from __future__ import annotations
 
 import csv
-import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from cloterres.errors import InputError
 from cloterres.grid import Grid
 from cloterres.interviews.model import CASE_VARIABLES
 from cloterres.io.archive import XLSX_LIMITS, check_zip
+from cloterres.io.jsonl_read import iter_json_objects
 from cloterres.io.safety import looks_like_formula
 from cloterres.io.text import detect_encoding
 from cloterres.nlp import fold
@@ -31,6 +31,7 @@ csv.field_size_limit(10_000_000)
 
 Kind = Literal["mesures", "entretiens"]
 LABEL_SEPARATOR = "|"
+_JSONL_EXPECTED = "donnez un fichier .jsonl écrit par cloterres categoriser ou cloterres coder"
 _NOT_OURS = (
     "ni des mesures catégorisées ni des unités d'entretien codées ; donnez un fichier écrit par "
     "cloterres categoriser ou cloterres coder (.jsonl ou .csv)"
@@ -107,41 +108,24 @@ def _read_jsonl(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewU
     kind: Kind | None = None
     measures: list[MeasureRecord] = []
     units: list[InterviewUnit] = []
-    try:
-        fh = path.open(encoding="utf-8-sig")
-        with fh:
-            for number, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                where = f"{path}, ligne {number}"
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(
-                        f"{where} : JSON invalide ({exc.msg}) ; chaque ligne doit être un objet JSON complet"
-                    ) from None
-                if not isinstance(obj, dict):
-                    raise InputError(f"{where} : la ligne n'est pas un objet JSON {{…}}")
-                line_kind: Kind | None = (
-                    "mesures" if "labels" in obj else "entretiens" if "codes" in obj else None
-                )
-                if line_kind is None:
-                    raise InputError(f"{where} : ni « labels » ni « codes » : {_NOT_OURS}")
-                if kind is None:
-                    kind = line_kind
-                elif line_kind != kind:
-                    raise InputError(
-                        f"{where} : mélange de mesures et d'unités d'entretien dans un même "
-                        f"fichier ; séparez-les"
-                    )
-                if kind == "mesures":
-                    measures.append(_measure_from_json(obj, where))
-                else:
-                    units.append(_unit_from_json(obj, where))
-    except UnicodeDecodeError:
-        raise InputError(
-            f"{path} : fichier non UTF-8 ; ce n'est pas une sortie JSONL de cloterres"
-        ) from None
+    for number, obj in iter_json_objects(path, _JSONL_EXPECTED):
+        where = f"{path}, ligne {number}"
+        line_kind: Kind | None = (
+            "mesures" if "labels" in obj else "entretiens" if "codes" in obj else None
+        )
+        if line_kind is None:
+            raise InputError(f"{where} : ni « labels » ni « codes » : {_NOT_OURS}")
+        if kind is None:
+            kind = line_kind
+        elif line_kind != kind:
+            raise InputError(
+                f"{where} : mélange de mesures et d'unités d'entretien dans un même "
+                f"fichier ; séparez-les"
+            )
+        if kind == "mesures":
+            measures.append(_measure_from_json(obj, where))
+        else:
+            units.append(_unit_from_json(obj, where))
     if kind is None:
         raise InputError(f"{path} : fichier vide ; aucune mesure ni unité d'entretien")
     return kind, (measures if kind == "mesures" else units)
