@@ -26,8 +26,8 @@ from typer import exceptions as typer_exceptions
 from cloterres.commands.common import (
     EcraserOpt,
     SilencieuxOpt,
-    _FrenchCommand,
     _FrenchGroup,
+    add_command,
     err,
     out,
 )
@@ -164,8 +164,7 @@ def categoriser(
     print_study_outcome(report, silencieux)
 
 
-app.command("categoriser", cls=_FrenchCommand)(categoriser)
-app.command("categorize", hidden=True, cls=_FrenchCommand)(categoriser)
+add_command(app, "categoriser", "categorize", categoriser)
 
 
 # --- coder --------------------------------------------------------------------------------
@@ -289,8 +288,7 @@ def coder(
     print_study_outcome(report, silencieux)
 
 
-app.command("coder", cls=_FrenchCommand)(coder)
-app.command("code", hidden=True, cls=_FrenchCommand)(coder)
+add_command(app, "coder", "code", coder)
 
 
 # --- grille --------------------------------------------------------------------------------
@@ -398,8 +396,7 @@ for _name, _alias, _fn in (
     ("afficher", "show", afficher),
     ("tester", "try", tester),
 ):
-    grid_app.command(_name, cls=_FrenchCommand)(_fn)
-    grid_app.command(_alias, hidden=True, cls=_FrenchCommand)(_fn)
+    add_command(grid_app, _name, _alias, _fn)
 
 
 # --- commands defined in their own modules (cloterres/commands/) ----------------------------

@@ -13,8 +13,8 @@ from rich.table import Table
 from cloterres.agreement.stats import DEFAULT_SEED, Estimate
 from cloterres.commands.common import (
     EcraserOpt,
-    FrenchCommand,
     SilencieuxOpt,
+    add_command,
     command_line,
     err,
     out,
@@ -277,5 +277,4 @@ def accord(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("accord", cls=FrenchCommand)(accord)
-    app.command("agreement", hidden=True, cls=FrenchCommand)(accord)
+    add_command(app, "accord", "agreement", accord)

@@ -82,6 +82,12 @@ def command_line() -> str:
     return "cloterres " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
+def add_command(target: typer.Typer, name: str, alias: str, fn: Callable[..., object]) -> None:
+    """Register ``fn`` under its French name, and its English alias hidden from the help."""
+    target.command(name, cls=FrenchCommand)(fn)
+    target.command(alias, hidden=True, cls=FrenchCommand)(fn)
+
+
 def sub_app(help_text: str) -> typer.Typer:
     """A command group (``cloterres revue ...``) with French help, like the main app."""
     return typer.Typer(

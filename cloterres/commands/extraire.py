@@ -9,8 +9,8 @@ import typer
 
 from cloterres.commands.common import (
     EcraserOpt,
-    FrenchCommand,
     SilencieuxOpt,
+    add_command,
     err,
     out,
     with_progress,
@@ -63,5 +63,4 @@ def extraire(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("extraire", cls=FrenchCommand)(extraire)
-    app.command("extract", hidden=True, cls=FrenchCommand)(extraire)
+    add_command(app, "extraire", "extract", extraire)

@@ -9,8 +9,8 @@ import typer
 
 from cloterres.commands.common import (
     EcraserOpt,
-    FrenchCommand,
     SilencieuxOpt,
+    add_command,
     command_line,
     err,
     out,
@@ -146,5 +146,4 @@ def reseau(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("reseau", cls=FrenchCommand)(reseau)
-    app.command("network", hidden=True, cls=FrenchCommand)(reseau)
+    add_command(app, "reseau", "network", reseau)

@@ -13,8 +13,8 @@ import typer
 
 from cloterres.commands.common import (
     EcraserOpt,
-    FrenchCommand,
     SilencieuxOpt,
+    add_command,
     err,
     out,
     sub_app,
@@ -270,8 +270,7 @@ def register(app: typer.Typer) -> None:
         ("etat", "status", etat),
         ("historique", "history", historique),
     ):
-        revue.command(name, cls=FrenchCommand)(fn)
-        revue.command(alias, hidden=True, cls=FrenchCommand)(fn)
+        add_command(revue, name, alias, fn)
     app.add_typer(revue, name="revue")
     app.add_typer(revue, name="review", hidden=True)
 

@@ -9,8 +9,8 @@ import typer
 
 from cloterres.commands.common import (
     EcraserOpt,
-    FrenchCommand,
     SilencieuxOpt,
+    add_command,
     command_line,
     out,
     with_progress,
@@ -134,5 +134,4 @@ def synthese(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("synthese", cls=FrenchCommand)(synthese)
-    app.command("summary", hidden=True, cls=FrenchCommand)(synthese)
+    add_command(app, "synthese", "summary", synthese)
