@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_OUT := demo-output
 
-.PHONY: install demo test test-tools bench lint clean
+.PHONY: install demo test test-tools bench lint clean modele evaluer
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cloterres a besoin de Python 3.11 ou plus récent")'
@@ -65,6 +65,16 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_network.py
 	$(BIN)/python tests/bench/bench_plans.py
 	$(BIN)/python tests/bench/bench_memory.py
+
+# The learned layer beside the grid rules: retrained from the reference sets of corpora/reference/
+# (dev split) and the demo hand labels, then measured on the test split; the artefacts ship in
+# cloterres/learned/artefacts/. Deterministic: the same repository gives the same artefacts.
+modele: $(STAMP)
+	$(BIN)/python -m cloterres.learned.train
+
+# Figures on the real-sourced test split (rules alone, rules + learned layer, reliability).
+evaluer: $(STAMP)
+	$(BIN)/python -m cloterres.learned.evaluate
 
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests

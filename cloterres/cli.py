@@ -315,7 +315,7 @@ def valider(fichier: FichierGrille = None) -> None:
         raise typer.Exit(2) from None
     n_cat = sum(len(d.categories) for d in grid.dimensions)
     n_terms = sum(len(c.inclure) + len(c.exclure) for d in grid.dimensions for c in d.categories)
-    problems = check_examples(grid, Coder(grid))
+    problems = check_examples(grid, Coder(grid, learned=False))
     for problem in problems:
         err.print(f"Attention : {path} : {problem}", markup=False)
     n_examples = sum(

@@ -13,9 +13,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 from spacy.attrs import IDX, LENGTH, ORTH
+from spacy.strings import get_string_id
 
 from cloterres.grid import Category, Dimension, Grid, Term
+from cloterres.learned.layer import ORIGIN_MODEL, LearnedLayer, layer_for
 from cloterres.nlp import Lemmatizer, clean, fold, get_lemmatizer, get_nlp
 
 ORIGIN_TEXT = "texte"
@@ -53,6 +56,8 @@ class Decision:
     origin: str = ORIGIN_TEXT
     evidence: list[Evidence] = field(default_factory=list)
     note: str = ""
+    # calibrated probability that the label is right (None: no learned layer for this grid)
+    confidence: float | None = None
 
 
 @dataclass(slots=True)
@@ -115,19 +120,30 @@ class _CompiledCategory:
 
 
 class _TokenView:
-    """A field's text as a list of content tokens: (element ids, start, end)."""
+    """A field's text as a list of content tokens: (element ids, start, end), and their orths."""
 
-    __slots__ = ("tokens",)
+    __slots__ = ("orths", "tokens")
 
-    def __init__(self, tokens: list[tuple[frozenset[int], int, int]]) -> None:
+    def __init__(self, tokens: list[tuple[frozenset[int], int, int]], orths: list[int]) -> None:
         self.tokens = tokens
+        self.orths = orths
 
 
 class Coder:
     """A grid compiled for matching. Build once, apply to any number of units."""
 
-    def __init__(self, grid: Grid, lemmatizer: Lemmatizer | None = None) -> None:
+    def __init__(
+        self,
+        grid: Grid,
+        lemmatizer: Lemmatizer | None = None,
+        learned: LearnedLayer | bool | None = True,
+    ) -> None:
+        """``learned``: True for the shipped layer of this grid (if any), False or None for the
+        rules alone, or a layer object."""
         self.grid = grid
+        self.learned: LearnedLayer | None = (
+            layer_for(grid.id) if learned is True else (learned or None)
+        )
         self._nlp = get_nlp()
         self._tokenizer = self._nlp.tokenizer
         self._lem = lemmatizer or get_lemmatizer()
@@ -145,6 +161,8 @@ class Coder:
         self._elements_of_orth: dict[int, frozenset[int]] = {}
         self._strings = self._nlp.vocab.strings
         self._view_cache: dict[str, _TokenView] = {}
+        self._layer_cache: dict[int, tuple[str, int]] = {}
+        self._layer_positions: tuple[LearnedLayer, list[dict[str, int]]] | None = None
         self._dims = list(grid.dimensions)
         self._dim_fields = [tuple(grid.fields_of(d)) for d in self._dims]
         self._priority_fields = [tuple(d.champs_prioritaires) for d in self._dims]
@@ -292,6 +310,7 @@ class Coder:
         if cached is not None:
             return cached
         tokens: list[tuple[frozenset[int], int, int]] = []
+        orths: list[int] = []
         # A memory zone: the strings and lexemes spaCy adds for new words (numbers, names,
         # codes) are dropped after each text, so a long run does not grow without bound.
         if True:
@@ -314,12 +333,15 @@ class Coder:
                 if elements is _SKIP:
                     continue
                 tokens.append((elements, start, start + length))
-        view = _TokenView(tokens)
+                orths.append(orth)
+        view = _TokenView(tokens, orths)
         if len(text) < 400 and len(self._view_cache) < 50_000:
             self._view_cache[text] = view
         return view
 
-    def _match(self, fields: Mapping[str, str]) -> dict[int, list[tuple[str, int, int]]]:
+    def _match(
+        self, fields: Mapping[str, str], views: dict[str, _TokenView] | None = None
+    ) -> dict[int, list[tuple[str, int, int]]]:
         """Every pattern found in the unit: pattern id -> [(field, start, end)]."""
         found: dict[int, list[tuple[str, int, int]]] = {}
         patterns = self._patterns
@@ -328,7 +350,10 @@ class Coder:
             text = fields.get(name)
             if not text:
                 continue
-            tokens = self._view(text).tokens
+            view = self._view(text)
+            if views is not None:
+                views[name] = view
+            tokens = view.tokens
             n_tokens = len(tokens)
             for i, (eids, start, _end) in enumerate(tokens):
                 if not eids:
@@ -462,7 +487,8 @@ class Coder:
         dims = self._dims
         if not any(texts.get(f) for fs in self._dim_fields for f in fs):
             return CodingResult({d.id: [] for d in dims}, self._derive({}, {}), empty=True)
-        found = self._match(texts)
+        views: dict[str, _TokenView] = {}
+        found = self._match(texts, views)
         by_fields: dict[tuple[str, ...], dict[int, list[tuple[str, int, int]]]] = {}
 
         def present_in(field_names: tuple[str, ...]) -> dict[int, list[tuple[str, int, int]]]:
@@ -532,14 +558,167 @@ class Coder:
                         decs.append(decision)
             if not decs and dim.min >= 1 and dim.defaut:
                 decs = [Decision(dim.defaut, 0.0, ORIGIN_DEFAULT)]
+            result[dim.id] = decs
+        if self.learned is not None:
+            self._apply_learned(self.learned, result, texts, views)
+        for d_index, dim in enumerate(dims):
+            decs = result[dim.id]
+            order = self._cat_index[d_index]
             decs.sort(key=lambda x: order[x.category])
             if not dim.multiple and len(decs) > 1:
                 best = max(
-                    decs, key=lambda x: (x.origin == ORIGIN_TEXT, x.score, -order[x.category])
+                    decs,
+                    key=lambda x: (
+                        x.origin == ORIGIN_TEXT,
+                        x.score if x.origin != ORIGIN_MODEL else 0.0,
+                        -order[x.category],
+                    ),
                 )
                 decs = [best]
             result[dim.id] = decs
         return CodingResult(result, self._derive(result, present_in(tuple(self.grid.champs_texte))))
+
+    # learned layer
+
+    def unit_inputs(
+        self, fields: Mapping[str, str | None]
+    ) -> tuple[CodingResult, tuple[list[tuple[str, str, int, int]], np.ndarray | None, list[str]]]:
+        """The coding of a unit and what the learned layer reads of it (used in training, with a
+        rules-only coder, so that the inputs are the ones the layer sees at run time)."""
+        texts = {k: v for k, v in fields.items() if isinstance(v, str) and v.strip()}
+        views: dict[str, _TokenView] = {}
+        self._match(texts, views)
+        result = self.code(texts)
+        words, rows, rules = self.layer_inputs(texts, views, result.labels)
+        return result, (words, self.vector_sum(rows), rules)
+
+    def vector_sum(self, rows: list[int]) -> np.ndarray | None:
+        """Sum of the model's word vectors of the given rows (None when there is none)."""
+        if not rows:
+            return None
+        return np.asarray(self._nlp.vocab.vectors.data[rows].sum(axis=0), dtype=np.float32)
+
+    def layer_inputs(
+        self,
+        texts: Mapping[str, str],
+        views: Mapping[str, _TokenView],
+        result: Mapping[str, list[Decision]],
+    ) -> tuple[list[tuple[str, str, int, int]], list[int], list[str]]:
+        """What the learned layer reads of a unit: its words (feature name, field, start, end),
+        the rows of their word vectors (text fields only), and the rule labels (the same inputs
+        in training)."""
+        words: list[tuple[str, str, int, int]] = []
+        text_fields = self.grid.champs_texte
+        rows: list[int] = []
+        key2row = self._nlp.vocab.vectors.key2row
+        cache = self._layer_cache
+        for name in self._all_fields:
+            view = views.get(name)
+            if view is None:
+                continue
+            prefix = "w:" if name in text_fields else "a:"
+            for (_e, start, end), orth in zip(view.tokens, view.orths, strict=True):
+                info = cache.get(orth)
+                if info is None:
+                    form = self._strings[orth]
+                    if _has_digit(form) or not any(c.isalpha() for c in form):
+                        info = ("", -1)
+                    else:
+                        key = self._lem.info(form).key
+                        row = key2row.get(orth, -1)
+                        if row < 0:
+                            row = key2row.get(get_string_id(form.lower()), -1)
+                        info = (key, row)
+                    if len(cache) < 500_000:
+                        cache[orth] = info
+                key, row = info
+                if not key:
+                    continue
+                words.append((prefix + key, name, start, end))
+                if prefix == "w:" and row >= 0:
+                    rows.append(row)
+        rules: list[str] = []
+        for dim_id, decisions in result.items():
+            for d in decisions:
+                if d.origin in (ORIGIN_TEXT, ORIGIN_CONTEXT):
+                    rules.append(f"r:{dim_id}.{d.category}")
+                elif d.origin == ORIGIN_IMPLIED:
+                    rules.append(f"i:{dim_id}.{d.category}")
+        return words, rows, rules
+
+    def _apply_learned(
+        self,
+        layer: LearnedLayer,
+        result: dict[str, list[Decision]],
+        texts: Mapping[str, str],
+        views: Mapping[str, _TokenView],
+    ) -> None:
+        words, rows, rules = self.layer_inputs(texts, views, result)
+        pred = layer.predict(words, self.vector_sum(rows) if layer.uses_vectors else None, rules)
+        probs: list[float] = pred.probabilities.tolist()
+        over: list[bool] = (pred.probabilities >= layer.add_threshold).tolist()
+        index = self._layer_index(layer)
+        rule_origins = (ORIGIN_TEXT, ORIGIN_CONTEXT, ORIGIN_IMPLIED)
+        for d_index, dim in enumerate(self._dims):
+            decs = result[dim.id]
+            positions = index[d_index]
+            veto = layer.veto.get(dim.id)
+            if veto is not None:
+                kept = []
+                for d in decs:
+                    c_index = positions.get(d.category, -1)
+                    if c_index >= 0 and d.origin in rule_origins and probs[c_index] < veto:
+                        continue
+                    kept.append(d)
+                if kept or dim.min < 1:
+                    decs = kept
+            added: list[Decision] = []
+            candidates = [(c, i) for c, i in positions.items() if over[i]]
+            if candidates:
+                have = {d.category for d in decs}
+                for cat_id, c_index in candidates:
+                    if cat_id in have:
+                        continue
+                    if not dim.multiple and any(d.origin != ORIGIN_DEFAULT for d in decs):
+                        continue
+                    evidence = []
+                    for f_index, weight in layer.top_words(pred, c_index):
+                        fname, start, end = pred.word_spans[f_index]
+                        evidence.append(
+                            Evidence(
+                                fname, start, end, texts[fname][start:end], f"modèle {weight:+.2f}"
+                            )
+                        )
+                    if pred.vector is None:  # computed only when a reference is cited
+                        layer.set_vector(pred, self.vector_sum(rows))
+                    ref = layer.nearest(pred, c_index)
+                    note = f"{ref.id} : {ref.text}" if ref is not None else ""
+                    p = probs[c_index]
+                    added.append(Decision(cat_id, round(p, 3), ORIGIN_MODEL, evidence, note))
+            if added:
+                decs = [d for d in decs if d.origin != ORIGIN_DEFAULT] + added
+            if not decs and dim.min >= 1 and dim.defaut:
+                decs = [Decision(dim.defaut, 0.0, ORIGIN_DEFAULT)]
+            for d in decs:
+                c_index = positions.get(d.category, -1)
+                if c_index >= 0:
+                    d.confidence = layer.confidence(d.origin, probs[c_index], dim.id)
+            result[dim.id] = decs
+
+    def _layer_index(self, layer: LearnedLayer) -> list[dict[str, int]]:
+        """Per dimension: category id -> the layer's index, for the categories both know."""
+        cached = self._layer_positions
+        if cached is None or cached[0] is not layer:
+            per_dim = [
+                {
+                    c.id: layer.index[f"{dim.id}.{c.id}"]
+                    for c in dim.categories
+                    if f"{dim.id}.{c.id}" in layer.index
+                }
+                for dim in self._dims
+            ]
+            cached = self._layer_positions = (layer, per_dim)
+        return cached[1]
 
     def _derive(
         self, labels: dict[str, list[Decision]], found: dict[int, list[tuple[str, int, int]]]
@@ -569,7 +748,8 @@ class Coder:
 
 def check_examples(grid: Grid, coder: Coder | None = None) -> list[str]:
     """Examples coded without their category, counter-examples coded with it (French messages)."""
-    coder = coder or Coder(grid)
+    if coder is None or coder.learned is not None:  # examples illustrate the rules alone
+        coder = Coder(grid, learned=False)
     field_name = grid.champs_texte[0]
     problems: list[str] = []
     for dim in grid.dimensions:

@@ -6,6 +6,26 @@ import textwrap
 
 from cloterres.errors import InputError
 from cloterres.grid import Grid, summarize_term
+from cloterres.learned.layer import LearnedLayer, layer_for
+
+
+def measured_text(layer: LearnedLayer | None, dim_id: str, cat_id: str) -> str:
+    """« précision 0,82 ; rappel 0,64 (sur 31) » measured on the real-sourced test split, or ""."""
+    if layer is None:
+        return ""
+    m = layer.measured.get("categories", {}).get(f"{dim_id}.{cat_id}")
+    if not m:
+        return ""
+    if not m["support"] and not m["given"]:
+        return "non mesurée (absente du jeu de test)"
+    precision = f"{m['precision']:.2f}".replace(".", ",") if m["given"] else "—"
+    recall = f"{m['recall']:.2f}".replace(".", ",") if m["support"] else "—"
+    given, support = m["given"], m["support"]
+    return (
+        f"précision {precision} (sur {given} étiquette{'s' if given > 1 else ''} "
+        f"donnée{'s' if given > 1 else ''}), rappel {recall} (sur {support} "
+        f"attendue{'s' if support > 1 else ''})"
+    )
 
 
 def _wrap(text: str, indent: str) -> str:
@@ -30,6 +50,20 @@ def render_grid(grid: Grid, dimension: str | None = None) -> str:
         else ""
     )
     lines.append(f"Champs codés : {', '.join(grid.champs_texte)}{context}")
+    layer = layer_for(grid.id)
+    if layer is not None and layer.measured:
+        n_test = layer.measured.get("n_test", 0)
+        threshold = f"{layer.review_threshold:.1f}".replace(".", ",")
+        lines.append(
+            _wrap(
+                f"Fiabilité mesurée sur le jeu de test réel ({n_test} éléments tirés de documents "
+                f"publics, codés deux fois à l'aveugle puis arbitrés ; jamais utilisés pour écrire "
+                f"les règles ni entraîner le modèle) : voir « Fiabilité » sous chaque catégorie. "
+                f"Les étiquettes de confiance inférieure à {threshold} et celles données par "
+                f"défaut sont marquées « à vérifier ».",
+                "",
+            )
+        )
     for dim in dims:
         rules = ["plusieurs catégories" if dim.multiple else "une seule catégorie"]
         if dim.min:
@@ -45,6 +79,9 @@ def render_grid(grid: Grid, dimension: str | None = None) -> str:
             lines.append(f"  • {cat.id} — {cat.label}")
             if cat.definition:
                 lines.append(_wrap(cat.definition, "      "))
+            reliability = measured_text(layer, dim.id, cat.id)
+            if reliability:
+                lines.append(_wrap("Fiabilité : " + reliability, "      "))
             if cat.inclure:
                 lines.append(
                     _wrap("Termes : " + ", ".join(summarize_term(t) for t in cat.inclure), "      ")

@@ -22,6 +22,7 @@ class CodedRecord:
     labels: dict[str, list[str]]
     derived: dict[str, str | bool | None]
     empty: bool = False
+    defaults: int = 0  # labels given by default (no clue in the text)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Summary:
     empty: dict[str, int] = field(default_factory=dict)
     counts: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
     profile: list[ProfileRow] = field(default_factory=list)
+    defaults: dict[str, int] = field(default_factory=dict)  # default labels per contract
 
     @property
     def columns(self) -> list[str]:
@@ -62,12 +64,16 @@ def summarize(grid: Grid, records: Iterable[CodedRecord]) -> Summary:
         table[contract] = table.get(contract, 0) + 1
         table[ALL] = table.get(ALL, 0) + 1
 
+    defaults: dict[str, int] = {}
     for rec in records:
         contracts.setdefault(rec.contrat, None)
         if rec.empty:
             bump(empty, rec.contrat)
             continue
         bump(coded, rec.contrat)
+        if rec.defaults:
+            defaults[rec.contrat] = defaults.get(rec.contrat, 0) + rec.defaults
+            defaults[ALL] = defaults.get(ALL, 0) + rec.defaults
         for dim_id, cats in rec.labels.items():
             for cat in set(cats):
                 key = (dim_id, cat)
@@ -78,7 +84,7 @@ def summarize(grid: Grid, records: Iterable[CodedRecord]) -> Summary:
                 bump(profile_counts[key], rec.contrat)
 
     profile = [ProfileRow(key, label, profile_counts[key]) for key, label in profile_keys]
-    return Summary(list(contracts), coded, empty, counts, profile)
+    return Summary(list(contracts), coded, empty, counts, profile, defaults)
 
 
 def _profile_keys(grid: Grid) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from typing import IO
 
 from cloterres.coding import Coder, CodingResult
 from cloterres.grid import Grid
-from cloterres.io.records import CodedMeasure, derived_display, evidence_display
+from cloterres.io.records import CodedMeasure, derived_display, evidence_display, to_review
 from cloterres.io.safety import csv_safe
 from cloterres.units import MEASURE_FIELDS, Measure
 
@@ -24,6 +24,11 @@ def csv_row(grid: Grid, item: CodedMeasure) -> list[object]:
     row.extend(derived_display(r.derived.get(x.id)) for x in grid.derives)
     row.append(evidence_display(grid, r))
     row.append(m.source.describe())
+    row.append(
+        SEPARATOR.join(
+            f"{dim}.{d.category}" for dim, decs in r.labels.items() for d in decs if to_review(d)
+        )
+    )
     return [csv_safe(v) for v in row]
 
 
@@ -38,7 +43,8 @@ def csv_render(coder: Coder, measure: Measure, result: CodingResult) -> tuple[li
 
 class CsvWriter:
     """Columns: measure fields, ``autres_colonnes``, one column per dimension (category ids
-    separated by ``|``), derived attributes, ``preuves``, ``source``."""
+    separated by ``|``), derived attributes, ``preuves`` (with each label's confidence),
+    ``source``, ``a_verifier`` (labels to check by hand: defaults and low confidence)."""
 
     task = staticmethod(csv_task)
     render = staticmethod(csv_render)
@@ -53,6 +59,7 @@ class CsvWriter:
             *(x.id for x in grid.derives),
             "preuves",
             "source",
+            "a_verifier",
         ]
         self._writer.writerow(header)
 

@@ -18,6 +18,8 @@ from cloterres.io.safety import looks_like_formula
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
+# Cells holding a label to check by hand (low confidence or default): light orange.
+REVIEW_FILL = PatternFill("solid", fgColor="FCE4D6")
 TITLE_FONT = Font(bold=True, size=13)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
@@ -99,12 +101,16 @@ class TableStream:
             header_cells.append(cell)
         ws.append(header_cells)
 
-    def append(self, row: Sequence[object]) -> None:
+    def append(self, row: Sequence[object], highlight: Iterable[int] = ()) -> None:
+        """Append a row; ``highlight``: columns (from 1) filled as « à vérifier »."""
+        marked = set(highlight)
         cells = []
         for col, value in enumerate(row, start=1):
             cell = stream_cell(self.ws, value, wrap=col in self._wrap)
             if col in self._percent and isinstance(value, float):
                 cell.number_format = PERCENT
+            if col in marked:
+                cell.fill = REVIEW_FILL
             cells.append(cell)
         self.ws.append(cells)
         self.rows += 1

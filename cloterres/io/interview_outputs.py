@@ -16,8 +16,10 @@ from cloterres.errors import InputError
 from cloterres.grid import Grid, summarize_term
 from cloterres.interviews.model import CASE_VARIABLES, Interview
 from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
+from cloterres.io.records import confidence_display, decision_json, model_reason, to_review
 from cloterres.io.run_info import RunInfo
 from cloterres.io.safety import csv_safe
+from cloterres.learned.layer import ORIGIN_MODEL
 
 if TYPE_CHECKING:
     from cloterres.code_interviews import CodedUnit
@@ -50,10 +52,39 @@ def _evidence_text(grid: Grid, unit: CodedUnit) -> str:
         for d in decisions:
             head = code_label(grid, f"{dim}.{d.category}")
             if d.origin == ORIGIN_IMPLIED:
-                lines.append(f"{head} : déduit de « {code_label(grid, d.note)} »")
+                line = f"{head} : déduit de « {code_label(grid, d.note)} »"
+            elif d.origin == ORIGIN_MODEL:
+                line = f"{head} : {model_reason(d, field_names=False)}"
             else:
-                lines.append(f"{head} : " + ", ".join(f"« {e.text} »" for e in d.evidence))
+                line = f"{head} : " + ", ".join(f"« {e.text} »" for e in d.evidence)
+            if d.confidence is not None:
+                line += f" [confiance {confidence_display(d.confidence)}]"
+            if to_review(d):
+                line += " — à vérifier"
+            lines.append(line)
     return "\n".join(lines)
+
+
+def _to_review(unit: CodedUnit) -> list[str]:
+    """The unit's codes to check by hand (low confidence)."""
+    if unit.result is None:
+        return []
+    return [
+        f"{dim}.{d.category}"
+        for dim, decisions in unit.result.labels.items()
+        for d in decisions
+        if to_review(d)
+    ]
+
+
+def _decisions(unit: CodedUnit) -> dict[str, dict[str, Any]]:
+    if unit.result is None:
+        return {}
+    return {
+        f"{dim}.{d.category}": decision_json(d)
+        for dim, decisions in unit.result.labels.items()
+        for d in decisions
+    }
 
 
 def _lines(unit: CodedUnit) -> str:
@@ -80,6 +111,7 @@ def unit_json(unit: CodedUnit) -> dict[str, Any]:
         "code": unit.result is not None,
         "codes": unit.codes(),
         "evidence": _evidence(unit),
+        "decisions": _decisions(unit),
         **({"codes_importes": unit.imported} if unit.imported else {}),
         "source": s.source.model_dump(),
     }
@@ -143,7 +175,7 @@ class CsvSink(UnitSink):
             s.speaker, "oui" if s.interviewer else "non", s.turn or "", s.line_start or "",
             s.line_end or "", s.start, s.end, s.text, "|".join(unit.codes()),
             "; ".join(code_label(self._grid, c) for c in unit.codes()),
-            _evidence_text(self._grid, unit),
+            _evidence_text(self._grid, unit), "|".join(_to_review(unit)),
         ]  # fmt: skip
         self._spool.write(json.dumps([s.id, s.interview, s.variables, tail]) + "\n")
 
@@ -156,7 +188,7 @@ class CsvSink(UnitSink):
                 writer = csv.writer(fh, delimiter=";")
                 header = ["id", "entretien", *variables, *extra, "locuteur", "enqueteur", "tour",
                           "ligne_debut", "ligne_fin", "debut", "fin", "texte", "codes", "libelles",
-                          "preuves"]  # fmt: skip
+                          "preuves", "a_verifier"]  # fmt: skip
                 writer.writerow([csv_safe(h) for h in header])  # attribute names come from input
                 for line in self._spool:
                     uid, interview, values, tail = json.loads(line)
@@ -244,11 +276,14 @@ class WorkbookSink(UnitSink):
                 f"un .jsonl"
             )
         grid, s, codes = self._grid, unit.segment, unit.codes()
+        check = set(_to_review(unit))
+        shown = [code_label(grid, c) + (" (à vérifier)" if c in check else "") for c in codes]
         self._units_table.append(
             [s.id, s.interview, *(s.variables.get(v, "") for v in self._variables), s.speaker,
              "Oui" if s.interviewer else "Non", _lines(unit), s.text,
-             "\n".join(code_label(grid, c) for c in codes) if unit.result is not None else "(non codée)",
-             _evidence_text(grid, unit), " | ".join(codes)]
+             "\n".join(shown) if unit.result is not None else "(non codée)",
+             _evidence_text(grid, unit), " | ".join(codes)],
+            highlight=[7 + len(self._variables)] if check else (),
         )  # fmt: skip
         self._n_units += 1
         if unit.result is not None:

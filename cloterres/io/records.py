@@ -10,8 +10,10 @@ from cloterres.coding import (
     ORIGIN_DEFAULT,
     ORIGIN_IMPLIED,
     CodingResult,
+    Decision,
 )
 from cloterres.grid import Grid
+from cloterres.learned.layer import ORIGIN_MODEL, REVIEW_THRESHOLD
 from cloterres.units import MEASURE_FIELDS, Measure
 
 
@@ -40,24 +42,84 @@ def labels_display(grid: Grid, dim_id: str, result: CodingResult) -> str:
     return "; ".join(dim.category(d.category).label for d in result.labels.get(dim_id, []))
 
 
+def to_review(decision: Decision) -> bool:
+    """A label to check by hand: a default, or a confidence under the review threshold."""
+    if decision.origin == ORIGIN_DEFAULT:
+        return True
+    return decision.confidence is not None and decision.confidence < REVIEW_THRESHOLD
+
+
+def confidence_display(value: float | None) -> str:
+    """« 0,82 » (French decimal comma), or nothing when there is no confidence."""
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+def model_reason(decision: Decision, field_names: bool = True) -> str:
+    """French text of a label the learned layer added: its weightiest words, its nearest
+    labelled reference item."""
+    words = ", ".join(
+        f"« {ev.text} »" + (f" ({field_label(ev.field).lower()})" if field_names else "")
+        for ev in decision.evidence
+    )
+    text = "modèle appris" + (f", mots les plus influents : {words}" if words else "")
+    if decision.note:
+        text += f" ; exemple de référence le plus proche : {decision.note}"
+    return text
+
+
 def evidence_display(grid: Grid, result: CodingResult) -> str:
-    """One line per category: why it was applied, in French."""
+    """One line per category: why it was applied, in French, with its confidence."""
     lines: list[str] = []
     for dim in grid.dimensions:
         for decision in result.labels.get(dim.id, []):
             head = f"{dim.label} › {dim.category(decision.category).label}"
             if decision.origin == ORIGIN_IMPLIED:
                 src_dim, src_cat = decision.note.split(".", 1)
-                lines.append(f"{head} : déduit de « {grid.label_of(src_dim, src_cat)} »")
+                line = f"{head} : déduit de « {grid.label_of(src_dim, src_cat)} »"
             elif decision.origin == ORIGIN_DEFAULT:
-                lines.append(f"{head} : par défaut (aucun indice dans le texte)")
+                line = f"{head} : par défaut (aucun indice dans le texte)"
+            elif decision.origin == ORIGIN_MODEL:
+                line = f"{head} : {model_reason(decision)}"
             else:
                 spans = ", ".join(
                     f"« {ev.text} » ({field_label(ev.field).lower()})" for ev in decision.evidence
                 )
                 suffix = " — d'après l'axe seulement" if decision.origin == ORIGIN_CONTEXT else ""
-                lines.append(f"{head} : {spans}{suffix}")
+                line = f"{head} : {spans}{suffix}"
+            if decision.confidence is not None:
+                line += f" [confiance {confidence_display(decision.confidence)}]"
+            if to_review(decision):
+                line += " — à vérifier"
+            lines.append(line)
     return "\n".join(lines)
+
+
+def review_display(grid: Grid, result: CodingResult) -> str:
+    """The labels to check by hand: « Dimension › Catégorie (confiance 0,45) », one per line."""
+    lines = []
+    for dim in grid.dimensions:
+        for d in result.labels.get(dim.id, []):
+            if to_review(d):
+                why = (
+                    "par défaut"
+                    if d.origin == ORIGIN_DEFAULT
+                    else f"confiance {confidence_display(d.confidence)}"
+                )
+                lines.append(f"{dim.label} › {dim.category(d.category).label} ({why})")
+    return "\n".join(lines)
+
+
+def decision_json(d: Decision) -> dict[str, Any]:
+    """How one label was decided (the ``decisions`` entries of the JSONL outputs)."""
+    out: dict[str, Any] = {"score": d.score, "origine": d.origin}
+    if d.note and d.origin == ORIGIN_MODEL:
+        out["reference"] = d.note
+    elif d.note:
+        out["source"] = d.note
+    if d.confidence is not None:
+        out["confiance"] = d.confidence
+    out["a_verifier"] = to_review(d)
+    return out
 
 
 def to_json(item: CodedMeasure, grid_ref: str) -> dict[str, Any]:
@@ -79,14 +141,7 @@ def to_json(item: CodedMeasure, grid_ref: str) -> dict[str, Any]:
             for dim, decisions in r.labels.items()
         },
         "decisions": {
-            dim: {
-                d.category: {
-                    "score": d.score,
-                    "origine": d.origin,
-                    **({"source": d.note} if d.note else {}),
-                }
-                for d in decisions
-            }
+            dim: {d.category: decision_json(d) for d in decisions}
             for dim, decisions in r.labels.items()
         },
         "derives": dict(r.derived),

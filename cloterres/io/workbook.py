@@ -11,16 +11,20 @@ from typing import IO
 
 from openpyxl import Workbook
 
-from cloterres.coding import Coder, CodingResult
+from cloterres.coding import ORIGIN_DEFAULT, Coder, CodingResult
 from cloterres.errors import InputError
 from cloterres.grid import Grid, summarize_term
-from cloterres.io.excel import MAX_ROWS, discard_write_only, stream_table
+from cloterres.grid_display import measured_text
+from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
 from cloterres.io.records import (
     derived_display,
     evidence_display,
     labels_display,
+    review_display,
+    to_review,
 )
 from cloterres.io.run_info import RunInfo
+from cloterres.learned.layer import layer_for
 from cloterres.plans.report import DocumentReport, write_import_sheet
 from cloterres.summary import ALL, CodedRecord, Summary, summarize
 from cloterres.units import MEASURE_FIELDS, Measure, Warning_
@@ -50,12 +54,18 @@ def workbook_render(coder: Coder, measure: Measure, r: CodingResult) -> tuple[st
     tail: Row = [
         *(labels_display(grid, d.id, r) for d in grid.dimensions),
         *(derived_display(r.derived.get(x.id)) for x in grid.derives),
+        review_display(grid, r),
         evidence_display(grid, r),
         measure.source.describe(),
         "Mesure sans texte : non catégorisée" if r.empty else "",
     ]
-    record = [measure.contrat, r.label_ids(), dict(r.derived), r.empty]
-    line = json.dumps([head, measure.extra, tail, record], ensure_ascii=False)
+    record = [measure.contrat, r.label_ids(), dict(r.derived), r.empty, _defaults(r)]
+    flagged = [
+        i
+        for i, d in enumerate(grid.dimensions)
+        if any(to_review(x) for x in r.labels.get(d.id, []))
+    ]
+    line = json.dumps([head, measure.extra, tail, record, flagged], ensure_ascii=False)
     return line + "\n", r.empty
 
 
@@ -92,12 +102,15 @@ class WorkbookWriter:
         self._count += 1
         self._empty += payload[1]
 
-    def _spooled(self) -> Iterator[tuple[Row, dict[str, str], Row, CodedRecord]]:
+    def _spooled(self) -> Iterator[tuple[Row, dict[str, str], Row, CodedRecord, list[int]]]:
         self._spool.flush()
         self._spool.seek(0)
         for line in self._spool:
-            head, extra, tail, (contrat, labels, derived, empty) = json.loads(line)
-            yield head, extra, tail, CodedRecord(contrat, labels, derived, empty)
+            head, extra, tail, (contrat, labels, derived, empty, defaults), flagged = json.loads(
+                line
+            )
+            record = CodedRecord(contrat, labels, derived, empty, defaults=defaults)
+            yield head, extra, tail, record, flagged
 
     def discard(self) -> None:
         self._spool.close()
@@ -129,22 +142,26 @@ class WorkbookWriter:
             *extra_names,
             *(d.label for d in grid.dimensions),
             *(x.label for x in grid.derives),
+            "À vérifier (par défaut ou confiance < 0,6)",
             "Preuves (mots qui ont déclenché chaque catégorie)",
             "Source",
             "Remarque",
         ]
         widths = [12, 18, 28, 45, 60, 22, 28, 22]
         widths += [20] * len(extra_names)
-        widths += [30] * len(grid.dimensions) + [16] * len(grid.derives) + [70, 28, 24]
+        widths += [30] * len(grid.dimensions) + [16] * len(grid.derives) + [34, 70, 28, 24]
         n_fixed = len(MEASURE_FIELDS) + len(extra_names)
         wrap = {3, 4, 5, 6, 7, 8}
         wrap |= set(range(n_fixed + 1, n_fixed + len(grid.dimensions) + 1))
         wrap.add(n_fixed + len(grid.dimensions) + len(grid.derives) + 1)
-        rows = (
-            [*head, *(extra.get(name, "") for name in extra_names), *tail]
-            for head, extra, tail, _record in self._spooled()
-        )
-        stream_table(ws, headers, rows, widths=widths, wrap=wrap, freeze_col=1)
+        wrap.add(n_fixed + len(grid.dimensions) + len(grid.derives) + 2)
+        table = TableStream(ws, headers, widths=widths, wrap=wrap, freeze_col=1)
+        for head, extra, tail, _record, flagged in self._spooled():
+            table.append(
+                [*head, *(extra.get(name, "") for name in extra_names), *tail],
+                highlight=[n_fixed + 1 + i for i in flagged],
+            )
+        table.close()
 
     def _summary_sheet(self, ws, summary: Summary) -> None:  # noqa: ANN001
         grid = self._grid
@@ -173,6 +190,10 @@ class WorkbookWriter:
         rows.append(
             ["Mesures", "Mesures sans texte (non catégorisées)"]
             + [v for c in columns for v in (summary.empty.get(c, 0), "")]
+        )
+        rows.append(
+            ["Mesures", "Étiquettes données par défaut (aucun indice dans le texte ; à vérifier)"]
+            + [v for c in columns for v in (summary.defaults.get(c, 0), "")]
         )
         for prow in summary.profile:
             rows.append(
@@ -213,7 +234,9 @@ class WorkbookWriter:
             "Termes qui excluent",
             "Exclue si",
             "Ajoute aussi",
+            "Fiabilité mesurée (jeu de test réel)",
         ]
+        layer = layer_for(grid.id)
         rows: list[list[object]] = []
         for dim in grid.dimensions:
             for cat in dim.categories:
@@ -231,6 +254,7 @@ class WorkbookWriter:
                         "; ".join(summarize_term(t) for t in cat.exclure),
                         ", ".join(cat.exclure_si),
                         ", ".join(cat.implique),
+                        measured_text(layer, dim.id, cat.id),
                     ]
                 )
         for der in grid.derives:
@@ -248,14 +272,15 @@ class WorkbookWriter:
                     "",
                     "",
                     "",
+                    "",
                 ]
             )
         stream_table(
             ws,
             headers,
             rows,
-            widths=[16, 26, 11, 11, 16, 24, 30, 60, 70, 40, 24, 30],
-            wrap={2, 7, 8, 9, 10, 11, 12},
+            widths=[16, 26, 11, 11, 16, 24, 30, 60, 70, 40, 24, 30, 36],
+            wrap={2, 7, 8, 9, 10, 11, 12, 13},
             freeze_col=1,
         )
 
@@ -312,3 +337,8 @@ def _derived_definition(der) -> str:  # noqa: ANN001
     if der.type == "autre_que":
         return f"Oui si la mesure a une catégorie de « {der.dimension} » autre que {', '.join(der.categories)}."
     return "Oui si l'un des termes apparaît dans le texte de la mesure."
+
+
+def _defaults(r: CodingResult) -> int:
+    """How many of a measure's labels were given by default (no clue in the text)."""
+    return sum(d.origin == ORIGIN_DEFAULT for decs in r.labels.values() for d in decs)

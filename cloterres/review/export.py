@@ -141,20 +141,40 @@ def evidence_text(grid: Grid, dim_id: str, state: LabelState) -> list[str]:
         why = (state.evidence or {}).get(cat) or {}
         origin = why.get("origine", "")
         spans = why.get("preuves") or []
+        words = ", ".join(
+            f"« {s.get('texte', '')} »" + (f" ({s['champ']})" if s.get("champ") else "")
+            for s in spans
+        )
         if origin == "implique":
-            lines.append(f"{head} : déduit de « {why.get('source', '')} »")
+            line = f"{head} : déduit de « {why.get('source', '')} »"
         elif origin == "defaut":
-            lines.append(f"{head} : par défaut (aucun indice dans le texte)")
-        elif spans:
-            words = ", ".join(
-                f"« {s.get('texte', '')} »" + (f" ({s['champ']})" if s.get("champ") else "")
-                for s in spans
+            line = f"{head} : par défaut (aucun indice dans le texte)"
+        elif origin == "modele":
+            line = f"{head} : modèle appris" + (
+                f", mots les plus influents : {words}" if words else ""
             )
+            if why.get("reference"):
+                line += f" ; exemple de référence le plus proche : {why['reference']}"
+        elif spans:
             suffix = " — d'après l'axe seulement" if origin == "contexte" else ""
-            lines.append(f"{head} : {words}{suffix}")
+            line = f"{head} : {words}{suffix}"
         else:
-            lines.append(head)
+            line = head
+        if isinstance(why.get("confiance"), int | float):
+            line += f" [confiance {why['confiance']:.2f}]".replace(".", ",")
+        if why.get("a_verifier"):
+            line += " — à vérifier"
+        lines.append(line)
     return lines
+
+
+def needs_check(state: dict[str, LabelState]) -> bool:
+    """A unit with a machine label to check by hand (default or low confidence)."""
+    return any(
+        isinstance(why, dict) and why.get("a_verifier")
+        for s in state.values()
+        for why in (s.evidence or {}).values()
+    )
 
 
 def labels_text(grid: Grid, labels: dict[str, list[str]]) -> str:
@@ -215,6 +235,8 @@ def export_review(
         raise InputError(
             f"{study.name} : aucune unité ne correspond aux filtres donnés (--contrat, --entretien)"
         )
+    if not blind:  # the labels to check by hand first (a blind coder must not see which)
+        units.sort(key=lambda u: not needs_check(machine[u.key]))
     prepare_output(output, overwrite=overwrite)
 
     prefill: dict[str, dict[str, list[str]]] = {}

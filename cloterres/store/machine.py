@@ -9,6 +9,8 @@ from typing import Any
 from cloterres import __version__
 from cloterres.coding import CodingResult
 from cloterres.grid import Grid, grid_hash
+from cloterres.io.records import to_review
+from cloterres.learned.layer import ORIGIN_MODEL, layer_for
 from cloterres.store.schema import ENGINE_CODER
 from cloterres.store.study import (
     DERIVED_DETAILS,
@@ -42,8 +44,13 @@ def machine_labels(grid: Grid, result: CodingResult) -> dict[str, MachineLabel]:
                     for e in d.evidence
                 ],
             }
-            if d.note:
+            if d.note and d.origin == ORIGIN_MODEL:
+                why["reference"] = d.note
+            elif d.note:
                 why["source"] = _label_of(grid, d.note)
+            if d.confidence is not None:
+                why["confiance"] = d.confidence
+            why["a_verifier"] = to_review(d)
             evidence[d.category] = why
         out[dim.id] = MachineLabel(categories=result.ids(dim.id), evidence=evidence)
     return out
@@ -80,6 +87,9 @@ def record_run(
     the round's details under ``derives_texte`` (they are not labels, nobody reviews them)."""
     raw = grid_path.read_bytes()
     details: dict[str, Any] = {"commande": command, "modele": model, "grille": str(grid_path)}
+    layer = layer_for(grid.id)
+    if layer is not None:  # which trained layer gave (and calibrated) the labels
+        details["couche_apprise"] = layer.fingerprint
     if derived:
         details[DERIVED_DETAILS] = derived
     return study.record_machine_round(

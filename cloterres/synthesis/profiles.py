@@ -81,6 +81,7 @@ class ContractProfile(_Model):
     categorised: int  # with a text
     without_text: int
     dimensions: list[DimensionProfile]
+    defaults: int = 0  # labels given by default (no clue in the text): to check by hand
     level: LevelProfile | None
     indicators: list[Share]  # other derived attributes: hors_soins, multi_objectifs, ...
     themes_dimension: str | None
@@ -119,7 +120,10 @@ def contract_profiles(
     """One profile per contract (in order of first appearance), then the whole set."""
     summary = summarize(
         grid,
-        (CodedRecord(r.contrat, r.labels, derived_values(grid, r), r.sans_texte) for r in records),
+        (
+            CodedRecord(r.contrat, r.labels, derived_values(grid, r), r.sans_texte, r.defauts)
+            for r in records
+        ),
     )
     themes = themes_dimension if any(d.id == themes_dimension for d in grid.dimensions) else None
     return [
@@ -178,6 +182,7 @@ def _profile(grid: Grid, summary: Summary, contract: str, themes: str | None) ->
         measures=coded + empty,
         categorised=coded,
         without_text=empty,
+        defaults=summary.defaults.get(contract, 0),
         dimensions=dimensions,
         level=level,
         indicators=indicators,

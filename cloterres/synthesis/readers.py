@@ -131,6 +131,9 @@ def _read_jsonl(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewU
     return kind, (measures if kind == "mesures" else units)
 
 
+DEFAULT_EVIDENCE = ": par défaut (aucun indice dans le texte)"
+
+
 def _text(value: Any, where: str, name: str, *, required: bool = False) -> str:
     if value is None:
         if required:
@@ -162,6 +165,25 @@ def _measure_from_json(obj: dict[str, Any], where: str) -> MeasureRecord:
         derives={str(k): v for k, v in derives.items() if v is None or isinstance(v, str | bool)},
         sans_texte=bool(obj.get("sans_texte", False)),
         source=where,
+        defauts=_defaults(obj.get("decisions")),
+    )
+
+
+def _evidence_defaults(text: str) -> int:
+    """Labels given by default, counted in the French evidence text of a CSV or workbook row."""
+    return text.count(DEFAULT_EVIDENCE)
+
+
+def _defaults(decisions: Any) -> int:
+    """How many labels a categoriser JSONL row says were given by default."""
+    if not isinstance(decisions, dict):
+        return 0
+    return sum(
+        1
+        for by_cat in decisions.values()
+        if isinstance(by_cat, dict)
+        for why in by_cat.values()
+        if isinstance(why, dict) and why.get("origine") == "defaut"
     )
 
 
@@ -249,6 +271,7 @@ def _measures_from_csv(path: Path, header: list[str], rows: list[list[str]]) -> 
                 labels=labels,
                 sans_texte=not any(labels.values()),
                 source=f"{path}, ligne {number}",
+                defauts=_evidence_defaults(_cell(row, stop)),
             )
         )
     return records
@@ -340,10 +363,13 @@ def _measures_from_xlsx(path: Path, rows: list[tuple[object, ...]]) -> list[Meas
     header = _header(path, SHEET_MEASURES, rows, ["Identifiant", "Contrat", "Remarque"])
     fixed = set(MEASURE_FIELDS.values()) | {"Source", "Remarque", ""}
     label_columns = [
-        i for i, h in enumerate(header) if h not in fixed and not h.startswith("Preuves")
+        i
+        for i, h in enumerate(header)
+        if h not in fixed and not h.startswith(("Preuves", "À vérifier"))
     ]
     i_id, i_contract = header.index("Identifiant"), header.index("Contrat")
     i_remark = header.index("Remarque")
+    i_evidence = next((i for i, h in enumerate(header) if h.startswith("Preuves")), None)
     records: list[MeasureRecord] = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(v not in (None, "") for v in row):
@@ -363,6 +389,7 @@ def _measures_from_xlsx(path: Path, rows: list[tuple[object, ...]]) -> list[Meas
                 labels=labels,
                 sans_texte=_value(row, i_remark).startswith("Mesure sans texte"),
                 source=where,
+                defauts=_evidence_defaults(_value(row, i_evidence)),
             )
         )
     return records

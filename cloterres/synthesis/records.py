@@ -29,6 +29,7 @@ class MeasureRecord(BaseModel):
     derives: dict[str, str | bool | None] = Field(default_factory=dict)
     sans_texte: bool = False
     source: str = ""  # "file, line N": where to look when something is wrong
+    defauts: int = 0  # labels the tool gave by default (no clue in the text), when known
 
 
 class InterviewUnit(BaseModel):

@@ -174,6 +174,11 @@ def write_profile(ws: Worksheet, profile: ContractProfile) -> None:
         ["Actions", profile.measures, ""],
         ["Actions catégorisées (avec un texte)", profile.categorised, ""],
         ["Actions sans texte (non catégorisées)", profile.without_text, ""],
+        [
+            "Étiquettes données par défaut (aucun indice dans le texte ; à vérifier)",
+            profile.defaults,
+            "",
+        ],
     ]
     for name, share in comparison_columns(profile):
         rows.append([name, *_pair(share)])

@@ -1,0 +1,212 @@
+"""The learned layer beside the rules: shipped artefacts, evidence, confidence in every output."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from cloterres.coding import Coder
+from cloterres.grid import load_grid
+from cloterres.learned.data import reference_examples
+from cloterres.learned.layer import ORIGIN_MODEL, artefact_dir, layer_for
+from tests.conftest import DEMO, ROOT
+
+INTERVIEW_GRID = ROOT / "grids" / "entretiens-cls.yaml"
+
+
+@pytest.fixture(scope="module")
+def interview_grid():
+    return load_grid(INTERVIEW_GRID)
+
+
+@pytest.mark.parametrize("grid_id", ["cloterres-mesures", "entretiens-cls"])
+def test_shipped_layers_match_their_grids(grid_id):
+    layer = layer_for(grid_id)
+    assert layer is not None, f"artefact manquant : lancez make modele ({grid_id})"
+    grid = load_grid(ROOT / "grids" / f"{grid_id}.yaml")
+    assert layer.categories == [f"{d.id}.{c.id}" for d in grid.dimensions for c in d.categories]
+    path = artefact_dir() / f"{grid_id}.npz"
+    assert path.stat().st_size < 5_000_000  # small enough to ship in the wheel
+    # measured on the real test split at training time, for « grille afficher » and the sheets
+    assert layer.measured["n_test"] >= 80
+    assert set(layer.measured["categories"]) == set(layer.categories)
+
+
+def test_rules_alone_give_no_confidence(grid, nlp):
+    result = Coder(grid, learned=False).code({"intitule": "Ateliers de prévention des chutes"})
+    decisions = [d for decs in result.labels.values() for d in decs]
+    assert decisions and all(d.confidence is None for d in decisions)
+
+
+def test_every_label_has_a_calibrated_confidence(coder):
+    result = coder.code(
+        {"intitule": "Ateliers de prévention des chutes pour les seniors isolés", "axe": ""}
+    )
+    decisions = [d for decs in result.labels.values() for d in decs]
+    assert decisions
+    for d in decisions:
+        assert d.confidence is not None and 0.0 <= d.confidence <= 1.0
+
+
+def _model_labels(coder, examples):
+    for ex in examples:
+        result = coder.code(ex.fields)
+        for dim, decs in result.labels.items():
+            for d in decs:
+                if d.origin == ORIGIN_MODEL:
+                    yield ex, dim, d
+
+
+def test_interview_layer_only_calibrates(interview_grid, nlp):
+    """On statements, adding and vetoing lowered the real test figures: the layer only gives
+    each rule label its confidence there (cloterres/learned/train.py, POLICIES)."""
+    coder = Coder(interview_grid)
+    layer = coder.learned
+    assert layer is not None and not layer.veto and float(layer.add_threshold.min()) > 1.0
+    examples = [e for e in reference_examples(interview_grid.id) if e.split == "test"]
+    assert not list(_model_labels(coder, examples))
+    rules = Coder(interview_grid, learned=False)
+    for ex in examples[:40]:
+        assert coder.code(ex.fields).label_ids() == rules.code(ex.fields).label_ids()
+
+
+@pytest.mark.parametrize("kind", ["mesures"])
+def test_model_labels_show_their_words_and_nearest_reference(kind, grid, nlp):
+    g = grid
+    coder = Coder(g)
+    layer = coder.learned
+    assert layer is not None
+    examples = [e for e in reference_examples(g.id) if e.split == "test"]
+    found = list(_model_labels(coder, examples))
+    assert len(found) >= 10, "the layer should add labels the rules miss on real material"
+    ref_ids = {r.id for r in layer.references}
+    for ex, _dim, d in found:
+        assert d.score >= float(layer.add_threshold.min())
+        for ev in d.evidence:  # the words that weighed most, at their offsets
+            assert ex.fields[ev.field][ev.start : ev.end] == ev.text
+            assert ev.term.startswith("modèle +")
+        assert d.note.split(" : ", 1)[0] in ref_ids
+    assert sum(bool(d.evidence) for _ex, _dim, d in found) >= 0.8 * len(found)
+
+
+def test_confidence_is_calibrated_on_the_test_split(grid, interview_grid, nlp):
+    """A reliability table on the real test split: in each confidence bin with enough labels,
+    the share of right labels is close to the mean confidence."""
+    from cloterres.learned.evaluate import measure_test
+
+    checked = 0
+    for g in (grid, interview_grid):
+        test = [e for e in reference_examples(g.id) if e.split == "test"]
+        measured = measure_test(g, test, artefact_dir() / f"{g.id}.npz", log=lambda *_: None)
+        for b in measured["reliability"]:
+            if b["n"] >= 40:
+                checked += 1
+                assert abs(b["justes"] - b["confiance_moyenne"]) <= 0.15, b
+    assert checked >= 3
+
+
+def test_confidence_reaches_jsonl_csv_and_workbook(tmp_path, nlp):
+    from cloterres.categorize import categorize
+    from cloterres.io.excel import REVIEW_FILL
+
+    inputs = sorted(DEMO.glob("*.csv"))
+    out_jsonl, out_csv, out_xlsx = tmp_path / "m.jsonl", tmp_path / "m.csv", tmp_path / "m.xlsx"
+    for out in (out_jsonl, out_csv, out_xlsx):
+        categorize(inputs, out)
+    rows = [json.loads(x) for x in out_jsonl.read_text(encoding="utf-8").splitlines()]
+    flagged_ids = set()
+    for row in rows:
+        for dim, by_cat in row["decisions"].items():
+            assert set(by_cat) == set(row["labels"][dim])
+            for why in by_cat.values():
+                assert 0.0 <= why["confiance"] <= 1.0
+                expected = why["origine"] == "defaut" or why["confiance"] < 0.6
+                assert why["a_verifier"] is expected
+                if expected:
+                    flagged_ids.add(row["id"])
+    assert flagged_ids  # some labels are to check (defaults at least)
+
+    with out_csv.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.DictReader(fh, delimiter=";"))
+    assert {r["id"] for r in table if r["a_verifier"]} == flagged_ids
+    assert all("[confiance " in r["preuves"] for r in table if r["preuves"])
+
+    ws = load_workbook(out_xlsx)["Mesures"]
+    headers = [c.value for c in ws[1]]
+    col = headers.index("À vérifier (par défaut ou confiance < 0,6)") + 1
+    first_dim = headers.index("Champ d'action du CLS") + 1
+    seen = 0
+    for r in range(2, ws.max_row + 1):
+        to_check = ws.cell(r, col).value
+        fills = [ws.cell(r, first_dim + i).fill.fgColor.rgb for i in range(6)]
+        marked = [f.endswith(REVIEW_FILL.fgColor.rgb[-6:]) for f in fills if isinstance(f, str)]
+        if to_check:
+            seen += 1
+            assert any(marked)
+            assert ws.cell(r, 1).value in flagged_ids
+        else:
+            assert not any(marked)
+    assert seen == len(flagged_ids)
+    summary = load_workbook(out_xlsx)["Synthèse"]
+    labels = [row[1].value for row in summary.iter_rows(min_row=1)]
+    assert any(str(v).startswith("Étiquettes données par défaut") for v in labels)
+
+
+def test_interview_jsonl_has_decisions_with_confidence(tmp_path, nlp):
+    from cloterres.code_interviews import code_interviews
+
+    out = tmp_path / "u.jsonl"
+    code_interviews([DEMO / "entretiens" / "E01-coordinatrice.txt"], out, unit="tour")
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    coded = [r for r in rows if r["codes"]]
+    assert coded
+    for r in coded:
+        assert set(r["decisions"]) == set(r["codes"])
+        for why in r["decisions"].values():
+            assert 0.0 <= why["confiance"] <= 1.0 and isinstance(why["a_verifier"], bool)
+
+
+def test_grid_show_prints_measured_reliability(run_cli):
+    code, out, _ = run_cli("grille", "afficher", "--dimension", "niveau")
+    assert code == 0
+    assert "Fiabilité mesurée sur le jeu de test réel" in out
+    assert out.count("Fiabilité : précision") >= 4
+
+
+def test_review_workbook_puts_labels_to_check_first(tmp_path):
+    from cloterres.review.export import export_review
+    from cloterres.review.layout import FIRST_ROW
+    from cloterres.store import ENGINE_CODER, MachineLabel, Study, UnitInput
+    from tests.test_store import GRID_YAML, grid_model
+
+    labels = {"M1": "prevention", "M2": "soins", "M3": "prevention", "M4": "soins"}
+    to_check = {"M3": True, "M4": False, "M1": False, "M2": True}
+    with Study(tmp_path / "etude.sqlite") as study:
+        study.record_machine_round(
+            kind="mesures", grid_text=GRID_YAML, grid_sha="a" * 64, grid=grid_model(), sources=[],
+            units=[
+                UnitInput(key=k, text=f"Action {k}", fields={"contrat": "CLS fictif", "intitule": f"Action {k}"})
+                for k in labels
+            ],
+            labels={
+                k: {"champ": MachineLabel(categories=[c], evidence={c: {
+                    "origine": "texte", "preuves": [], "confiance": 0.4 if to_check[k] else 0.9,
+                    "a_verifier": to_check[k]}})}
+                for k, c in labels.items()
+            },
+            engine=ENGINE_CODER, engine_version="0.1.0",
+        )  # fmt: skip
+        order = {}
+        for blind in (False, True):
+            path = tmp_path / f"revue-{blind}.xlsx"
+            export_review(study, path, coder="Anne Fictive", blind=blind)
+            ws = load_workbook(path)["Revue"]
+            order[blind] = [ws.cell(FIRST_ROW + i, 1).value for i in range(4)]
+            if not blind:
+                evidence = ws.cell(FIRST_ROW, 8).value
+                assert "[confiance 0,40] — à vérifier" in evidence
+    assert order[False] == ["M2", "M3", "M1", "M4"]  # to check first, then the study's order
+    assert order[True] == ["M1", "M2", "M3", "M4"]  # a blind coder must not see which
