@@ -98,6 +98,16 @@ class LearnedLayer:
         self.fingerprint: str = meta.get("fingerprint", "")
         self.trained_on: str = meta.get("trained_on", "")
         self.uses_vectors = bool(np.any(self.w_vec))
+        # words then rule features in one matrix: one gather and one sum per unit
+        self._w_all = np.ascontiguousarray(np.vstack([self.w_words, self.w_rules]))
+        self._n_words = len(self.w_words)
+        self._rule_offset = {r: self._n_words + i for r, i in self.rule_features.items()}
+        self._calibration_cache: dict[tuple[str, str], tuple[float, float]] = {}
+        # per category, the words that push it up: feature -> weight (evidence of added labels)
+        self._positive: list[dict[int, float]] = [
+            {int(f): float(w) for f, w in enumerate(column) if w > 0}
+            for column in self.w_words.T.tolist()
+        ]
 
     # -- scoring ------------------------------------------------------------------------------
 
@@ -121,10 +131,9 @@ class LearnedLayer:
             if idx is not None and idx not in spans:
                 spans[idx] = (field, start, end)
         feats = list(spans)
-        rule_idx = [self.rule_features[r] for r in rules if r in self.rule_features]
-        logits = self.bias + self.w_words[feats].sum(axis=0) if feats else self.bias.copy()
-        if rule_idx:
-            logits += self.w_rules[rule_idx].sum(axis=0)
+        offsets = self._rule_offset
+        rows = feats + [offsets[r] for r in rules if r in offsets]
+        logits = self.bias + self._w_all[rows].sum(axis=0) if rows else self.bias.copy()
         unit_vec = None
         if vector is not None:
             norm = math.sqrt(float(vector @ vector))
@@ -145,19 +154,24 @@ class LearnedLayer:
     def confidence(self, origin: str, probability: float, dimension: str = "") -> float:
         """Calibrated probability that a label of this origin (and dimension) and model
         probability is right."""
-        a, b = (
-            self.calibration.get(f"{origin}/{dimension}")
-            or self.calibration.get(origin)
-            or self.calibration.get("texte")
-            or [1.0, 0.0]
-        )
+        key = (origin, dimension)
+        params = self._calibration_cache.get(key)
+        if params is None:
+            a_b = (
+                self.calibration.get(f"{origin}/{dimension}")
+                or self.calibration.get(origin)
+                or self.calibration.get("texte")
+                or [1.0, 0.0]
+            )
+            params = self._calibration_cache[key] = (float(a_b[0]), float(a_b[1]))
+        a, b = params
         z = max(-30.0, min(30.0, a * _logit(probability) + b))
         return round(1.0 / (1.0 + math.exp(-z)), 3)
 
     def top_words(self, pred: Prediction, c_index: int, n: int = 3) -> list[tuple[int, float]]:
         """The present words that weighed most for a category (positive weights only)."""
-        weights = [(f, float(self.w_words[f, c_index])) for f in pred.word_features]
-        weights = [fw for fw in weights if fw[1] > 0]
+        positive = self._positive[c_index]
+        weights = [(f, positive[f]) for f in pred.word_features if f in positive]
         weights.sort(key=lambda fw: -fw[1])
         return weights[:n]
 
