@@ -1,0 +1,933 @@
+"""Build the development set of action plans (issue 14) and their expected extraction.
+
+Usage (python-docx and fpdf2 come with the dev install; the PDFs marked « LibreOffice » need
+``soffice`` on PATH, e.g. ``apt-get install libreoffice-writer-nogui``):
+
+    python corpora/plans-dev/build_plans_dev.py            # every plan
+    python corpora/plans-dev/build_plans_dev.py --sans-pdf # only what needs no LibreOffice
+
+Everything here is FICTIONAL: territories, organisations and texts were written by the cloterres
+team for testing; nothing is copied from a real contract. The ten plans are laid out as published
+plans are, each differently from the demo plans and from one another:
+
+1. ``vercorelle-bandeaux.pdf`` (LibreOffice PDF of a Word file): a cover, one fiche per page,
+   running header and footer, a shaded title band on two lines (« FICHE ACTION N° 1.1 » then
+   the title), a 4-column identity table, sub-headings, a budget table; the file's title property
+   is the template's (« Modèle fiche action ARS »).
+2. ``hautes-combes-libelles.pdf`` (LibreOffice PDF): « Libellé : valeur » paragraphs, partners as
+   bullets, long titles over two lines, « page n / m » footers.
+3. ``brenne-aval-bandes.pdf`` (designed PDF): coloured bands « FICHE N°7 | titre », several fiches
+   per page, a two-column preamble, axis bands listing « Fiches n° 1, 2, 3 », a boxed 3-column
+   « Pilote(s) | Partenaires associés | Public(s) visé(s) » with the values below.
+4. ``lauzes-cartes.pdf`` (designed PDF): fiches as cards, the id in a coloured square beside the
+   title, labels in capitals above their values, inline « ; » lists.
+5. ``val-d-orgelet-paysage.pdf`` (LibreOffice PDF): a landscape plan table over several pages,
+   header row repeated, the axis column merged over its rows, « A1 – titre » in the action cell,
+   partners one per line in their cell.
+6. ``piemont-sud-tableau.docx`` (Word): a plan table split in two tables, axis rows spanning the
+   table, « 2.3 – titre » in the action cell, lines inside cells.
+7. ``rives-de-l-aune-numerotes.docx`` (Word): headings « Axe 1 – … » / « 1.1 … » / « 1.1.1 … »,
+   field sub-headings (Heading 4) inside each fiche, and a recap table at the end.
+8. ``saint-aubrac-desordonne.docx`` (messy Word): bold paragraphs as titles, inconsistent field
+   labels, a fiche continued in a second table (« (suite) »), Symbol-font bullets, inline
+   « ; » lists, a template title property, annexes (glossary table).
+9. ``pays-de-cerne-sommaire.pdf`` (LibreOffice PDF): a cover, a typed table of contents with dot
+   leaders, a preamble, fiches under headings, annexes (glossary of acronyms, signatories).
+10. ``montferrand-recapitulatif.docx`` (Word): the plan is only a recap table (axis rows,
+    one row per action).
+
+Expected extraction: ``attendu/<plan>.jsonl``, one object per fiche in document order with
+``id`` (the document's number, as written), ``intitule``, ``axe``, ``porteur``, ``partenaires``
+(items written on separate lines or as bullets are joined with « ; »; an inline list keeps its
+own separators) and ``public``; the first line of each file also gives ``contrat``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_BREAK, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from fpdf import FPDF
+
+HERE = Path(__file__).resolve().parent
+EXPECTED = HERE / "attendu"
+DATE = dt.datetime(2026, 3, 1, 12, 0, 0)
+FICTIF = "Document fictif écrit pour tester l'outil cloterres ; aucun texte n'est repris d'un contrat réel."
+
+# --- content ---------------------------------------------------------------------------------
+# A pool of fictional actions: (title, description, public). Each plan takes its own slice.
+ACTIONS: list[tuple[str, str, str]] = [
+    ("Ouvrir une consultation avancée de médecine générale dans les bourgs sans cabinet", "Un médecin du pôle de santé consulte deux demi-journées par semaine en mairie.", "Habitants des communes sans cabinet médical"),
+    ("Accompagner l'installation de jeunes médecins", "Accueil des internes, aide au logement et présentation du territoire aux étudiants en stage.", "Internes et jeunes médecins"),
+    ("Développer la télésanté dans les établissements d'hébergement", "Équiper les résidences de chariots de téléconsultation et former les équipes soignantes.", "Résidents des EHPAD"),
+    ("Former les élus et les agents au repérage de la souffrance psychique", "Sessions de premiers secours en santé mentale ouvertes aux secrétaires de mairie et aux élus.", "Élus et agents des collectivités"),
+    ("Créer un conseil local de santé mentale", "Réunir chaque trimestre les acteurs du soin, du social et du logement autour des situations complexes.", "Personnes vivant avec un trouble psychique et leurs proches"),
+    ("Prévenir les chutes des personnes âgées à domicile", "Ateliers d'équilibre et visites d'ergothérapeutes pour adapter les logements.", "Personnes de plus de 70 ans vivant à domicile"),
+    ("Lutter contre l'isolement des aînés", "Un réseau de bénévoles appelle et visite les personnes repérées par les services communaux.", "Personnes âgées isolées"),
+    ("Promouvoir une alimentation favorable à la santé dans les cantines", "Un plan de formation des cuisiniers et un approvisionnement local accru dans les restaurants scolaires.", "Enfants des écoles primaires"),
+    ("Développer l'activité physique adaptée", "Séances encadrées pour les patients orientés par leur médecin, à tarif réduit pendant six mois.", "Adultes atteints de maladies chroniques"),
+    ("Aménager des itinéraires cyclables vers les établissements scolaires", "Relier les collèges aux bourgs voisins par des voies sécurisées et organiser des vélobus.", "Collégiens et familles"),
+    ("Réduire l'exposition au radon dans les logements", "Campagne de mesure gratuite et conseils de ventilation pour les propriétaires.", "Propriétaires et locataires des communes classées"),
+    ("Améliorer la qualité de l'air intérieur des crèches", "Diagnostic des crèches et choix de produits d'entretien sans solvants.", "Jeunes enfants accueillis en crèche"),
+    ("Prévenir les conduites addictives chez les jeunes", "Interventions en classe par des pairs formés et permanence de consultation jeunes consommateurs.", "Jeunes de 12 à 25 ans"),
+    ("Organiser des dépistages itinérants des cancers", "Un bus de prévention sillonne les communes rurales lors des marchés.", "Adultes de 50 à 74 ans"),
+    ("Renforcer la vaccination des enfants et des adolescents", "Séances de rattrapage vaccinal dans les collèges et rappels adressés aux familles.", "Enfants et adolescents"),
+    ("Faciliter l'accès aux droits de santé des personnes précaires", "Permanences d'ouverture de droits dans les épiceries solidaires.", "Personnes en situation de précarité"),
+    ("Déployer la médiation en santé dans les quartiers", "Deux médiatrices accompagnent les habitants vers le soin et la prévention.", "Habitants des quartiers prioritaires"),
+    ("Soutenir les aidants familiaux", "Groupes de parole, formations et solutions de répit près de chez eux.", "Aidants de personnes dépendantes"),
+    ("Promouvoir la santé sexuelle et affective", "Ateliers dans les lycées et consultations anonymes au centre de santé sexuelle.", "Lycéens et jeunes adultes"),
+    ("Prévenir le surpoids des jeunes enfants", "Accompagnement des familles par les puéricultrices et ateliers cuisine parents-enfants.", "Enfants de 0 à 6 ans et leurs parents"),
+    ("Adapter les logements au vieillissement", "Aides financières et conseils d'un ergothérapeute pour les travaux d'adaptation.", "Propriétaires âgés aux revenus modestes"),
+    ("Structurer une communauté professionnelle territoriale de santé", "Appui au projet de santé et aux réunions pluriprofessionnelles.", "Professionnels de santé libéraux"),
+    ("Lutter contre les moustiques tigres", "Informer les habitants et supprimer les gîtes larvaires dans l'espace public.", "Ensemble des habitants"),
+    ("Réduire la précarité énergétique", "Visites à domicile et petits équipements pour réduire les factures et l'humidité.", "Ménages en précarité énergétique"),
+    ("Accompagner les personnes sortant d'hospitalisation", "Coordination entre l'hôpital, les infirmiers libéraux et les services d'aide à domicile.", "Patients âgés de retour à domicile"),
+    ("Développer des jardins partagés thérapeutiques", "Créer trois jardins accessibles aux personnes à mobilité réduite avec un animateur.", "Personnes en situation de handicap"),
+    ("Prévenir le suicide dans le monde agricole", "Sentinelles formées et numéro d'écoute relayé par les coopératives.", "Exploitants et salariés agricoles"),
+    ("Sensibiliser au bon usage des écrans", "Conférences pour les parents et ateliers dans les accueils de loisirs.", "Parents d'enfants de moins de 12 ans"),
+    ("Organiser la permanence des soins dentaires", "Un cabinet de garde tournant le dimanche et une ligne d'orientation.", "Habitants du territoire"),
+    ("Promouvoir la santé au travail dans les petites entreprises", "Diagnostics des risques et ateliers de prévention des troubles musculosquelettiques.", "Salariés des très petites entreprises"),
+    ("Améliorer l'accueil des personnes sourdes dans les services de santé", "Interprètes en langue des signes à la demande et signalétique adaptée.", "Personnes sourdes et malentendantes"),
+    ("Développer l'éducation thérapeutique du patient en proximité", "Programmes pour le diabète et l'insuffisance cardiaque au plus près des patients.", "Patients diabétiques ou insuffisants cardiaques"),
+    ("Prévenir les noyades", "Apprentissage de la nage pour les élèves de CM2 et surveillance des plans d'eau.", "Enfants de 8 à 11 ans"),
+    ("Repérer précocement les troubles du neurodéveloppement", "Formation des assistantes maternelles et parcours d'orientation vers la plateforme dédiée.", "Enfants de moins de 7 ans"),
+    ("Faire connaître l'offre de santé du territoire", "Un annuaire en ligne et un guide papier distribué dans les mairies.", "Habitants et professionnels"),
+    ("Favoriser l'insertion des personnes souffrant de troubles psychiques", "Ateliers de remobilisation et emplois accompagnés avec les entreprises locales.", "Adultes suivis en psychiatrie"),
+]
+ORGS = [
+    "ARS Grand Ouest", "Caisse primaire d'assurance maladie", "Conseil départemental",
+    "Centre hospitalier de Bellerive", "Mutualité française", "Caisse d'allocations familiales",
+    "Éducation nationale", "Maison de santé pluriprofessionnelle", "Centre social Les Tilleuls",
+    "Association Entraide Rurale", "Instance régionale d'éducation pour la santé",
+    "Mission locale", "Service de santé au travail", "Communauté de communes",
+    "Centre communal d'action sociale", "Mutualité sociale agricole", "Ligue contre le cancer",
+    "Comité départemental olympique et sportif", "Bailleur Habitat Vert",
+    "Union départementale des associations familiales", "Pôle emploi", "Clubs sportifs",
+]
+
+
+def _pick(seed: int, n: int) -> list[str]:
+    return [ORGS[(seed * 7 + 3 * k) % len(ORGS)] for k in range(n)]
+
+
+def make_plan(
+    name: str, contract: str, axes: list[str], per_axis: list[int], start: int, ids, porteurs
+) -> dict:  # noqa: ANN001
+    """A plan: contract, axes, and fiches with the fields the expected extraction checks."""
+    fiches = []
+    k = start
+    for a, (axis, count) in enumerate(zip(axes, per_axis, strict=True), start=1):
+        for j in range(1, count + 1):
+            title, desc, public = ACTIONS[k % len(ACTIONS)]
+            partners = _pick(k, 2 + k % 3)
+            porteur = porteurs[k % len(porteurs)]
+            fiches.append(
+                {
+                    "num": ids(a, j, len(fiches) + 1),
+                    "axis_no": a,
+                    "axe": axis,
+                    "intitule": title,
+                    "description": desc,
+                    "porteur": porteur,
+                    "partenaires_list": [p for p in partners if p != porteur],
+                    "public": public,
+                    "calendrier": f"{2026 + (k % 3)}-{2028 + (k % 2)}",
+                    "budget": [("Ingénierie", f"{(k % 5 + 1) * 4} 000 €", "ARS"),
+                               ("Communication", f"{(k % 3 + 1) * 1500} €", "Communauté de communes")],  # fmt: skip
+                }
+            )
+            k += 1
+    return {"name": name, "contrat": contract, "axes": axes, "fiches": fiches}
+
+
+def expected(plan: dict, partner_join: str = "; ") -> list[dict]:
+    out = []
+    for f in plan["fiches"]:
+        out.append(
+            {
+                "id": f["num"],
+                "contrat": plan["contrat"],
+                "intitule": f["intitule"],
+                "axe": f["axe"],
+                "porteur": f["porteur"],
+                "partenaires": f.get("partenaires_text") or partner_join.join(f["partenaires_list"]),
+                "public": f["public"],
+            }
+        )
+    return out
+
+
+# --- Word helpers ----------------------------------------------------------------------------
+
+
+def new_docx(title_property: str = "", landscape: bool = False) -> Document:
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = "Liberation Sans"
+    normal.font.size = Pt(10.5)
+    props = doc.core_properties
+    props.author = "cloterres team"
+    props.title = title_property
+    props.comments = "Fictional CLS action plan (cloterres development set)."
+    props.created = DATE
+    props.modified = DATE
+    props.last_modified_by = "cloterres team"
+    props.revision = 1
+    if landscape:
+        section = doc.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+        section.left_margin = section.right_margin = Cm(1.5)
+    return doc
+
+
+def shade(element, fill: str) -> None:  # noqa: ANN001
+    """Background colour of a paragraph (w:pPr) or a cell (w:tcPr)."""
+    pr = element.get_or_add_pPr() if hasattr(element, "get_or_add_pPr") else element.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    pr.append(shd)
+
+
+def page_field(paragraph, instr: str = "PAGE") -> None:  # noqa: ANN001
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = instr
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(begin)
+    run._r.append(text)
+    run._r.append(end)
+
+
+def header_footer(doc: Document, header: str, footer: str, total: bool = False) -> None:
+    section = doc.sections[0]
+    section.header.paragraphs[0].text = header
+    para = section.footer.paragraphs[0]
+    para.add_run(f"{footer} – page ")
+    page_field(para)
+    if total:
+        para.add_run(" / ")
+        page_field(para, "NUMPAGES")
+
+
+def page_break(doc: Document) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def cell_lines(cell, lines: list[str], bold: bool = False) -> None:  # noqa: ANN001
+    cell.paragraphs[0].add_run(lines[0] if lines else "").bold = bold
+    for line in lines[1:]:
+        cell.add_paragraph().add_run(line).bold = bold
+
+
+def repeat_header(row) -> None:  # noqa: ANN001
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def bold_para(doc: Document, text: str, size: float | None = None, color: str | None = None):  # noqa: ANN201
+    para = doc.add_paragraph()
+    run = para.add_run(text)
+    run.bold = True
+    if size:
+        run.font.size = Pt(size)
+    if color:
+        run.font.color.rgb = RGBColor.from_string(color)
+    return para
+
+
+def cover(doc: Document, contract: str, subtitle: str) -> None:
+    for _ in range(6):
+        doc.add_paragraph()
+    bold_para(doc, contract, 26)
+    doc.add_paragraph(subtitle)
+    doc.add_paragraph(FICTIF)
+    page_break(doc)
+
+
+def to_pdf(docx_path: Path, target: Path) -> None:
+    """Convert with LibreOffice (headless) into ``target``."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise SystemExit("soffice (LibreOffice) introuvable : installez libreoffice-writer-nogui")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+             "--convert-to", "pdf", "--outdir", tmp, str(docx_path)],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+        shutil.move(str(Path(tmp) / (docx_path.stem + ".pdf")), target)
+
+
+# --- 1. LibreOffice PDF: title bands on two lines, 4-column identity table, budget table -----
+
+
+def plan_vercorelle() -> dict:
+    return make_plan(
+        "vercorelle-bandeaux",
+        "Contrat local de santé du Pays de Vercorelle 2026-2030",
+        ["Axe stratégique 1 : Garantir l'accès aux soins de proximité",
+         "Axe stratégique 2 : Agir sur les environnements favorables à la santé",
+         "Axe stratégique 3 : Accompagner le bien vieillir"],
+        [3, 3, 2], 0, lambda a, j, n: f"{a}.{j}",
+        ["Communauté de communes du Pays de Vercorelle", "Centre hospitalier de Bellerive", "CCAS de Vercorelle"],
+    )  # fmt: skip
+
+
+def build_vercorelle(plan: dict, docx_path: Path) -> None:
+    doc = new_docx("Modèle fiche action ARS")
+    header_footer(doc, "CLS du Pays de Vercorelle – Plan d'actions 2026-2030", "ARS Grand Ouest / Pays de Vercorelle")
+    cover(doc, plan["contrat"], "Plan d'actions – version signée")
+    bold_para(doc, "Préambule", 14)
+    doc.add_paragraph("Le Pays de Vercorelle regroupe 31 communes rurales. " + FICTIF)
+    for f in plan["fiches"]:
+        page_break(doc)
+        doc.add_paragraph(f["axe"])
+        for text, size in ((f"FICHE ACTION N° {f['num']}", 13), (f["intitule"], 12)):
+            para = bold_para(doc, text, size)
+            shade(para._p, "D9E2F3")
+        table = doc.add_table(rows=2, cols=4)
+        table.style = "Table Grid"
+        rows = [("Pilote", [f["porteur"]], "Public visé", [f["public"]]),
+                ("Partenaires", f["partenaires_list"], "Calendrier", [f["calendrier"]])]  # fmt: skip
+        for r, (l1, v1, l2, v2) in enumerate(rows):
+            cells = table.rows[r].cells
+            cell_lines(cells[0], [l1], bold=True)
+            cell_lines(cells[1], v1)
+            cell_lines(cells[2], [l2], bold=True)
+            cell_lines(cells[3], v2)
+        bold_para(doc, "Objectifs opérationnels")
+        doc.add_paragraph("Améliorer le repérage des besoins", style="List Bullet")
+        doc.add_paragraph("Coordonner les acteurs du territoire", style="List Bullet")
+        bold_para(doc, "Description de l'action")
+        doc.add_paragraph(f["description"])
+        bold_para(doc, "Financement prévisionnel")
+        budget = doc.add_table(rows=1 + len(f["budget"]), cols=3)
+        budget.style = "Table Grid"
+        for c, h in enumerate(("Poste de dépense", "Montant", "Financeur")):
+            cell_lines(budget.rows[0].cells[c], [h], bold=True)
+        for r, line in enumerate(f["budget"], start=1):
+            for c, v in enumerate(line):
+                budget.rows[r].cells[c].text = v
+        bold_para(doc, "Indicateurs d'évaluation")
+        doc.add_paragraph("Nombre de personnes accompagnées", style="List Bullet")
+    doc.save(str(docx_path))
+
+
+# --- 2. LibreOffice PDF: « Libellé : valeur » paragraphs, bullets, page n / m -------------------
+
+
+def plan_hautes_combes() -> dict:
+    return make_plan(
+        "hautes-combes-libelles",
+        "Contrat local de santé des Hautes-Combes",
+        ["Axe 1 – Santé mentale et lien social", "Axe 2 – Prévention et promotion de la santé",
+         "Axe 3 – Parcours de soins et coordination"],
+        [2, 3, 2], 8, lambda a, j, n: f"{a}.{j}",
+        ["Ville de Saint-Lizier-des-Combes", "Maison de santé des Hautes-Combes"],
+    )  # fmt: skip
+
+
+def build_hautes_combes(plan: dict, docx_path: Path) -> None:
+    doc = new_docx(plan["contrat"])
+    header_footer(doc, "Contrat local de santé des Hautes-Combes", "Hautes-Combes – CLS 2025-2029", total=True)
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    current = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            page_break(doc)
+            doc.add_heading(current, 1)
+        long_title = f["intitule"] + " en lien avec les acteurs de proximité du territoire des Hautes-Combes"
+        f["intitule"] = long_title
+        doc.add_heading(f"Fiche action {f['num']} – {long_title}", 2)
+        for label, value in (("Porteur de l'action", f["porteur"]),):
+            para = doc.add_paragraph()
+            para.add_run(f"{label} : ").bold = True
+            para.add_run(value)
+        para = doc.add_paragraph()
+        para.add_run("Partenaires :").bold = True
+        for p in f["partenaires_list"]:
+            doc.add_paragraph(p, style="List Bullet")
+        para = doc.add_paragraph()
+        para.add_run("Public(s) cible(s) : ").bold = True
+        para.add_run(f["public"])
+        para = doc.add_paragraph()
+        para.add_run("Description : ").bold = True
+        para.add_run(f["description"])
+        para = doc.add_paragraph()
+        para.add_run("Échéancier : ").bold = True
+        para.add_run(f["calendrier"])
+    doc.save(str(docx_path))
+
+
+# --- 3. designed PDF: coloured bands, several fiches per page, boxed 3-column fields ----------
+
+
+class DesignedPdf(FPDF):
+    def __init__(self, header_text: str, footer_text: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.header_text = header_text
+        self.footer_text = footer_text
+        self.core_fonts_encoding = "windows-1252"
+        self.set_creation_date(DATE)
+        self.set_author("cloterres team")
+        self.set_auto_page_break(True, margin=20)
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_font("Helvetica", "I", 8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 6, self.header_text, align="R", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.ln(2)
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font("Helvetica", size=8)
+        self.cell(0, 6, f"{self.footer_text}    {self.page_no()}", align="C")
+
+
+def plan_brenne() -> dict:
+    return make_plan(
+        "brenne-aval-bandes",
+        "Contrat local de santé de Brenne-Aval",
+        ["AXE 1 – Accès aux soins et aux droits", "AXE 2 – Cadre de vie et santé environnementale",
+         "AXE 3 – Jeunesse et parentalité"],
+        [4, 3, 4], 14, lambda a, j, n: str(n),
+        ["Communauté de communes Brenne-Aval", "Centre social Les Tilleuls", "Ville de Port-Brenne"],
+    )  # fmt: skip
+
+
+def build_brenne(plan: dict, target: Path) -> None:
+    pdf = DesignedPdf("CLS Brenne-Aval 2026-2030", "Brenne-Aval – Contrat local de santé")
+    pdf.add_page()
+    pdf.set_fill_color(0, 102, 153)
+    pdf.rect(0, 0, 210, 80, style="F")
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_font("Helvetica", "B", 24)
+    pdf.set_xy(15, 30)
+    pdf.multi_cell(180, 11, plan["contrat"])
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_xy(15, 95)
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, "Préambule", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=9.5)
+    text = (
+        "Brenne-Aval est un territoire de douze communes le long de la rivière. Le diagnostic local "
+        "de santé a mis en évidence un vieillissement marqué, une offre de soins fragile et des "
+        "inégalités entre les bourgs et la vallée. " + FICTIF + " Les signataires s'engagent à "
+        "suivre chaque année les fiches actions présentées ci-après et à réunir le comité de pilotage."
+    )
+    y = pdf.get_y() + 2
+    half = len(text) // 2
+    cut = text.rfind(" ", 0, half)
+    pdf.set_xy(15, y)
+    pdf.multi_cell(85, 4.5, text[:cut])
+    pdf.set_xy(110, y)
+    pdf.multi_cell(85, 4.5, text[cut + 1 :])
+    current = ""
+    pdf.set_y(max(pdf.get_y(), y + 50))
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            nums = [g["num"] for g in plan["fiches"] if g["axe"] == current]
+            if pdf.get_y() > 200:
+                pdf.add_page()
+            pdf.ln(4)
+            pdf.set_fill_color(230, 120, 30)
+            pdf.set_text_color(255, 255, 255)
+            pdf.set_font("Helvetica", "B", 13)
+            pdf.cell(0, 9, current, fill=True, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", "I", 9)
+            pdf.cell(0, 6, "Fiches n° " + ", ".join(nums), fill=True, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+            pdf.ln(3)
+        if pdf.get_y() > 215:
+            pdf.add_page()
+        pdf.set_fill_color(0, 102, 153)
+        pdf.set_text_color(255, 255, 255)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(0, 8, f"FICHE N°{f['num']} | {f['intitule']}"[:95], fill=True, new_x="LMARGIN", new_y="NEXT")
+        if len(f"FICHE N°{f['num']} | {f['intitule']}") > 95:
+            f["intitule"] = f["intitule"][: 95 - len(f"FICHE N°{f['num']} | ")].rstrip()
+        pdf.set_text_color(0, 0, 0)
+        pdf.ln(2)
+        pdf.set_font("Helvetica", "B", 9)
+        w = (210 - 30) / 3
+        x0, y0 = 15, pdf.get_y()
+        for i, h in enumerate(("Pilote(s)", "Partenaires associés", "Public(s) visé(s)")):
+            pdf.set_xy(x0 + i * w, y0)
+            pdf.cell(w, 6, h, border=1, align="C")
+        pdf.set_font("Helvetica", size=9)
+        values = [[f["porteur"]], f["partenaires_list"], [f["public"]]]
+        height = max(len(v) for v in values) * 4.5 + 12
+        for i, v in enumerate(values):
+            pdf.rect(x0 + i * w, y0 + 6, w, height)
+            pdf.set_xy(x0 + i * w + 1, y0 + 7)
+            pdf.multi_cell(w - 2, 4.5, "\n".join(v))
+        pdf.set_xy(15, y0 + 6 + height + 2)
+        pdf.set_font("Helvetica", "B", 9)
+        pdf.cell(0, 5, "Objectif de l'action", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=9)
+        pdf.multi_cell(0, 4.5, f["description"], new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(5)
+    pdf.output(str(target))
+
+
+# --- 4. designed PDF: cards with the id in a coloured square ----------------------------------
+
+
+def plan_lauzes() -> dict:
+    plan = make_plan(
+        "lauzes-cartes",
+        "Contrat local de santé Causses et Lauzes",
+        ["Orientation A – Prévenir et promouvoir la santé", "Orientation B – Soigner et accompagner"],
+        [4, 4], 20, lambda a, j, n: f"{'AB'[a - 1]}.{j}",
+        ["Communauté de communes Causses et Lauzes", "Pôle de santé du Causse"],
+    )  # fmt: skip
+    for f in plan["fiches"]:
+        f["partenaires_text"] = " ; ".join(f["partenaires_list"])
+    return plan
+
+
+def build_lauzes(plan: dict, target: Path) -> None:
+    pdf = DesignedPdf("Causses et Lauzes – CLS", "Contrat local de santé Causses et Lauzes")
+    pdf.set_title(plan["contrat"])
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 22)
+    pdf.set_xy(15, 60)
+    pdf.multi_cell(180, 10, plan["contrat"])
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(180, 6, "Programme d'actions 2026-2030\n" + FICTIF)
+    current = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            pdf.add_page()
+            pdf.set_font("Helvetica", "B", 16)
+            pdf.set_text_color(120, 40, 100)
+            pdf.multi_cell(0, 9, current, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+            pdf.ln(3)
+        if pdf.get_y() > 190:
+            pdf.add_page()
+        y = pdf.get_y()
+        pdf.set_fill_color(120, 40, 100)
+        pdf.rect(15, y, 18, 14, style="F")
+        pdf.set_text_color(255, 255, 255)
+        pdf.set_font("Helvetica", "B", 14)
+        pdf.set_xy(15, y + 3)
+        pdf.cell(18, 8, f["num"], align="C")
+        pdf.set_text_color(120, 40, 100)
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.set_xy(37, y + 1)
+        pdf.multi_cell(158, 6, f["intitule"])
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_y(max(pdf.get_y(), y + 16))
+        for label, value in (
+            ("PORTEUR", f["porteur"]),
+            ("PARTENAIRES", f["partenaires_text"]),
+            ("PUBLIC", f["public"]),
+            ("EN QUELQUES MOTS", f["description"]),
+        ):
+            pdf.set_font("Helvetica", "B", 8)
+            pdf.set_text_color(120, 40, 100)
+            pdf.cell(0, 5, label, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+            pdf.set_font("Helvetica", size=9.5)
+            pdf.multi_cell(0, 4.8, value, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+        pdf.ln(6)
+    pdf.output(str(target))
+
+
+# --- 5. LibreOffice PDF: landscape plan table, merged axis cells, « A1 – titre » ---------------
+
+
+def plan_orgelet() -> dict:
+    return make_plan(
+        "val-d-orgelet-paysage",
+        "CLS du Val d'Orgelet",
+        ["Axe 1 – Accès aux soins", "Axe 2 – Prévention", "Axe 3 – Santé environnement"],
+        [4, 5, 3], 2, lambda a, j, n: f"A{n}",
+        ["Ville d'Orgelet", "Communauté de communes du Val d'Orgelet", "Centre hospitalier de Bellerive"],
+    )  # fmt: skip
+
+
+def build_orgelet(plan: dict, docx_path: Path) -> None:
+    doc = new_docx(landscape=True)
+    header_footer(doc, "Plan d'actions du CLS du Val d'Orgelet", "Val d'Orgelet")
+    bold_para(doc, plan["contrat"], 20)
+    doc.add_paragraph("Tableau des actions 2026-2030. " + FICTIF)
+    headers = ("Axe", "Action", "Pilote", "Partenaires", "Public cible", "Calendrier")
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for c, h in enumerate(headers):
+        cell_lines(table.rows[0].cells[c], [h], bold=True)
+    repeat_header(table.rows[0])
+    first_rows: dict[str, int] = {}
+    for f in plan["fiches"]:
+        cells = table.add_row().cells
+        index = len(table.rows) - 1
+        if f["axe"] not in first_rows:
+            first_rows[f["axe"]] = index
+            cells[0].text = f["axe"]
+        cells[1].text = f"{f['num']} – {f['intitule']}"
+        cell_lines(cells[2], [f["porteur"]])
+        cell_lines(cells[3], f["partenaires_list"])
+        cells[4].text = f["public"]
+        cells[5].text = f["calendrier"]
+    rows = list(first_rows.values()) + [len(table.rows)]
+    for start, stop in zip(rows, rows[1:], strict=False):
+        if stop - 1 > start:
+            table.cell(start, 0).merge(table.cell(stop - 1, 0))
+            table.cell(start, 0).text = table.cell(start, 0).text.split("\n")[0]
+    widths = (Cm(3.5), Cm(7), Cm(4), Cm(5), Cm(4), Cm(2.5))
+    for row in table.rows:
+        for c, w in enumerate(widths):
+            row.cells[c].width = w
+    doc.save(str(docx_path))
+
+
+# --- 6. Word plan table in two parts, axis rows spanning --------------------------------------
+
+
+def plan_piemont() -> dict:
+    return make_plan(
+        "piemont-sud-tableau",
+        "Contrat local de santé du Piémont-Sud",
+        ["Priorité 1 : Santé des jeunes", "Priorité 2 : Santé des seniors", "Priorité 3 : Accès aux droits"],
+        [3, 3, 3], 11, lambda a, j, n: f"{a}.{j}",
+        ["Mairie de Piémont-Sud", "Association Entraide Rurale"],
+    )  # fmt: skip
+
+
+def build_piemont(plan: dict, target: Path) -> None:
+    doc = new_docx(plan["contrat"], landscape=True)
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    doc.add_heading("Programme d'actions", 1)
+    headers = ("Intitulé de l'action", "Porteur(s)", "Partenaires", "Publics", "Échéance")
+    fiches = plan["fiches"]
+    for part in (fiches[:5], fiches[5:]):
+        table = doc.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        for c, h in enumerate(headers):
+            cell_lines(table.rows[0].cells[c], [h], bold=True)
+        current = ""
+        for f in part:
+            if f["axe"] != current:
+                current = f["axe"]
+                row = table.add_row()
+                row.cells[0].merge(row.cells[-1])
+                row.cells[0].paragraphs[0].add_run(current).bold = True
+            cells = table.add_row().cells
+            cells[0].text = f"{f['num']} – {f['intitule']}"
+            cell_lines(cells[1], [f["porteur"]])
+            cell_lines(cells[2], f["partenaires_list"])
+            cells[3].text = f["public"]
+            cells[4].text = f["calendrier"]
+        if part is fiches[:5]:
+            doc.add_paragraph("(suite du tableau page suivante)")
+            page_break(doc)
+    doc.save(str(target))
+
+
+# --- 7. Word: numbered headings 1.1.1, field sub-headings, recap table -------------------------
+
+
+def plan_rives() -> dict:
+    return make_plan(
+        "rives-de-l-aune-numerotes",
+        "Contrat local de santé des Rives de l'Aune",
+        ["Axe 1 – Accès aux soins et aux droits", "Axe 2 – Environnement et cadre de vie"],
+        [4, 4], 5, lambda a, j, n: f"{a}.{1 + (j - 1) // 2}.{1 + (j - 1) % 2}",
+        ["Ville de Rives-sur-Aune", "CCAS de Rives-sur-Aune", "Maison de santé de l'Aune"],
+    )  # fmt: skip
+
+
+def build_rives(plan: dict, target: Path) -> None:
+    doc = new_docx(plan["contrat"])
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    current_axis = current_obj = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current_axis:
+            current_axis = f["axe"]
+            doc.add_heading(current_axis, 1)
+        obj = f["num"].rsplit(".", 1)[0]
+        if obj != current_obj:
+            current_obj = obj
+            doc.add_heading(f"{obj} Objectif : améliorer l'existant ({obj})", 2)
+        doc.add_heading(f"{f['num']} {f['intitule']}", 3)
+        doc.add_heading("Pilote", 4)
+        doc.add_paragraph(f["porteur"])
+        doc.add_heading("Partenaires", 4)
+        for p in f["partenaires_list"]:
+            doc.add_paragraph(p, style="List Bullet")
+        doc.add_heading("Public visé", 4)
+        doc.add_paragraph(f["public"])
+        doc.add_heading("Description de l'action", 4)
+        doc.add_paragraph(f["description"])
+        doc.add_heading("Indicateurs", 4)
+        doc.add_paragraph("Nombre de participants", style="List Bullet")
+    doc.add_heading("Tableau récapitulatif des actions", 1)
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for c, h in enumerate(("N°", "Action", "Pilote", "Échéance")):
+        table.rows[0].cells[c].text = h
+    for f in plan["fiches"]:
+        cells = table.add_row().cells
+        cells[0].text = f["num"]
+        cells[1].text = f["intitule"]
+        cells[2].text = f["porteur"]
+        cells[3].text = f["calendrier"]
+    doc.save(str(target))
+
+
+# --- 8. messy Word --------------------------------------------------------------------------
+
+
+def plan_aubrac() -> dict:
+    plan = make_plan(
+        "saint-aubrac-desordonne",
+        "Contrat Local de Santé de Saint-Aubrac-les-Pins",
+        ["AXE 1 : Prévention et éducation à la santé", "AXE 2 : Accès aux soins", "AXE 3 : Santé et environnement"],
+        [3, 3, 2], 17, lambda a, j, n: str(n),
+        ["Mairie de Saint-Aubrac-les-Pins", "Centre hospitalier de Bellerive", "Association Entraide Rurale"],
+    )  # fmt: skip
+    for i, f in enumerate(plan["fiches"]):
+        if i % 2 == 0:
+            f["partenaires_text"] = " ; ".join(f["partenaires_list"])
+    return plan
+
+
+def build_aubrac(plan: dict, target: Path) -> None:
+    doc = new_docx("Modèle fiche action ARS")
+    bold_para(doc, plan["contrat"], 22)
+    doc.add_paragraph("Version de travail – " + FICTIF)
+    labels = [
+        ("Pilote :", "Partenaires mobilisés", "Public"),
+        ("Porteur(s) de l'action", "Acteurs associés", "Bénéficiaires"),
+        ("Structure responsable", "Partenaires", "Population ciblée"),
+    ]
+    current = ""
+    for i, f in enumerate(plan["fiches"]):
+        if f["axe"] != current:
+            current = f["axe"]
+            bold_para(doc, current, 14)
+        style = i % 3
+        if style == 0:
+            bold_para(doc, f"Action {f['num']} - {f['intitule']}")
+        elif style == 1:
+            bold_para(doc, f"ACTION N°{f['num']} : {f['intitule'].upper()}")
+            f["intitule"] = f["intitule"].upper()
+        else:
+            doc.add_heading(f"Action {f['num']} – {f['intitule']}", 2)
+        lp, lpa, lpu = labels[style]
+        partners = f.get("partenaires_text")
+        rows = [(lp, [f["porteur"]]), (lpa, [partners] if partners else f["partenaires_list"])]
+        rows2 = [(lpu, [f["public"]]), ("Descriptif", [f["description"]])]
+        split = i == 3
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for label, lines in rows + ([] if split else rows2):
+            cells = table.add_row().cells
+            cell_lines(cells[0], [label], bold=True)
+            if label.startswith(("Partenaires", "Acteurs")) and not partners:
+                # Symbol-font bullets typed by hand, as Word pastes them
+                cells[1].paragraphs[0].text = ""
+                for k, line in enumerate(lines):
+                    para = cells[1].paragraphs[0] if k == 0 else cells[1].add_paragraph()
+                    sym = para.add_run("\uf0b7")
+                    sym.font.name = "Symbol"
+                    para.add_run("\t" + line)
+            else:
+                cell_lines(cells[1], lines)
+        if split:
+            doc.add_paragraph()
+            bold_para(doc, f"Action {f['num']} (suite)")
+            table = doc.add_table(rows=0, cols=2)
+            table.style = "Table Grid"
+            for label, lines in rows2 + [("Calendrier", [f["calendrier"]])]:
+                cells = table.add_row().cells
+                cell_lines(cells[0], [label], bold=True)
+                cell_lines(cells[1], lines)
+        doc.add_paragraph()
+    bold_para(doc, "ANNEXE 1 – Glossaire", 14)
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for sigle, sens in (("ARS", "Agence régionale de santé"), ("CPTS", "Communauté professionnelle territoriale de santé"), ("CCAS", "Centre communal d'action sociale")):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = sigle, sens
+    bold_para(doc, "ANNEXE 2 – Composition du comité de pilotage")
+    for who in ("Le maire de Saint-Aubrac-les-Pins", "La directrice de la délégation départementale de l'ARS", "Le président de la communauté de communes"):
+        doc.add_paragraph(who, style="List Bullet")
+    doc.save(str(target))
+
+
+# --- 9. LibreOffice PDF: cover, typed TOC with dot leaders, annexes ---------------------------
+
+
+def plan_cerne() -> dict:
+    return make_plan(
+        "pays-de-cerne-sommaire",
+        "Contrat local de santé du Pays de Cerne",
+        ["Axe 1 – Promouvoir la santé des habitants", "Axe 2 – Améliorer les parcours de santé",
+         "Axe 3 – Agir sur l'environnement"],
+        [3, 3, 2], 25, lambda a, j, n: f"{a}.{j}",
+        ["Syndicat mixte du Pays de Cerne", "Centre hospitalier de Bellerive"],
+    )  # fmt: skip
+
+
+def build_cerne(plan: dict, docx_path: Path) -> None:
+    doc = new_docx("")
+    header_footer(doc, "Pays de Cerne – CLS 2026-2030", "Contrat local de santé du Pays de Cerne")
+    cover(doc, plan["contrat"], "2026 – 2030")
+    bold_para(doc, "SOMMAIRE", 16)
+    page = 3
+    lines = [("Préambule", 3)]
+    current = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            lines.append((current, page))
+        lines.append((f"Fiche {f['num']} : {f['intitule']}", page))
+        page += 1
+    lines += [("Annexe 1 – Glossaire des sigles", page), ("Annexe 2 – Signataires", page + 1)]
+    for text, p in lines:
+        para = doc.add_paragraph()
+        para.paragraph_format.tab_stops.add_tab_stop(Cm(16), leader=WD_TAB_LEADER.DOTS)
+        para.add_run(f"{text}\t{p}")
+    page_break(doc)
+    doc.add_heading("Préambule", 1)
+    doc.add_paragraph("Le Pays de Cerne compte 24 000 habitants. " + FICTIF)
+    doc.add_paragraph("Pilotage : le comité de pilotage se réunit deux fois par an.")
+    current = ""
+    for f in plan["fiches"]:
+        page_break(doc)
+        if f["axe"] != current:
+            current = f["axe"]
+            doc.add_heading(current, 1)
+        doc.add_heading(f"Fiche {f['num']} : {f['intitule']}", 2)
+        for label, value in (("Porteur", f["porteur"]), ("Partenaires", ", ".join(f["partenaires_list"])), ("Public cible", f["public"]), ("Description", f["description"])):
+            para = doc.add_paragraph()
+            para.add_run(f"{label} : ").bold = True
+            para.add_run(value)
+        f["partenaires_text"] = ", ".join(f["partenaires_list"])
+    page_break(doc)
+    doc.add_heading("Annexe 1 – Glossaire des sigles", 1)
+    for s in ("ARS : Agence régionale de santé", "CPTS : Communauté professionnelle territoriale de santé", "PMI : Protection maternelle et infantile"):
+        doc.add_paragraph(s)
+    doc.add_heading("Annexe 2 – Signataires", 1)
+    for s in ("Pour l'Agence régionale de santé, la directrice générale", "Pour le Syndicat mixte du Pays de Cerne, le président", "Pour la Caisse primaire d'assurance maladie, le directeur"):
+        doc.add_paragraph(s)
+    doc.save(str(docx_path))
+
+
+# --- 10. Word: the recap table is the plan ---------------------------------------------------
+
+
+def plan_montferrand() -> dict:
+    plan = make_plan(
+        "montferrand-recapitulatif",
+        "Contrat local de santé de Montferrand-le-Haut",
+        ["Axe 1 - Accès aux soins", "Axe 2 - Prévention", "Axe 3 - Autonomie"],
+        [3, 4, 3], 30, lambda a, j, n: f"{a}-{j}",
+        ["Ville de Montferrand-le-Haut", "CCAS de Montferrand"],
+    )  # fmt: skip
+    for f in plan["fiches"]:
+        f["partenaires_text"] = ", ".join(f["partenaires_list"])
+    return plan
+
+
+def build_montferrand(plan: dict, target: Path) -> None:
+    doc = new_docx(plan["contrat"])
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    doc.add_heading("Tableau récapitulatif des actions", 1)
+    headers = ("N°", "Intitulé", "Pilote", "Partenaires", "Public visé")
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for c, h in enumerate(headers):
+        table.rows[0].cells[c].text = h
+    current = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            row = table.add_row()
+            row.cells[0].merge(row.cells[-1])
+            row.cells[0].text = current
+        cells = table.add_row().cells
+        for c, v in enumerate((f["num"], f["intitule"], f["porteur"], f["partenaires_text"], f["public"])):
+            cells[c].text = v
+    doc.save(str(target))
+
+
+# --- main ----------------------------------------------------------------------------------
+
+PLANS = [
+    (plan_vercorelle, build_vercorelle, "pdf-lo"),
+    (plan_hautes_combes, build_hautes_combes, "pdf-lo"),
+    (plan_brenne, build_brenne, "pdf"),
+    (plan_lauzes, build_lauzes, "pdf"),
+    (plan_orgelet, build_orgelet, "pdf-lo"),
+    (plan_piemont, build_piemont, "docx"),
+    (plan_rives, build_rives, "docx"),
+    (plan_aubrac, build_aubrac, "docx"),
+    (plan_cerne, build_cerne, "pdf-lo"),
+    (plan_montferrand, build_montferrand, "docx"),
+]
+
+
+def main() -> None:
+    no_pdf = "--sans-pdf" in sys.argv
+    EXPECTED.mkdir(exist_ok=True)
+    for make, build, kind in PLANS:
+        plan = make()
+        name = plan["name"]
+        if kind == "pdf-lo":
+            target = HERE / f"{name}.pdf"
+            if no_pdf:
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                source = Path(tmp) / f"{name}.docx"
+                build(plan, source)
+                to_pdf(source, target)
+        elif kind == "pdf":
+            target = HERE / f"{name}.pdf"
+            build(plan, target)
+        else:
+            target = HERE / f"{name}.docx"
+            build(plan, target)
+        rows = expected(plan)
+        with (EXPECTED / f"{name}.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"{target.name} : {len(rows)} fiches")
+
+
+if __name__ == "__main__":
+    main()
