@@ -211,7 +211,7 @@ def test_markdown_plan_with_sections_and_a_table(tmp_path):
     measures, report = read(path)
     got = [(m.id, m.axe, m.intitule, m.porteur, m.partenaires, m.public) for m in measures]
     assert got == [
-        ("F-1", "Axe 1 – Accès aux soins", "Ouvrir une maison de santé", "Commune de Fontbelle", "ARS, CPAM", "Habitants"),
+        ("F-1", "Axe 1 – Accès aux soins", "Ouvrir une maison de santé", "Commune de Fontbelle", "ARS; CPAM", "Habitants"),
         ("F-2", "Axe 1 – Accès aux soins", "Recruter une coordinatrice", "Commune de Fontbelle", "", ""),
         ("F-3", "Axe 2 – Prévention", "Ateliers mémoire", "CCAS", "", "Seniors"),
         ("F-4", "Axe 2 – Prévention", "Dépistage itinérant", "Ligue fictive", "", "Adultes"),
@@ -240,7 +240,7 @@ def test_text_plan_with_fiche_markers_and_cp1252(tmp_path):
     got = [(m.id, m.axe, m.intitule, m.porteur, m.public, m.partenaires) for m in measures]
     assert got == [
         ("V-2.1", "AXE 2 – Santé mentale", "Créer un groupe d’entraide", "Association Écoute Vernois", "adultes isolés", ""),
-        ("V-2.2", "AXE 2 – Santé mentale", "Former les élus", "", "", "UNAFAM, CMP"),
+        ("V-2.2", "AXE 2 – Santé mentale", "Former les élus", "", "", "UNAFAM ; CMP"),
     ]  # fmt: skip
 
 

@@ -42,7 +42,7 @@ from cloterres.plans.fields import (
 from cloterres.plans.report import DocumentReport
 from cloterres.units import Measure, SourceRef
 
-_SEP = r"\s*(?:[:.–—)-]|\s-\s)?\s*"
+_SEP = r"\s*(?:[:.–—)|-]|\s-\s)?\s*"
 _NUM = r"(?!(?:19|20)\d\d\b)(?P<num>(?:\d+|[IVXL]+|[A-Z])(?:[.\-/]\d+)*[a-z]?(?:\s?bis|\s?ter)?)(?!\w)\.?"
 _AXIS = re.compile(
     r"^\s*(?:axe|orientation|priorit[ée])s?(?:\s+(?:strat[ée]gique|prioritaire|th[ée]matique|transversale?))?"
@@ -76,7 +76,35 @@ _GENERIC_TITLE = re.compile(
     r"fiches? actions?|contexte)\s*$",
     re.I,
 )
-_BULLET = re.compile(r"^\s*(?:[-*•·▪◦●■–]|\d{1,2}[.)])\s+")
+# Bullets, with the private-use code points of Word's Symbol and Wingdings fonts (U+F0B7...).
+_BULLET = re.compile(r"^\s*(?:[\uf000-\uf0ff]\s*|(?:[-*•·▪◦●■□–]|\d{1,2}[.)])\s+)")
+_PRIVATE = re.compile(r"[\uf000-\uf0ff]")
+# An id written before a title in a table cell or a band: « A1 – titre », « 2.3 : titre ».
+_LEAD_ID = re.compile(
+    r"^\s*(?!(?:19|20)\d\d\b)(?P<num>(?:[A-Z]{1,3}\s?)?\d+(?:[.\-]\d+)*[a-z]?|[A-Z](?:\.\d+)+)"
+    r"\s*(?:[–—:|]|-(?=\s)|\.(?=\s))\s*(?P<title>\S.*)$",
+    re.S,
+)
+# An id alone (a numbered square beside a fiche's title): « A.1 », « 12 », « 3.2 ».
+_BARE_ID = re.compile(
+    r"^\s*(?:n\s?°\s*)?(?P<num>(?:[A-Z]{1,2}[.\-]?)?\d{1,3}(?:\.\d{1,3}){0,3}|[A-Z]\.\d{1,3})\s*$"
+)
+# A fiche marker continued: « Action 2.1 (suite) », « Fiche 4 – suite ».
+_CONTINUED = re.compile(r"^\(?\s*suite\b", re.I)
+# « Fiches n° 1, 2, 3 » in an axis band lists fiches, it is not one.
+_LIST_OF_NUMBERS = re.compile(r"^\s*(?:[,;&]|et\b|à\b)", re.I)
+# A text that ends like this goes on in the next line (« Centre hospitalier de » / « Bellerive »).
+_GOES_ON = re.compile(r"(?:\b(?:de|du|des|d'|la|le|les|l'|et|à|au|aux|en)|-)$", re.I)
+# Recap tables: headings that announce them.
+_RECAP = re.compile(
+    r"r[ée]capitulatif|synth[èe]se des actions|tableau de synth[èe]se|liste des actions", re.I
+)
+# Titles that are a template's or a program's, not the contract's.
+_TEMPLATE_TITLE = re.compile(
+    r"mod[èe]le|template|trame|gabarit|^\s*fiches?[\s-]+actions?\b|^\s*document\s*\d*\s*$|"
+    r"sans titre|untitled|microsoft word",
+    re.I,
+)
 _ROMAN = {
     "I": 1,
     "II": 2,
@@ -112,6 +140,8 @@ class _Draft:
     from_table: bool = False
     title_from_field: bool = False
     axis_number: str = ""
+    continuing: bool = False  # reopened by « (suite) »: the next fiche table fills it
+    table: int | None = None  # the plan table a row came from
 
     @property
     def has_content(self) -> bool:
@@ -126,7 +156,7 @@ class _Draft:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"[ \t\xa0]+", " ", text).strip()
+    return re.sub(r"[ \t\xa0]+", " ", _PRIVATE.sub(" ", text)).strip()
 
 
 def _clean_title(text: str) -> str:
@@ -136,23 +166,42 @@ def _clean_title(text: str) -> str:
     return text
 
 
+def _marker(text: str) -> re.Match[str] | None:
+    """« Fiche action n° 2.3 : titre », « Action 4 – titre »; not « Fiches n° 1, 2, 3 »."""
+    m = _FICHE.match(text) or _ACTION.match(text)
+    if m is None or _LIST_OF_NUMBERS.match(m.group("title")):
+        return None
+    return m
+
+
+def _split_id(title: str) -> tuple[str, str]:
+    """(id, title) of « A1 – titre », « Fiche 2.3 : titre »; ("", title) when none is written."""
+    text = title.strip()
+    m = _marker(text.replace("\n", " ")) or _LEAD_ID.match(text)
+    if m is None or not m.group("title").strip():
+        return "", title
+    return m.group("num"), m.group("title")
+
+
 def _number(raw: str) -> str:
     return re.sub(r"\s+", " ", raw).strip().rstrip(".")
 
 
 def _list_value(parts: list[str]) -> str:
-    """Names from bullets, lines or ; lists, joined with ", "."""
+    """Names written on separate lines or as bullets, joined with « ; »; a list written inline
+    keeps the document's own separators (« A ; B », « A, B et C »)."""
     names: list[str] = []
     for part in parts:
-        for line in re.split(r"\n|;\s", part):
-            line = _BULLET.sub("", line).strip().rstrip(";,.").strip()
+        for line in part.split("\n"):
+            line = _PRIVATE.sub("", _BULLET.sub("", line)).strip().rstrip(";,").strip()
             if line and line not in names:
                 names.append(line)
-    return ", ".join(names)
+    return "; ".join(names)
 
 
 def _text_value(parts: list[str]) -> str:
-    return "\n".join(_clean(p) for p in parts if p.strip())
+    lines = (_clean(_BULLET.sub("", p) if _PRIVATE.match(p.lstrip()) else p) for p in parts)
+    return "\n".join(line for line in lines if line)
 
 
 def _axis_number(text: str) -> str:
@@ -195,10 +244,14 @@ class _Extractor:
         self.plan_objective = ""
         self.previous_was_table = False
         self.plan_page: int | None = None  # page of the running plan table's last part
+        self.plan_table: int | None = None  # number of the running plan table's first part
+        self.recap_tables: set[int] = set()
         self.since_table: list[Block] = []  # blocks read since the last table
         self.outside = 0
         self.toc = 0
+        self.continued = 0
         self.headings: list[str] = []
+        self.last_text = ""  # the last heading or paragraph read (a recap table's announcement)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -218,6 +271,30 @@ class _Extractor:
         if self.draft is not None:
             self.drafts.append(self.draft)
             self.draft = None
+
+    def reopen(self, number: str) -> _Draft | None:
+        """The fiche « number » again (« Action 2.1 (suite) »): it goes on, it is not a new one."""
+        number = _number(number)
+        if self.draft is not None and self.draft.number == number:
+            self.draft.continuing = True
+            return self.draft
+        for index in range(len(self.drafts) - 1, -1, -1):
+            if self.drafts[index].number == number and not self.drafts[index].from_table:
+                self.close()
+                self.draft = self.drafts.pop(index)
+                self.draft.continuing = True
+                self.continued += 1
+                return self.draft
+        return None
+
+    def open_marker(self, block: Block, m: re.Match[str], level: int | None) -> _Draft:
+        title = _clean_title(m.group("title"))
+        if _CONTINUED.match(title) or title.lower().endswith(("(suite)", "- suite", "– suite")):
+            found = self.reopen(m.group("num"))
+            if found is not None:
+                return found
+            title = ""
+        return self.open(block, m.group("num"), title, level)
 
     def open(self, block: Block, number: str, title: str, level: int | None) -> _Draft:
         self.close()
@@ -263,6 +340,7 @@ class _Extractor:
             self.previous_was_table = is_table
             if not is_table:
                 self.since_table.append(block)
+                self.last_text = block.text
         self.close()
         if self.toc:
             self.report.remarques.append(
@@ -281,23 +359,47 @@ class _Extractor:
         if level != TITLE_LEVEL and len(self.headings) < 50:
             self.headings.append(text)
         draft = self.draft
+        bare = _BARE_ID.match(text)
+        if bare:  # an id alone beside the fiche's title (a numbered square)
+            if draft is not None and not draft.number and not draft.values and draft.title:
+                draft.number = _number(bare.group("num"))
+                return
+            self.open(block, bare.group("num"), "", level)
+            return
+        if (
+            draft is not None
+            and not draft.title
+            and not draft.values
+            and level != TITLE_LEVEL
+            and len(text) <= MAX_TITLE
+            and field_of(text) is None
+            and not _marker(text)
+            and not _AXIS.match(text)
+            and not _OBJECTIVE.match(text)
+        ):  # the second line of a title band: « FICHE ACTION N° 1.1 » / its title
+            draft.title = _clean_title(text)
+            return
+        numbered = _NUMBERED.match(text)
+        if numbered and _OBJECTIVE.match(numbered.group("title")):  # « 1.1 Objectif : … »
+            self.close()
+            self.set_objective(text, level)
+            return
         inside = draft is not None and (
             (draft.level is not None and level > draft.level)
             or (draft.level is None and level == BOLD_LEVEL)
         )
         name = field_of(text) if len(text) <= 60 else None
-        if name and (_FICHE.match(text) or _ACTION.match(text) or _numbered_structure(text)):
+        if name and (_marker(text) or _numbered_structure(text)):
             name = None
         if inside and name:
             self.open_field(name, text, "")
             return
-        if inside and split_label(text):
+        if inside and split_label(text) and not _numbered_structure(text):
             self.labelled(block, *split_label(text))  # type: ignore[misc]
             return
-        if _FICHE.match(text) or _ACTION.match(text):
-            m = _FICHE.match(text) or _ACTION.match(text)
-            assert m is not None
-            self.open(block, m.group("num"), m.group("title"), level)
+        m = _marker(text)
+        if m is not None:
+            self.open_marker(block, m, level)
             return
         axis = _AXIS.match(text)
         if axis and (axis.group("num") or axis.group("title")) and name != "intitule":
@@ -360,9 +462,9 @@ class _Extractor:
         text = _clean(block.text)
         draft = self.draft
         if block.kind == "paragraph":
-            m = _FICHE.match(text) or _ACTION.match(text)
+            m = _marker(text)
             if m and len(text) <= MAX_TITLE and split_label(text) is None:
-                self.open(block, m.group("num"), m.group("title"), None)
+                self.open_marker(block, m, None)
                 return
             for pattern, setter, attr in (
                 (_AXIS, self.set_axis, "axis"),
@@ -420,11 +522,14 @@ class _Extractor:
             and (header is None or rows[header[0]] == self.plan_header)
         ):  # the plan table goes on (next page)
             self.plan_page = block.page
-            self.plan_rows(block, rows, 0 if header is None else header[0] + 1)
+            self.plan_rows(block, rows, 0 if header is None else header[0] + 1, continued=True)
             return
         if header is not None:
             index, mapping = header
             self.close()
+            self.plan_table = block.table
+            if block.table is not None and _RECAP.search(self.last_text):
+                self.recap_tables.add(block.table)
             self.plan = mapping
             self.plan_width = width
             self.plan_header = rows[index]
@@ -433,6 +538,10 @@ class _Extractor:
             self.plan_rows(block, rows, index + 1)
             return
         self.plan = None
+        if self.text_table(block, rows):
+            return
+        if self.field_columns(block, rows):
+            return
         if self.fiche_table(block, rows):
             return
         where = self.where(block)
@@ -446,6 +555,56 @@ class _Extractor:
             f"{where} ({len(rows)} ligne(s) × {width} colonne(s)) : ni fiche action "
             f"(« champ | valeur »), ni tableau de plan (en-tête avec « Intitulé » ou « Action »)"
         )
+
+    def text_table(self, block: Block, rows: list[tuple[str, ...]]) -> bool:
+        """A table of one column (a shaded title band, an axis band): its cells are read as
+        paragraphs."""
+        cells: list[str] = []
+        for row in rows:
+            distinct = [c for i, c in enumerate(row) if c.strip() and (i == 0 or c != row[i - 1])]
+            if len(distinct) > 1:
+                return False
+            cells.extend(distinct)
+        if not cells or len(cells) > 4:
+            return False
+        for cell in cells:
+            self.paragraph(
+                Block(
+                    kind="paragraph", text=cell.replace("\n", " "), page=block.page,
+                    paragraph=block.paragraph, table=block.table, line=block.line,
+                )
+            )  # fmt: skip
+        return True
+
+    def field_columns(self, block: Block, rows: list[tuple[str, ...]]) -> bool:
+        """A box of fields side by side: a header row of field labels (« Pilote(s) |
+        Partenaires associés | Public(s) visé(s) ») with the values below, in the fiche being
+        read."""
+        if len(rows) < 2 or len(rows) > 4 or self.draft is None:
+            return False
+        names: dict[int, str] = {}
+        for col, cell in enumerate(rows[0]):
+            cell = _clean(cell.replace("\n", " "))
+            if not cell or (col and rows[0][col - 1] == rows[0][col]):
+                continue
+            name = field_of(cell) if len(cell) <= 60 else None
+            if name is None or name in names.values():
+                return False
+            names[col] = name
+        if len(names) < 2 or any(
+            field_of(_clean(c)) for row in rows[1:] for c in row if len(c) <= 40 and c.strip()
+        ):
+            return False
+        draft = self.draft
+        for col, name in names.items():
+            value = "\n".join(row[col] for row in rows[1:] if col < len(row) and row[col].strip())
+            if name == "id":
+                draft.number = draft.number or _number(value)
+            elif name == "intitule":
+                draft.title = draft.title or _clean_title(value.replace("\n", " "))
+            else:
+                draft.add(name, value)
+        return True
 
     def continues_plan(self, block: Block) -> bool:
         """Only a table, or a page break with at most a running footer and header between."""
@@ -487,8 +646,37 @@ class _Extractor:
                 return index, mapping
         return None
 
-    def plan_rows(self, block: Block, rows: list[tuple[str, ...]], start: int) -> None:
+    def continue_row(self, values: dict[str, list[str]]) -> bool:
+        """The first row of a plan table continued on the next page may be the end of the last
+        row of the page before (a row broken by the page): its cells complete that row."""
+        last = self.drafts[-1] if self.drafts else None
+        if last is None or not last.from_table:
+            return False
+        title = " ".join(values.get("intitule", []))
+        numbered = [d for d in self.drafts if d.from_table and d.table == last.table]
+        ids_in_titles = bool(numbered) and all(d.number for d in numbered)
+        if values.get("id") or (title and title[0].isupper() and not ids_in_titles):
+            return False
+        if title and ids_in_titles and _split_id(title)[0]:
+            return False
+        for name, parts in values.items():
+            text = "\n".join(parts)
+            if name == "intitule":
+                last.title = f"{last.title} {text}".strip()
+            elif name not in ("axe", "objectif"):
+                old = last.values.setdefault(name, [])
+                if old:  # a wrapped line goes on with a space, an item of its own on a new line
+                    wrapped = not text[:1].isupper() or _GOES_ON.search(old[-1])
+                    old[-1] = f"{old[-1]}{' ' if wrapped else chr(10)}{text}"
+                else:
+                    old.append(text)
+        return True
+
+    def plan_rows(
+        self, block: Block, rows: list[tuple[str, ...]], start: int, *, continued: bool = False
+    ) -> None:
         mapping = self.plan or {}
+        first_data = continued
         for offset, row in enumerate(rows[start:], start=start):
             number = block.first_row + offset
             if row == self.plan_header:
@@ -513,6 +701,10 @@ class _Extractor:
                 cell = row[col] if col < len(row) else ""
                 if cell.strip():
                     values.setdefault(name.removeprefix("extra:"), []).append(cell.strip())
+            continued_part = first_data and self.continue_row(values)
+            first_data = False
+            if continued_part:
+                continue
             if not values.get("intitule") and not values.get("description"):
                 self.report.ignores.append(
                     f"{self.where(block)}, ligne {number} : ligne sans intitulé ni description"
@@ -523,8 +715,11 @@ class _Extractor:
             objective = " ".join(values.pop("objectif", [])) or self.plan_objective
             self.plan_objective = objective
             title = " ".join(values.pop("intitule", []))
+            ident = " ".join(values.pop("id", []))
+            if not ident:
+                ident, title = _split_id(title)
             draft = _Draft(
-                number=_number(" ".join(values.pop("id", []))),
+                number=_number(ident),
                 title=_clean_title(title.replace("\n", " ")),
                 axis=_clean(axis.replace("\n", " ")),
                 objective=_clean(objective.replace("\n", " ")),
@@ -533,6 +728,7 @@ class _Extractor:
                 from_table=True,
                 title_from_field=bool(title),
                 axis_number=_axis_number(axis),
+                table=self.plan_table,
             )
             self.drafts.append(draft)
 
@@ -552,7 +748,7 @@ class _Extractor:
             cells = [c for c in cells if c.strip()]
             if len(cells) == 1:
                 single = _clean(cells[0].replace("\n", " "))
-                if _FICHE.match(single) or _ACTION.match(single) or not field_of(single):
+                if _marker(single) or not field_of(single):
                     singles.append(single)
                 continue
             i = 0
@@ -574,17 +770,17 @@ class _Extractor:
         draft = self.draft
         marker = None
         for text in singles:
-            m = _FICHE.match(text) or _ACTION.match(text)
+            m = _marker(text)
             if m and marker is None:
                 marker = m
-        if draft is None or draft.from_table or draft.has_content or marker is not None:
-            if marker is not None:
-                draft = self.open(block, marker.group("num"), marker.group("title"), None)
-            else:
-                draft = self.open(block, "", "", None)
+        if marker is not None:
+            draft = self.open_marker(block, marker, None)
+        elif draft is None or not draft.continuing and (draft.from_table or draft.has_content):
+            draft = self.open(block, "", "", None)
         draft.from_table = True
+        draft.continuing = False
         for text in singles:
-            if _FICHE.match(text) or _ACTION.match(text):
+            if _marker(text):
                 continue
             if _AXIS.match(text) and (_AXIS.match(text).group("num") or not draft.axis):  # type: ignore[union-attr]
                 draft.axis = text
@@ -604,7 +800,6 @@ class _Extractor:
                 draft.title_from_field = True
             else:
                 draft.add(name, value)
-        self.close()
         return True
 
 
@@ -618,6 +813,49 @@ def _measure_values(draft: _Draft) -> dict[str, str]:
         else:
             values[name] = _text_value(parts)
     return values
+
+
+def _title_key(title: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_text))
+
+
+def _merge_recaps(
+    drafts: list[_Draft], announced: set[int], report: DocumentReport
+) -> list[_Draft]:
+    """Rows of a recap table (« tableau récapitulatif des actions ») are not fiches: each row
+    completes the fiche of the body with its number or title, and none makes a record. A plan
+    table is a recap when the body has fiches and the table is announced as one, or when most of
+    its rows are fiches of the body; a recap table with no fiches elsewhere is the plan."""
+    body = [d for d in drafts if d.table is None]
+    if not body:
+        return drafts
+    by_number = {d.number: d for d in body if d.number}
+    by_title = {_title_key(d.title): d for d in body if d.title}
+    tables: dict[int, list[_Draft]] = {}
+    for draft in drafts:
+        if draft.table is not None:
+            tables.setdefault(draft.table, []).append(draft)
+    dropped: set[int] = set()
+    for table, rows in tables.items():
+        pairs = [
+            (row, by_number.get(row.number) or by_title.get(_title_key(row.title))) for row in rows
+        ]
+        matched = [(row, fiche) for row, fiche in pairs if fiche is not None]
+        if table not in announced and len(matched) < 0.5 * len(rows):
+            continue
+        for row, fiche in matched:
+            _merge(fiche, row)
+        dropped.update(id(row) for row in rows)
+        alone = [row.number or row.title[:40] for row, fiche in pairs if fiche is None]
+        message = (
+            f"tableau récapitulatif (tableau {table}, {len(rows)} ligne(s)) : fusionné avec "
+            f"{len(matched)} fiche(s) du document, aucune mesure créée"
+        )
+        if alone:
+            message += f" ; sans fiche correspondante : {', '.join(alone[:10])}"
+        report.ignores.append(message)
+    return [d for d in drafts if id(d) not in dropped]
 
 
 def _merge(into: _Draft, other: _Draft) -> None:
@@ -642,6 +880,7 @@ def extract_measures(
     extractor = _Extractor(doc, report)
     drafts = [d for d in extractor.run() if d.title or d.values]
     report.remarques[:0] = doc.notes
+    drafts = _merge_recaps(drafts, extractor.recap_tables, report)
     kept: list[_Draft] = []
     by_number: dict[str, _Draft] = {}
     qualify: set[str] = set()

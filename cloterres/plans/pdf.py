@@ -34,8 +34,19 @@ from cloterres.errors import InputError
 from cloterres.plans.blocks import BOLD_LEVEL, Block, Document
 from cloterres.plans.fields import split_label
 
-_BULLET = re.compile(r"^\s*(?:[•·▪◦●■□–-]|\d{1,2}[.)])\s+")
+# Bullets, including the private-use code points Word's Symbol and Wingdings fonts draw them with
+# (U+F0B7, U+F0A7, U+F0D8...), which PDF text layers keep as they are.
+_BULLET = re.compile(r"^\s*(?:[\uf000-\uf0ff]\s*|(?:[•·▪◦●■□–-]|\d{1,2}[.)])\s+)")
 _DIGITS = re.compile(r"\d+")
+# A line that starts with an article goes on from the line above (« Groupe d'entraide » / « Le
+# Phare »), as does one that follows a line ending like this (« Centre hospitalier de » /
+# « Bellerive »).
+_ARTICLE_START = re.compile(r"^(?:le|la|les|l[’']|du|des|de|d[’'])(?:\s|(?<=[’']))", re.I)
+# A line that ends like this goes on in the next one (« Centre hospitalier de » / « Bellerive »).
+_CONTINUED = re.compile(
+    r"(?:\b(?:de|du|des|d'|la|le|les|l'|et|à|au|aux|en|pour|sur|par|avec|un|une)|[-,/’'(&+])$",
+    re.I,
+)
 
 PARALLEL_FROM = 16  # pages; below this, forking workers costs more than it saves
 _MAX_WORKERS = 8
@@ -50,6 +61,10 @@ class _Line:
     bottom: float
     size: float
     bold: bool
+    x0: float = 0.0
+    x1: float = 0.0
+    lead: float = 0.0  # width of the first word (does it fit at the end of the line above?)
+    spacing: float = 0.0  # mean space between words, in font sizes (wide when justified)
 
 
 class _Char:
@@ -411,6 +426,18 @@ def _lines_of(chars: list[_Char]) -> list[_Line]:
         for size, n in Counter(c.size for c in visible).items():
             sizes[round(size, 1)] += n
         bold = sum(1 for c in visible if c.bold)
+        x0 = visible[0].x0 if visible else row[0].x0
+        lead_end = x0
+        for c in row:
+            if c.x0 < x0:
+                continue
+            if lead_end > x0 and (not c.text.strip() or c.x0 - lead_end > 0.15 * c.size):
+                break
+            lead_end = c.x1
+        gaps = [
+            b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)
+            if b.x0 - a.x1 > 0.15 * b.size
+        ]  # fmt: skip
         out.append(
             _Line(
                 text=text,
@@ -418,6 +445,10 @@ def _lines_of(chars: list[_Char]) -> list[_Line]:
                 bottom=max(c.bottom for c in row),
                 size=sizes.most_common(1)[0][0],
                 bold=bold >= 0.8 * len(visible),
+                x0=x0,
+                x1=max(c.x1 for c in visible) if visible else row[-1].x1,
+                lead=lead_end - x0,
+                spacing=(sum(gaps) / len(gaps) / max(1.0, visible[0].size)) if gaps else 0.0,
             )
         )
     return out
@@ -442,35 +473,58 @@ def _table_rows(table: Any, inside: list[_Char]) -> _Rows:
                 continue
             cx0, ctop, cx1, cbottom = cell
             text = [c for c in in_row if cx0 <= c.cx <= cx1 and ctop <= c.cy <= cbottom]
-            cells.append(_cell("\n".join(line.text for line in _lines_of(text))))
+            cells.append(_cell_of_lines(_lines_of(text), cx0, cx1))
         rows.append(tuple(cells))
     return tuple(rows)
 
 
-def _cell(text: str | None) -> str:
-    """A table cell: wrapped lines joined by a space, bullets kept on their own line."""
-    if not text:
-        return ""
+def _cell_of_lines(lines: list[_Line], cx0: float, cx1: float) -> str:
+    """A table cell's text from its lines: a line whose first word would have fitted at the end
+    of the line above starts a new item (the writer went to the line: « \\n »); otherwise the
+    line is the same text wrapped by the cell's width (joined with a space)."""
     out: list[str] = []
-    for line in text.replace("\xa0", " ").split("\n"):
-        line = line.strip()
-        if not line:
+    prev: _Line | None = None
+    for line in lines:
+        text = line.text.replace("\xa0", " ").strip()
+        if not text:
             continue
-        if out and not _BULLET.match(line):
-            sep = "" if out[-1].endswith("-") and not out[-1].endswith(" -") else " "
-            out[-1] = out[-1] + sep + line
-        else:
-            out.append(line)
+        bullet = _BULLET.match(text)
+        if bullet:
+            text = "• " + text[bullet.end() :].strip()  # one bullet sign, whatever the font
+        if prev is not None and out and not bullet:
+            pad = max(1.0, min(12.0, lines[0].x0 - cx0))
+            room = (cx1 - pad) - prev.x1
+            fits = line.lead + 0.8 * line.size < room
+            wrapped = not fits and (
+                (room < 0.3 * line.size and prev.spacing > 0.4)  # justified to the edge
+                or not text[0].isupper()
+                or _ARTICLE_START.match(text) is not None
+                or _CONTINUED.search(out[-1]) is not None
+                or (" " not in out[-1] and len(out[-1]) >= 6)  # one-word items are rare
+            )
+            if wrapped:
+                sep = "" if out[-1].endswith("-") and not out[-1].endswith(" -") else " "
+                out[-1] = out[-1] + sep + text
+                prev = line
+                continue
+        out.append(text)
+        prev = line
     return "\n".join(out)
 
 
-def _furniture(pages: list[list[_Line]]) -> set[str]:
-    """Running headers and footers: first/last lines repeated (digits aside) on most pages."""
+def _furniture_key(line: _Line) -> tuple[str, int]:
+    return _DIGITS.sub("#", line.text), round(line.top / 6)
+
+
+def _furniture(pages: list[list[_Line]]) -> set[tuple[str, int]]:
+    """Running headers, footers and page numbers: lines among the first or last two of a page
+    whose text (digits aside) comes back at the same height on most pages. A line that repeats
+    at varying heights (the same last bullet in every fiche) is content, not furniture."""
     if len(pages) < 2:
         return set()
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, int]] = Counter()
     for lines in pages:
-        keys = {_DIGITS.sub("#", line.text) for line in lines[:2] + lines[-2:]}
+        keys = {_furniture_key(line) for line in lines[:2] + lines[-2:]}
         counts.update(keys)
     threshold = max(2, len(pages) // 2)
     return {key for key, n in counts.items() if n >= threshold}
@@ -592,7 +646,7 @@ def _blocks(
         top = max(pages[0], key=lambda line: line.size)
         biggest = top.text if top.size >= body + 1.5 else ""
     doc.title = meta_title or biggest
-    n_par = n_tab = 0
+    n_par = n_tab = n_furniture = 0
     for page_number, (lines, found) in enumerate(zip(pages, tables, strict=True), start=1):
         items: list[tuple[float, int, object]] = [(line.top, 1, line) for line in lines]
         items += [(top, 0, rows) for top, rows in found]
@@ -609,7 +663,8 @@ def _blocks(
                 prev = None
                 continue
             line: _Line = obj  # type: ignore[assignment]
-            if _DIGITS.sub("#", line.text) in furniture:
+            if _furniture_key(line) in furniture:
+                n_furniture += 1
                 continue
             level = level_of.get(line.size)
             if level is None and line.bold and len(line.text) <= 150 and not split_label(line.text):
@@ -663,3 +718,8 @@ def _blocks(
         if current is not None:
             doc.blocks.append(current)
     doc.paragraphs, doc.tables = n_par, n_tab
+    if n_furniture:
+        doc.notes.append(
+            f"{n_furniture} ligne(s) d'en-tête, de pied de page ou de numéro de page répétée(s) "
+            f"ignorée(s)"
+        )
