@@ -40,6 +40,7 @@ from cloterres.plans.fields import (
     split_label,
 )
 from cloterres.plans.report import DocumentReport
+from cloterres.plans.tables import normalize_header
 from cloterres.units import Measure, SourceRef
 
 _SEP = r"\s*(?:[:.–—)|-]|\s-\s)?\s*"
@@ -95,6 +96,18 @@ _CONTINUED = re.compile(r"^\(?\s*suite\b", re.I)
 _LIST_OF_NUMBERS = re.compile(r"^\s*(?:[,;&]|et\b|à\b)", re.I)
 # A text that ends like this goes on in the next line (« Centre hospitalier de » / « Bellerive »).
 _GOES_ON = re.compile(r"(?:\b(?:de|du|des|d'|la|le|les|l'|et|à|au|aux|en)|-)$", re.I)
+# Sub-headings of a fiche (folded): whatever their style, they are its fields, not fiches.
+_SUBHEADING = re.compile(
+    r"^(?:contexte|enjeux?|diagnostic|constats?|elements? de (?:contexte|diagnostic)|"
+    r"objectifs?|descript|modalites|mise en oeuvre|deroulement|etapes|methode|moyens|ressources|"
+    r"resultats? attendus?|effets? attendus?|financement|budget|cout|evaluation|indicateurs?|"
+    r"suivi|calendrier|echeanc|planning|partenai|pilot|porteu|public|beneficiaires|"
+    r"territoire|gouvernance|points? de vigilance|leviers?|freins?|articulation|liens? avec|"
+    r"communication|perspectives|actions? (?:prevues|a mener|a mettre en oeuvre)|"
+    r"observations?|commentaires?|remarques?)\b"
+)
+# The line of a cover that names the contract.
+_COVER = re.compile(r"contrat\s+local|\bCLS\b|contrat\s+de\s+sant[ée]", re.I)
 # Recap tables: headings that announce them.
 _RECAP = re.compile(
     r"r[ée]capitulatif|synth[èe]se des actions|tableau de synth[èe]se|liste des actions", re.I
@@ -346,6 +359,11 @@ class _Extractor:
             self.report.remarques.append(
                 f"{self.toc} ligne(s) de sommaire ignorée(s) (titres suivis d'un numéro de page)"
             )
+        if self.continued:
+            self.report.remarques.append(
+                f"{self.continued} fiche(s) continuée(s) plus loin (« suite ») : lue(s) comme une "
+                f"seule mesure chacune"
+            )
         if self.outside:
             self.report.remarques.append(
                 f"{self.outside} paragraphe(s) hors des fiches (introduction, contexte…) non lus "
@@ -384,13 +402,27 @@ class _Extractor:
             self.close()
             self.set_objective(text, level)
             return
-        inside = draft is not None and (
-            (draft.level is not None and level > draft.level)
-            or (draft.level is None and level == BOLD_LEVEL)
-        )
         name = field_of(text) if len(text) <= 60 else None
         if name and (_marker(text) or _numbered_structure(text)):
             name = None
+        structure_title = any(
+            (m := pattern.match(text)) is not None and m.group("title").strip()
+            for pattern in (_AXIS, _OBJECTIVE)
+        )
+        sub_heading = (
+            len(text) <= 60
+            and not structure_title
+            and (name is not None or _SUBHEADING.match(normalize_header(text)) is not None)
+        )
+        inside = (
+            draft is not None
+            and level != TITLE_LEVEL
+            and (
+                (draft.level is not None and level > draft.level)
+                or (draft.level is None and level == BOLD_LEVEL)
+                or (sub_heading and (draft.level is None or level >= draft.level))
+            )
+        )
         if inside and name:
             self.open_field(name, text, "")
             return
@@ -858,6 +890,21 @@ def _merge_recaps(
     return [d for d in drafts if id(d) not in dropped]
 
 
+def _merge_title_only(drafts: list[_Draft], merged: list[str]) -> list[_Draft]:
+    """An unnumbered entry with a title and nothing else (a line of a table of contents) whose
+    title is a fiche's is that fiche, not another one."""
+    with_content = {_title_key(d.title): d for d in drafts if d.has_content and d.title}
+    kept: list[_Draft] = []
+    for draft in drafts:
+        key = re.sub(r"\s\d{1,4}$", "", _title_key(draft.title))
+        fiche = with_content.get(key) if not draft.has_content and not draft.number else None
+        if fiche is not None and fiche is not draft:
+            merged.append(draft.title[:40])
+            continue
+        kept.append(draft)
+    return kept
+
+
 def _merge(into: _Draft, other: _Draft) -> None:
     """Two drafts with the same number (a summary line and its fiche): keep one."""
     if not into.has_content and other.has_content:
@@ -884,6 +931,7 @@ def extract_measures(
     kept: list[_Draft] = []
     by_number: dict[str, _Draft] = {}
     qualify: set[str] = set()
+    merged: list[str] = []
     for draft in drafts:
         first = by_number.get(draft.number) if draft.number else None
         if first is None:
@@ -892,15 +940,22 @@ def extract_measures(
             kept.append(draft)
             continue
         if not first.has_content or not draft.has_content:
+            if not first.has_content and draft.has_content:  # the fiche comes after its entry
+                kept[kept.index(first)] = by_number[draft.number] = draft
+                first, draft = draft, first
             _merge(first, draft)
-            report.remarques.append(
-                f"mesure n° {draft.number} présente deux fois ({first.source.describe()} et "
-                f"{draft.source.describe()}), sans doute un sommaire : fusionnée"
-            )
+            merged.append(draft.number)
             continue
         if first.axis_number != draft.axis_number:
             qualify.add(draft.number)  # numbering restarts at each axis
         kept.append(draft)
+    kept = _merge_title_only(kept, merged)
+    if merged:
+        shown = ", ".join(merged[:10]) + (" …" if len(merged) > 10 else "")
+        report.remarques.append(
+            f"{len(merged)} entrée(s) présente(s) deux fois, une fois sans contenu (sommaire, "
+            f"liste des fiches) : fusionnée(s) avec leur fiche ({shown})"
+        )
     if not kept:
         where = [f"{doc.paragraphs} paragraphe(s)", f"{doc.tables} tableau(x)"]
         if doc.pages is not None:
@@ -970,8 +1025,14 @@ def extract_measures(
 
 
 def _contract(doc: Document, extractor: _Extractor) -> str:
-    """The contract name: the document's title, else its first heading, else the file stem."""
-    if doc.title.strip() and not _GENERIC_TITLE.match(doc.title):
+    """The contract name: the document's title (unless it is a template's, « Modèle fiche
+    action »), else its first heading, else the cover's line naming a contract, else the file
+    stem."""
+    if (
+        doc.title.strip()
+        and not _GENERIC_TITLE.match(doc.title)
+        and not _TEMPLATE_TITLE.search(doc.title)
+    ):
         return _clean(doc.title)
     for block in doc.blocks[:60]:
         if block.kind != "heading" or block.level > 1:
@@ -985,6 +1046,15 @@ def _contract(doc: Document, extractor: _Extractor) -> str:
             and not _ACTION.match(text)
             and not _OBJECTIVE.match(text)
             and len(text) <= 150
+        ):
+            return text
+    for block in doc.blocks[:15]:  # a cover in bold or large type without a heading style
+        text = _clean(block.text)
+        if (
+            block.kind != "table"
+            and len(text) <= 150
+            and _COVER.search(text)
+            and not _AXIS.match(text)
         ):
             return text
     return Path(doc.path).stem

@@ -679,8 +679,13 @@ def _blocks(
                     and current.level == level
                     and not new_para
                 ):
+                    sep = (
+                        ""
+                        if current.text.endswith("-") and not current.text.endswith(" -")
+                        else " "
+                    )
                     current = Block(
-                        kind="heading", text=f"{current.text} {line.text}", level=level,
+                        kind="heading", text=f"{current.text}{sep}{line.text}", level=level,
                         page=current.page,
                     )  # fmt: skip
                     prev = line
@@ -718,6 +723,11 @@ def _blocks(
         if current is not None:
             doc.blocks.append(current)
     doc.paragraphs, doc.tables = n_par, n_tab
+    if biggest and not meta_title:  # the whole cover title, when it runs over several lines
+        for block in doc.blocks:
+            if block.page == 1 and block.kind == "heading" and block.text.startswith(biggest):
+                doc.title = block.text
+                break
     if n_furniture:
         doc.notes.append(
             f"{n_furniture} ligne(s) d'en-tête, de pied de page ou de numéro de page répétée(s) "
