@@ -388,8 +388,9 @@ def _x0(c: _Char) -> float:
     return c.x0
 
 
-def _lines_of(chars: list[_Char]) -> list[_Line]:
-    """Characters grouped into lines, top to bottom; a space where a gap separates two words."""
+def _lines_of(chars: list[_Char], *, measure: bool = False) -> list[_Line]:
+    """Characters grouped into lines, top to bottom; a space where a gap separates two words.
+    ``measure``: also the first word's width and the word spacing (for table cells)."""
     if not chars:
         return []
     chars = sorted(chars, key=_row_key)
@@ -428,16 +429,18 @@ def _lines_of(chars: list[_Char]) -> list[_Line]:
         bold = sum(1 for c in visible if c.bold)
         x0 = visible[0].x0 if visible else row[0].x0
         lead_end = x0
-        for c in row:
-            if c.x0 < x0:
-                continue
-            if lead_end > x0 and (not c.text.strip() or c.x0 - lead_end > 0.15 * c.size):
-                break
-            lead_end = c.x1
-        gaps = [
-            b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)
-            if b.x0 - a.x1 > 0.15 * b.size
-        ]  # fmt: skip
+        gaps: list[float] = []
+        if measure:
+            for c in row:
+                if c.x0 < x0:
+                    continue
+                if lead_end > x0 and (not c.text.strip() or c.x0 - lead_end > 0.15 * c.size):
+                    break
+                lead_end = c.x1
+            gaps = [
+                b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)
+                if b.x0 - a.x1 > 0.15 * b.size
+            ]  # fmt: skip
         out.append(
             _Line(
                 text=text,
@@ -473,7 +476,7 @@ def _table_rows(table: Any, inside: list[_Char]) -> _Rows:
                 continue
             cx0, ctop, cx1, cbottom = cell
             text = [c for c in in_row if cx0 <= c.cx <= cx1 and ctop <= c.cy <= cbottom]
-            cells.append(_cell_of_lines(_lines_of(text), cx0, cx1))
+            cells.append(_cell_of_lines(_lines_of(text, measure=True), cx0, cx1))
         rows.append(tuple(cells))
     return tuple(rows)
 
