@@ -44,7 +44,7 @@ from cloterres.plans.tables import normalize_header
 from cloterres.units import Measure, SourceRef
 
 _SEP = r"\s*(?:[:.–—)|-]|\s-\s)?\s*"
-_NUM = r"(?!(?:19|20)\d\d\b)(?P<num>(?:\d+|[IVXL]+|[A-Z])(?:[.\-/]\d+)*[a-z]?(?:\s?bis|\s?ter)?)(?!\w)\.?"
+_NUM = r"(?!(?:19|20)\d\d\b)(?P<num>(?:\d+|[A-Z]{1,2}\d+|[IVXL]+|[A-Z])(?:[.\-/]\d+)*[a-z]?(?:\s?bis|\s?ter)?)(?!\w)\.?"
 _AXIS = re.compile(
     r"^\s*(?:axe|orientation|priorit[ée])s?(?:\s+(?:strat[ée]gique|prioritaire|th[ée]matique|transversale?))?"
     rf"(?:\s*(?:n\s?°|no\.?|num[ée]ro)?\s*{_NUM})?{_SEP}(?P<title>.*)$",
@@ -62,7 +62,7 @@ _FICHE = re.compile(
 )
 _ACTION = re.compile(
     r"^\s*(?:action|mesure)s?(?:\s*(?:n\s?°|no\.?|num[ée]ro|#))?\s*"
-    rf"(?!(?:19|20)\d\d\b)(?P<num>\d+(?:[.\-]\d+)*[a-z]?(?:\s?bis|\s?ter)?)(?!\w)\.?{_SEP}(?P<title>.*)$",
+    rf"(?!(?:19|20)\d\d\b)(?P<num>(?:[A-Z]{{1,2}}\.?)?\d+(?:[.\-]\d+)*[a-z]?(?:\s?bis|\s?ter)?)(?!\w)\.?{_SEP}(?P<title>.*)$",
     re.I,
 )
 _NUMBERED = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)*)[.)]?\s+(?P<title>\S.*)$")
@@ -108,6 +108,9 @@ _SUBHEADING = re.compile(
 )
 # The line of a cover that names the contract.
 _COVER = re.compile(r"contrat\s+local|\bCLS\b|contrat\s+de\s+sant[ée]", re.I)
+# A line that starts with an article goes on from the line above (« Centre social » / « Les
+# Tilleuls »).
+_ARTICLE_START = re.compile(r"^(?:le|la|les|l[’']|du|des|de|d[’'])(?:\s|(?<=[’']))", re.I)
 # Recap tables: headings that announce them.
 _RECAP = re.compile(
     r"r[ée]capitulatif|synth[èe]se des actions|tableau de synth[èe]se|liste des actions", re.I
@@ -173,7 +176,7 @@ def _clean(text: str) -> str:
 
 
 def _clean_title(text: str) -> str:
-    text = _clean(text).strip(" :–—-")
+    text = _clean(text.replace("\n", " ")).strip(" :–—-")
     if len(text) >= 2 and text[0] in '«"“' and text[-1] in '»"”':
         text = text[1:-1].strip()
     return text
@@ -372,7 +375,7 @@ class _Extractor:
         return self.drafts
 
     def heading(self, block: Block) -> None:
-        text = _clean(block.text)
+        text = _clean(block.text).replace("\n", " ")
         level = block.level
         if level != TITLE_LEVEL and len(self.headings) < 50:
             self.headings.append(text)
@@ -492,26 +495,27 @@ class _Extractor:
 
     def paragraph(self, block: Block) -> None:
         text = _clean(block.text)
+        flat = text.replace("\n", " ")  # a paragraph's lines, for what is read as one line
         draft = self.draft
         if block.kind == "paragraph":
-            m = _marker(text)
-            if m and len(text) <= MAX_TITLE and split_label(text) is None:
+            m = _marker(flat)
+            if m and len(flat) <= MAX_TITLE and split_label(text) is None:
                 self.open_marker(block, m, None)
                 return
             for pattern, setter, attr in (
                 (_AXIS, self.set_axis, "axis"),
                 (_OBJECTIVE, self.set_objective, "objective"),
             ):
-                m = pattern.match(text)
-                if m and m.group("num") and len(text) <= MAX_TITLE:
+                m = pattern.match(flat)
+                if m and m.group("num") and len(flat) <= MAX_TITLE:
                     if draft is not None and not draft.has_content:
-                        setattr(draft, attr, text)
+                        setattr(draft, attr, flat)
                         if attr == "axis":
-                            draft.axis_number = _axis_number(text)
-                        setter(text, None)
+                            draft.axis_number = _axis_number(flat)
+                        setter(flat, None)
                         return
                     self.close()
-                    setter(text, None)
+                    setter(flat, None)
                     return
         labelled = split_label(text)
         if labelled is not None and (draft is not None or labelled[0] in ("intitule", "axe")):
@@ -524,9 +528,9 @@ class _Extractor:
             not draft.title
             and not draft.values
             and block.kind == "paragraph"
-            and len(text) <= MAX_TITLE
+            and len(flat) <= MAX_TITLE
         ):
-            draft.title = _clean_title(text)
+            draft.title = _clean_title(flat)
             return
         target = draft.open_field
         if block.kind == "item":
@@ -698,7 +702,11 @@ class _Extractor:
             elif name not in ("axe", "objectif"):
                 old = last.values.setdefault(name, [])
                 if old:  # a wrapped line goes on with a space, an item of its own on a new line
-                    wrapped = not text[:1].isupper() or _GOES_ON.search(old[-1])
+                    wrapped = not _BULLET.match(text) and (
+                        not text[:1].isupper()
+                        or _GOES_ON.search(old[-1]) is not None
+                        or _ARTICLE_START.match(text) is not None
+                    )
                     old[-1] = f"{old[-1]}{' ' if wrapped else chr(10)}{text}"
                 else:
                     old.append(text)

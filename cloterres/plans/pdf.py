@@ -32,12 +32,45 @@ from typing import Any
 
 from cloterres.errors import InputError
 from cloterres.plans.blocks import BOLD_LEVEL, Block, Document
-from cloterres.plans.fields import split_label
+from cloterres.plans.fields import field_of, split_label
 
 # Bullets, including the private-use code points Word's Symbol and Wingdings fonts draw them with
 # (U+F0B7, U+F0A7, U+F0D8...), which PDF text layers keep as they are.
 _BULLET = re.compile(r"^\s*(?:[\uf000-\uf0ff]\s*|(?:[•·▪◦●■□–-]|\d{1,2}[.)])\s+)")
 _DIGITS = re.compile(r"\d+")
+# Short words that start a wrapped line (« Communauté » / « de communes »), unlike the end of a
+# word broken without a hyphen (« départem » / « ent »).
+_SMALL_WORDS = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l",
+        "d",
+        "et",
+        "à",
+        "au",
+        "aux",
+        "en",
+        "un",
+        "une",
+        "par",
+        "sur",
+        "ou",
+        "pour",
+        "sa",
+        "son",
+        "ses",
+        "a",
+        "y",
+    ]
+)
+# The start of a fiche, an axis or an objective is never a running header, even at the same
+# place on every page.
+_STRUCTURE = re.compile(r"^\s*(?:fiches?|actions?|mesures?|axes?|objectifs?|orientations?)\b", re.I)
 # A line that starts with an article goes on from the line above (« Groupe d'entraide » / « Le
 # Phare »), as does one that follows a line ending like this (« Centre hospitalier de » /
 # « Bellerive »).
@@ -367,7 +400,7 @@ def _analyse(page: _Page, settings: Any) -> _PageResult:
             if any(any(c for c in row) for row in cells):
                 result.tables.append((table.bbox[1], cells))
                 in_tables.update(id(c) for c in inside)
-    result.lines = _lines_of(
+    result.lines = _page_lines(
         [c for c in page.chars if (c.text.strip() or c.text == " ") and id(c) not in in_tables]
     )
     return result
@@ -388,11 +421,8 @@ def _x0(c: _Char) -> float:
     return c.x0
 
 
-def _lines_of(chars: list[_Char], *, measure: bool = False) -> list[_Line]:
-    """Characters grouped into lines, top to bottom; a space where a gap separates two words.
-    ``measure``: also the first word's width and the word spacing (for table cells)."""
-    if not chars:
-        return []
+def _rows_of(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters grouped into rows, top to bottom, each sorted left to right."""
     chars = sorted(chars, key=_row_key)
     rows: list[list[_Char]] = []
     last: list[_Char] = []
@@ -404,57 +434,176 @@ def _lines_of(chars: list[_Char], *, measure: bool = False) -> list[_Line]:
         last = [c]
         rows.append(last)
         ref_top, tolerance = c.top, max(1.5, 0.3 * c.size)
-    out: list[_Line] = []
     for row in rows:
         row.sort(key=_x0)
-        parts: list[str] = []
-        prev: _Char | None = None
-        for c in row:
-            if (
-                prev is not None
-                and c.text != " "
-                and prev.text != " "
-                and c.x0 - prev.x1 > 0.2 * c.size
-            ):
-                parts.append(" ")
-            parts.append(c.text)
-            prev = c
-        text = re.sub(r"\s+", " ", "".join(parts)).strip()
-        if not text:
+    return rows
+
+
+def _line_of(row: list[_Char], measure: bool) -> _Line | None:
+    """One line from its characters (sorted left to right); a space where a gap separates two
+    words. ``measure``: also the first word's width and the word spacing (for table cells)."""
+    parts: list[str] = []
+    prev: _Char | None = None
+    for c in row:
+        if (
+            prev is not None
+            and c.text != " "
+            and prev.text != " "
+            and c.x0 - prev.x1 > 0.2 * c.size
+        ):
+            parts.append(" ")
+        parts.append(c.text)
+        prev = c
+    text = re.sub(r"\s+", " ", "".join(parts)).strip()
+    if not text:
+        return None
+    visible = [c for c in row if c.text.strip()]
+    sizes: Counter[float] = Counter()  # rounded, in order of first appearance
+    for size, n in Counter(c.size for c in visible).items():
+        sizes[round(size, 1)] += n
+    bold = sum(1 for c in visible if c.bold)
+    x0 = visible[0].x0 if visible else row[0].x0
+    lead_end = x0
+    for c in row:
+        if c.x0 < x0:
             continue
-        visible = [c for c in row if c.text.strip()]
-        sizes: Counter[float] = Counter()  # rounded, in order of first appearance
-        for size, n in Counter(c.size for c in visible).items():
-            sizes[round(size, 1)] += n
-        bold = sum(1 for c in visible if c.bold)
-        x0 = visible[0].x0 if visible else row[0].x0
-        lead_end = x0
-        gaps: list[float] = []
-        if measure:
-            for c in row:
-                if c.x0 < x0:
-                    continue
-                if lead_end > x0 and (not c.text.strip() or c.x0 - lead_end > 0.15 * c.size):
-                    break
-                lead_end = c.x1
-            gaps = [
-                b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)
-                if b.x0 - a.x1 > 0.15 * b.size
+        if lead_end > x0 and (not c.text.strip() or c.x0 - lead_end > 0.15 * c.size):
+            break
+        lead_end = c.x1
+    gaps: list[float] = []
+    if measure:
+        gaps = [
+            b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)
+            if b.x0 - a.x1 > 0.15 * b.size
+        ]  # fmt: skip
+    return _Line(
+        text=text,
+        top=min(c.top for c in row),
+        bottom=max(c.bottom for c in row),
+        size=sizes.most_common(1)[0][0],
+        bold=bold >= 0.8 * len(visible),
+        x0=x0,
+        x1=max(c.x1 for c in visible) if visible else row[-1].x1,
+        lead=lead_end - x0,
+        spacing=(sum(gaps) / len(gaps) / max(1.0, visible[0].size)) if gaps else 0.0,
+    )
+
+
+def _lines_of(chars: list[_Char], *, measure: bool = False) -> list[_Line]:
+    """Characters grouped into lines, top to bottom."""
+    if not chars:
+        return []
+    return [line for row in _rows_of(chars) if (line := _line_of(row, measure)) is not None]
+
+
+def _segments(row: list[_Char]) -> list[list[_Char]]:
+    """A row cut where a wide blank separates two columns of text."""
+    out: list[list[_Char]] = [[]]
+    prev: _Char | None = None
+    for c in row:
+        if not c.text.strip():
+            if out[-1]:
+                out[-1].append(c)
+            continue
+        if prev is not None and c.x0 - prev.x1 > max(12.0, 2.2 * c.size):
+            out.append([])
+        out[-1].append(c)
+        prev = c
+    return [seg for seg in out if any(c.text.strip() for c in seg)]
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:p\.?\s*)?\d{1,4}\s*$|^\s*[ivxlc]{1,6}\s*$", re.I)
+
+
+def _run_end(
+    rows: list[tuple[list[_Char], list[list[_Char]]]], i: int
+) -> tuple[int, list[list[float]]]:
+    """Where a run of rows set in the columns of row ``i`` ends, and the blanks between its
+    columns (narrowed to what every row leaves blank)."""
+    segs = rows[i][1]
+    gaps = [[a[-1].x1, b[0].x0] for a, b in zip(segs, segs[1:], strict=False)]
+    end = i + 1
+    while end < len(rows):
+        narrowed = [gap[:] for gap in gaps]
+        for seg in rows[end][1]:
+            x0, x1 = seg[0].x0, seg[-1].x1
+            for gap in narrowed:
+                if x0 < gap[0] and x1 > gap[1]:  # across a blank: not in columns
+                    return end, gaps
+                if gap[0] < x1 < gap[1]:
+                    gap[0] = x1
+                if gap[0] < x0 < gap[1]:
+                    gap[1] = x0
+        if any(gap[0] >= gap[1] for gap in narrowed):
+            return end, gaps
+        gaps = narrowed
+        end += 1
+    return end, gaps
+
+
+def _page_lines(chars: list[_Char]) -> list[_Line]:
+    """A page's text lines in reading order. Text set in columns (a preamble in two columns,
+    fields side by side: « Porteur : » on the left, « Public : » on the right) is read column
+    by column; a form whose rows are « label    value » gives one « label : value » line per
+    row; any other row is one line, as before."""
+    if not chars:
+        return []
+    rows = [(row, _segments(row)) for row in _rows_of(chars)]
+    out: list[_Line] = []
+    i = 0
+    while i < len(rows):
+        row, segs = rows[i]
+        end, gaps = i + 1, []
+        if len(segs) >= 2 and not any(_PAGE_NUMBER.match(_text_of(s)) for s in segs):
+            end, gaps = _run_end(rows, i)
+            if end > i + 1 and len(rows[i + 1][1]) >= 2 and _run_end(rows, i + 1)[0] > end:
+                end, gaps = i + 1, []  # this row only touches the columns that start below
+        wide = [segs for _, segs in rows[i:end] if len(segs) >= 2]
+        if len(wide) >= 2:
+            labels = [
+                segs for segs in wide
+                if field_of(_text_of(segs[0])) and not split_label(_text_of(segs[-1]))
+                and not field_of(_text_of(segs[-1]))
             ]  # fmt: skip
-        out.append(
-            _Line(
-                text=text,
-                top=min(c.top for c in row),
-                bottom=max(c.bottom for c in row),
-                size=sizes.most_common(1)[0][0],
-                bold=bold >= 0.8 * len(visible),
-                x0=x0,
-                x1=max(c.x1 for c in visible) if visible else row[-1].x1,
-                lead=lead_end - x0,
-                spacing=(sum(gaps) / len(gaps) / max(1.0, visible[0].size)) if gaps else 0.0,
-            )
-        )
+            if len(labels) >= 0.6 * len(wide):  # a form: label on the left, value on the right
+                for _, segs in rows[i:end]:
+                    out.extend(_form_line(segs))
+            else:  # columns: each read top to bottom, left to right
+                columns: list[list[_Line]] = [[] for _ in range(len(gaps) + 1)]
+                for _, segs in rows[i:end]:
+                    for seg in segs:
+                        line = _line_of(seg, False)
+                        if line is not None:
+                            index = sum(1 for gap in gaps if seg[0].x0 >= gap[1])
+                            columns[index].append(line)
+                for column in columns:
+                    out.extend(column)
+            i = end
+            continue
+        line = _line_of(row, False)
+        if line is not None:
+            out.append(line)
+        i += 1
     return out
+
+
+def _text_of(seg: list[_Char]) -> str:
+    return "".join(c.text for c in seg).strip()
+
+
+def _form_line(segs: list[list[_Char]]) -> list[_Line]:
+    lines = [line for seg in segs if (line := _line_of(seg, False)) is not None]
+    if len(lines) < 2 or not field_of(lines[0].text):
+        return lines
+    label = lines[0].text.rstrip(" :：")
+    value = " ".join(line.text for line in lines[1:])
+    first = lines[0]
+    return [
+        _Line(
+            text=f"{label} : {value}", top=first.top, bottom=max(ln.bottom for ln in lines),
+            size=first.size, bold=False, x0=first.x0, x1=lines[-1].x1,
+        )
+    ]  # fmt: skip
 
 
 def _table_rows(table: Any, inside: list[_Char]) -> _Rows:
@@ -487,6 +636,8 @@ def _cell_of_lines(lines: list[_Line], cx0: float, cx1: float) -> str:
     line is the same text wrapped by the cell's width (joined with a space)."""
     out: list[str] = []
     prev: _Line | None = None
+    # In a bulleted cell, a line without a bullet goes on with the item above it.
+    bulleted = sum(1 for line in lines if _BULLET.match(line.text)) >= 2
     for line in lines:
         text = line.text.replace("\xa0", " ").strip()
         if not text:
@@ -494,6 +645,24 @@ def _cell_of_lines(lines: list[_Line], cx0: float, cx1: float) -> str:
         bullet = _BULLET.match(text)
         if bullet:
             text = "• " + text[bullet.end() :].strip()  # one bullet sign, whatever the font
+        if prev is not None and out and not bullet and text[:1].islower():
+            pad = max(1.0, min(12.0, lines[0].x0 - cx0))
+            word = _BULLET.sub("", prev.text).strip()
+            piece = text.split(" ", 1)[0]
+            if (
+                (cx1 - pad) - prev.x1 < 0.5 * line.size
+                and " " not in word
+                and len(piece) <= 3
+                and piece.lower() not in _SMALL_WORDS
+            ):
+                out[-1] += text  # a word too long for the cell, broken without a hyphen
+                prev = line
+                continue
+        if bulleted and out and not bullet and out[-1].startswith("• "):
+            sep = "" if out[-1].endswith("-") and not out[-1].endswith(" -") else " "
+            out[-1] = out[-1] + sep + text
+            prev = line
+            continue
         if prev is not None and out and not bullet:
             pad = max(1.0, min(12.0, lines[0].x0 - cx0))
             room = (cx1 - pad) - prev.x1
@@ -515,6 +684,26 @@ def _cell_of_lines(lines: list[_Line], cx0: float, cx1: float) -> str:
     return "\n".join(out)
 
 
+def _right_edges(lines: list[_Line]) -> dict[int, float]:
+    """For the lines that start at the same place (a column, a paragraph's margin), the right
+    end of the longest: where a full line ends."""
+    right: dict[int, float] = {}
+    for line in lines:
+        key = round(line.x0 / 3)
+        right[key] = max(right.get(key, 0.0), line.x1)
+    return right
+
+
+def _broken(prev: _Line, line: _Line, right: dict[int, float]) -> bool:
+    """Whether ``line`` starts a new line of its own rather than wrapping the one above: the
+    first word would have fitted at the end of the line above, and both start at the same
+    place."""
+    if abs(prev.x0 - line.x0) > 3 or not line.text[:1].isupper():
+        return False
+    edge = right.get(round(prev.x0 / 3), prev.x1)
+    return prev.x1 + line.lead + 0.8 * line.size < edge and _CONTINUED.search(prev.text) is None
+
+
 def _furniture_key(line: _Line) -> tuple[str, int]:
     return _DIGITS.sub("#", line.text), round(line.top / 6)
 
@@ -527,9 +716,13 @@ def _furniture(pages: list[list[_Line]]) -> set[tuple[str, int]]:
         return set()
     counts: Counter[tuple[str, int]] = Counter()
     for lines in pages:
-        keys = {_furniture_key(line) for line in lines[:2] + lines[-2:]}
+        keys = {
+            _furniture_key(line)
+            for line in lines[:2] + lines[-2:]
+            if not _STRUCTURE.match(line.text)  # « FICHE ACTION N° 1.1 » atop each page
+        }
         counts.update(keys)
-    threshold = max(2, len(pages) // 2)
+    threshold = max(2, -(-len(pages) * 3 // 5))  # on 60 % of the pages at least
     return {key for key, n in counts.items() if n >= threshold}
 
 
@@ -651,11 +844,18 @@ def _blocks(
     doc.title = meta_title or biggest
     n_par = n_tab = n_furniture = 0
     for page_number, (lines, found) in enumerate(zip(pages, tables, strict=True), start=1):
-        items: list[tuple[float, int, object]] = [(line.top, 1, line) for line in lines]
-        items += [(top, 0, rows) for top, rows in found]
+        # Lines in reading order (columns read one after the other), each table before the
+        # first line below its top.
+        items: list[tuple[float, int, object]] = [
+            (float(index), 1, line) for index, line in enumerate(lines)
+        ]
+        for top, rows in found:
+            after = next((k for k, line in enumerate(lines) if line.top > top), len(lines))
+            items.append((after - 0.5, 0, rows))
         items.sort(key=lambda item: (item[0], item[1]))
         current: Block | None = None
         prev: _Line | None = None
+        right = _right_edges(lines)
         for _, kind, obj in items:
             if kind == 0:
                 if current is not None:
@@ -673,7 +873,7 @@ def _blocks(
             if level is None and line.bold and len(line.text) <= 150 and not split_label(line.text):
                 level = BOLD_LEVEL
             gap = line.top - prev.bottom if prev is not None else 1e9
-            new_para = gap > 0.6 * line.size
+            new_para = gap > 0.6 * line.size or gap < -0.5 * line.size  # or the next column
             if level is not None:
                 kind_name = "heading"
                 if (
@@ -707,6 +907,8 @@ def _blocks(
                         if current.text.endswith("-") and not current.text.endswith(" -")
                         else " "
                     )
+                    if prev is not None and _broken(prev, line, right):
+                        sep = "\n"  # the writer went to the line: a list written one per line
                     current = Block(
                         kind=current.kind, text=current.text + sep + line.text,
                         level=current.level, page=current.page,

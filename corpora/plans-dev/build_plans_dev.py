@@ -68,52 +68,210 @@ FICTIF = "Document fictif écrit pour tester l'outil cloterres ; aucun texte n'e
 # --- content ---------------------------------------------------------------------------------
 # A pool of fictional actions: (title, description, public). Each plan takes its own slice.
 ACTIONS: list[tuple[str, str, str]] = [
-    ("Ouvrir une consultation avancée de médecine générale dans les bourgs sans cabinet", "Un médecin du pôle de santé consulte deux demi-journées par semaine en mairie.", "Habitants des communes sans cabinet médical"),
-    ("Accompagner l'installation de jeunes médecins", "Accueil des internes, aide au logement et présentation du territoire aux étudiants en stage.", "Internes et jeunes médecins"),
-    ("Développer la télésanté dans les établissements d'hébergement", "Équiper les résidences de chariots de téléconsultation et former les équipes soignantes.", "Résidents des EHPAD"),
-    ("Former les élus et les agents au repérage de la souffrance psychique", "Sessions de premiers secours en santé mentale ouvertes aux secrétaires de mairie et aux élus.", "Élus et agents des collectivités"),
-    ("Créer un conseil local de santé mentale", "Réunir chaque trimestre les acteurs du soin, du social et du logement autour des situations complexes.", "Personnes vivant avec un trouble psychique et leurs proches"),
-    ("Prévenir les chutes des personnes âgées à domicile", "Ateliers d'équilibre et visites d'ergothérapeutes pour adapter les logements.", "Personnes de plus de 70 ans vivant à domicile"),
-    ("Lutter contre l'isolement des aînés", "Un réseau de bénévoles appelle et visite les personnes repérées par les services communaux.", "Personnes âgées isolées"),
-    ("Promouvoir une alimentation favorable à la santé dans les cantines", "Un plan de formation des cuisiniers et un approvisionnement local accru dans les restaurants scolaires.", "Enfants des écoles primaires"),
-    ("Développer l'activité physique adaptée", "Séances encadrées pour les patients orientés par leur médecin, à tarif réduit pendant six mois.", "Adultes atteints de maladies chroniques"),
-    ("Aménager des itinéraires cyclables vers les établissements scolaires", "Relier les collèges aux bourgs voisins par des voies sécurisées et organiser des vélobus.", "Collégiens et familles"),
-    ("Réduire l'exposition au radon dans les logements", "Campagne de mesure gratuite et conseils de ventilation pour les propriétaires.", "Propriétaires et locataires des communes classées"),
-    ("Améliorer la qualité de l'air intérieur des crèches", "Diagnostic des crèches et choix de produits d'entretien sans solvants.", "Jeunes enfants accueillis en crèche"),
-    ("Prévenir les conduites addictives chez les jeunes", "Interventions en classe par des pairs formés et permanence de consultation jeunes consommateurs.", "Jeunes de 12 à 25 ans"),
-    ("Organiser des dépistages itinérants des cancers", "Un bus de prévention sillonne les communes rurales lors des marchés.", "Adultes de 50 à 74 ans"),
-    ("Renforcer la vaccination des enfants et des adolescents", "Séances de rattrapage vaccinal dans les collèges et rappels adressés aux familles.", "Enfants et adolescents"),
-    ("Faciliter l'accès aux droits de santé des personnes précaires", "Permanences d'ouverture de droits dans les épiceries solidaires.", "Personnes en situation de précarité"),
-    ("Déployer la médiation en santé dans les quartiers", "Deux médiatrices accompagnent les habitants vers le soin et la prévention.", "Habitants des quartiers prioritaires"),
-    ("Soutenir les aidants familiaux", "Groupes de parole, formations et solutions de répit près de chez eux.", "Aidants de personnes dépendantes"),
-    ("Promouvoir la santé sexuelle et affective", "Ateliers dans les lycées et consultations anonymes au centre de santé sexuelle.", "Lycéens et jeunes adultes"),
-    ("Prévenir le surpoids des jeunes enfants", "Accompagnement des familles par les puéricultrices et ateliers cuisine parents-enfants.", "Enfants de 0 à 6 ans et leurs parents"),
-    ("Adapter les logements au vieillissement", "Aides financières et conseils d'un ergothérapeute pour les travaux d'adaptation.", "Propriétaires âgés aux revenus modestes"),
-    ("Structurer une communauté professionnelle territoriale de santé", "Appui au projet de santé et aux réunions pluriprofessionnelles.", "Professionnels de santé libéraux"),
-    ("Lutter contre les moustiques tigres", "Informer les habitants et supprimer les gîtes larvaires dans l'espace public.", "Ensemble des habitants"),
-    ("Réduire la précarité énergétique", "Visites à domicile et petits équipements pour réduire les factures et l'humidité.", "Ménages en précarité énergétique"),
-    ("Accompagner les personnes sortant d'hospitalisation", "Coordination entre l'hôpital, les infirmiers libéraux et les services d'aide à domicile.", "Patients âgés de retour à domicile"),
-    ("Développer des jardins partagés thérapeutiques", "Créer trois jardins accessibles aux personnes à mobilité réduite avec un animateur.", "Personnes en situation de handicap"),
-    ("Prévenir le suicide dans le monde agricole", "Sentinelles formées et numéro d'écoute relayé par les coopératives.", "Exploitants et salariés agricoles"),
-    ("Sensibiliser au bon usage des écrans", "Conférences pour les parents et ateliers dans les accueils de loisirs.", "Parents d'enfants de moins de 12 ans"),
-    ("Organiser la permanence des soins dentaires", "Un cabinet de garde tournant le dimanche et une ligne d'orientation.", "Habitants du territoire"),
-    ("Promouvoir la santé au travail dans les petites entreprises", "Diagnostics des risques et ateliers de prévention des troubles musculosquelettiques.", "Salariés des très petites entreprises"),
-    ("Améliorer l'accueil des personnes sourdes dans les services de santé", "Interprètes en langue des signes à la demande et signalétique adaptée.", "Personnes sourdes et malentendantes"),
-    ("Développer l'éducation thérapeutique du patient en proximité", "Programmes pour le diabète et l'insuffisance cardiaque au plus près des patients.", "Patients diabétiques ou insuffisants cardiaques"),
-    ("Prévenir les noyades", "Apprentissage de la nage pour les élèves de CM2 et surveillance des plans d'eau.", "Enfants de 8 à 11 ans"),
-    ("Repérer précocement les troubles du neurodéveloppement", "Formation des assistantes maternelles et parcours d'orientation vers la plateforme dédiée.", "Enfants de moins de 7 ans"),
-    ("Faire connaître l'offre de santé du territoire", "Un annuaire en ligne et un guide papier distribué dans les mairies.", "Habitants et professionnels"),
-    ("Favoriser l'insertion des personnes souffrant de troubles psychiques", "Ateliers de remobilisation et emplois accompagnés avec les entreprises locales.", "Adultes suivis en psychiatrie"),
+    (
+        "Ouvrir une consultation avancée de médecine générale dans les bourgs sans cabinet",
+        "Un médecin du pôle de santé consulte deux demi-journées par semaine en mairie.",
+        "Habitants des communes sans cabinet médical",
+    ),
+    (
+        "Accompagner l'installation de jeunes médecins",
+        "Accueil des internes, aide au logement et présentation du territoire aux étudiants en stage.",
+        "Internes et jeunes médecins",
+    ),
+    (
+        "Développer la télésanté dans les établissements d'hébergement",
+        "Équiper les résidences de chariots de téléconsultation et former les équipes soignantes.",
+        "Résidents des EHPAD",
+    ),
+    (
+        "Former les élus et les agents au repérage de la souffrance psychique",
+        "Sessions de premiers secours en santé mentale ouvertes aux secrétaires de mairie et aux élus.",
+        "Élus et agents des collectivités",
+    ),
+    (
+        "Créer un conseil local de santé mentale",
+        "Réunir chaque trimestre les acteurs du soin, du social et du logement autour des situations complexes.",
+        "Personnes vivant avec un trouble psychique et leurs proches",
+    ),
+    (
+        "Prévenir les chutes des personnes âgées à domicile",
+        "Ateliers d'équilibre et visites d'ergothérapeutes pour adapter les logements.",
+        "Personnes de plus de 70 ans vivant à domicile",
+    ),
+    (
+        "Lutter contre l'isolement des aînés",
+        "Un réseau de bénévoles appelle et visite les personnes repérées par les services communaux.",
+        "Personnes âgées isolées",
+    ),
+    (
+        "Promouvoir une alimentation favorable à la santé dans les cantines",
+        "Un plan de formation des cuisiniers et un approvisionnement local accru dans les restaurants scolaires.",
+        "Enfants des écoles primaires",
+    ),
+    (
+        "Développer l'activité physique adaptée",
+        "Séances encadrées pour les patients orientés par leur médecin, à tarif réduit pendant six mois.",
+        "Adultes atteints de maladies chroniques",
+    ),
+    (
+        "Aménager des itinéraires cyclables vers les établissements scolaires",
+        "Relier les collèges aux bourgs voisins par des voies sécurisées et organiser des vélobus.",
+        "Collégiens et familles",
+    ),
+    (
+        "Réduire l'exposition au radon dans les logements",
+        "Campagne de mesure gratuite et conseils de ventilation pour les propriétaires.",
+        "Propriétaires et locataires des communes classées",
+    ),
+    (
+        "Améliorer la qualité de l'air intérieur des crèches",
+        "Diagnostic des crèches et choix de produits d'entretien sans solvants.",
+        "Jeunes enfants accueillis en crèche",
+    ),
+    (
+        "Prévenir les conduites addictives chez les jeunes",
+        "Interventions en classe par des pairs formés et permanence de consultation jeunes consommateurs.",
+        "Jeunes de 12 à 25 ans",
+    ),
+    (
+        "Organiser des dépistages itinérants des cancers",
+        "Un bus de prévention sillonne les communes rurales lors des marchés.",
+        "Adultes de 50 à 74 ans",
+    ),
+    (
+        "Renforcer la vaccination des enfants et des adolescents",
+        "Séances de rattrapage vaccinal dans les collèges et rappels adressés aux familles.",
+        "Enfants et adolescents",
+    ),
+    (
+        "Faciliter l'accès aux droits de santé des personnes précaires",
+        "Permanences d'ouverture de droits dans les épiceries solidaires.",
+        "Personnes en situation de précarité",
+    ),
+    (
+        "Déployer la médiation en santé dans les quartiers",
+        "Deux médiatrices accompagnent les habitants vers le soin et la prévention.",
+        "Habitants des quartiers prioritaires",
+    ),
+    (
+        "Soutenir les aidants familiaux",
+        "Groupes de parole, formations et solutions de répit près de chez eux.",
+        "Aidants de personnes dépendantes",
+    ),
+    (
+        "Promouvoir la santé sexuelle et affective",
+        "Ateliers dans les lycées et consultations anonymes au centre de santé sexuelle.",
+        "Lycéens et jeunes adultes",
+    ),
+    (
+        "Prévenir le surpoids des jeunes enfants",
+        "Accompagnement des familles par les puéricultrices et ateliers cuisine parents-enfants.",
+        "Enfants de 0 à 6 ans et leurs parents",
+    ),
+    (
+        "Adapter les logements au vieillissement",
+        "Aides financières et conseils d'un ergothérapeute pour les travaux d'adaptation.",
+        "Propriétaires âgés aux revenus modestes",
+    ),
+    (
+        "Structurer une communauté professionnelle territoriale de santé",
+        "Appui au projet de santé et aux réunions pluriprofessionnelles.",
+        "Professionnels de santé libéraux",
+    ),
+    (
+        "Lutter contre les moustiques tigres",
+        "Informer les habitants et supprimer les gîtes larvaires dans l'espace public.",
+        "Ensemble des habitants",
+    ),
+    (
+        "Réduire la précarité énergétique",
+        "Visites à domicile et petits équipements pour réduire les factures et l'humidité.",
+        "Ménages en précarité énergétique",
+    ),
+    (
+        "Accompagner les personnes sortant d'hospitalisation",
+        "Coordination entre l'hôpital, les infirmiers libéraux et les services d'aide à domicile.",
+        "Patients âgés de retour à domicile",
+    ),
+    (
+        "Développer des jardins partagés thérapeutiques",
+        "Créer trois jardins accessibles aux personnes à mobilité réduite avec un animateur.",
+        "Personnes en situation de handicap",
+    ),
+    (
+        "Prévenir le suicide dans le monde agricole",
+        "Sentinelles formées et numéro d'écoute relayé par les coopératives.",
+        "Exploitants et salariés agricoles",
+    ),
+    (
+        "Sensibiliser au bon usage des écrans",
+        "Conférences pour les parents et ateliers dans les accueils de loisirs.",
+        "Parents d'enfants de moins de 12 ans",
+    ),
+    (
+        "Organiser la permanence des soins dentaires",
+        "Un cabinet de garde tournant le dimanche et une ligne d'orientation.",
+        "Habitants du territoire",
+    ),
+    (
+        "Promouvoir la santé au travail dans les petites entreprises",
+        "Diagnostics des risques et ateliers de prévention des troubles musculosquelettiques.",
+        "Salariés des très petites entreprises",
+    ),
+    (
+        "Améliorer l'accueil des personnes sourdes dans les services de santé",
+        "Interprètes en langue des signes à la demande et signalétique adaptée.",
+        "Personnes sourdes et malentendantes",
+    ),
+    (
+        "Développer l'éducation thérapeutique du patient en proximité",
+        "Programmes pour le diabète et l'insuffisance cardiaque au plus près des patients.",
+        "Patients diabétiques ou insuffisants cardiaques",
+    ),
+    (
+        "Prévenir les noyades",
+        "Apprentissage de la nage pour les élèves de CM2 et surveillance des plans d'eau.",
+        "Enfants de 8 à 11 ans",
+    ),
+    (
+        "Repérer précocement les troubles du neurodéveloppement",
+        "Formation des assistantes maternelles et parcours d'orientation vers la plateforme dédiée.",
+        "Enfants de moins de 7 ans",
+    ),
+    (
+        "Faire connaître l'offre de santé du territoire",
+        "Un annuaire en ligne et un guide papier distribué dans les mairies.",
+        "Habitants et professionnels",
+    ),
+    (
+        "Favoriser l'insertion des personnes souffrant de troubles psychiques",
+        "Ateliers de remobilisation et emplois accompagnés avec les entreprises locales.",
+        "Adultes suivis en psychiatrie",
+    ),
 ]
 ORGS = [
-    "ARS Grand Ouest", "Caisse primaire d'assurance maladie", "Conseil départemental",
-    "Centre hospitalier de Bellerive", "Mutualité française", "Caisse d'allocations familiales",
-    "Éducation nationale", "Maison de santé pluriprofessionnelle", "Centre social Les Tilleuls",
-    "Association Entraide Rurale", "Instance régionale d'éducation pour la santé",
-    "Mission locale", "Service de santé au travail", "Communauté de communes",
-    "Centre communal d'action sociale", "Mutualité sociale agricole", "Ligue contre le cancer",
-    "Comité départemental olympique et sportif", "Bailleur Habitat Vert",
-    "Union départementale des associations familiales", "Pôle emploi", "Clubs sportifs",
+    "ARS Grand Ouest",
+    "Caisse primaire d'assurance maladie",
+    "Conseil départemental",
+    "Centre hospitalier de Bellerive",
+    "Mutualité française",
+    "Caisse d'allocations familiales",
+    "Éducation nationale",
+    "Maison de santé pluriprofessionnelle",
+    "Centre social Les Tilleuls",
+    "Association Entraide Rurale",
+    "Instance régionale d'éducation pour la santé",
+    "Mission locale",
+    "Service de santé au travail",
+    "Communauté de communes",
+    "Centre communal d'action sociale",
+    "Mutualité sociale agricole",
+    "Ligue contre le cancer",
+    "Comité départemental olympique et sportif",
+    "Bailleur Habitat Vert",
+    "Union départementale des associations familiales",
+    "Pôle emploi",
+    "Clubs sportifs",
 ]
 
 
@@ -143,8 +301,10 @@ def make_plan(
                     "partenaires_list": [p for p in partners if p != porteur],
                     "public": public,
                     "calendrier": f"{2026 + (k % 3)}-{2028 + (k % 2)}",
-                    "budget": [("Ingénierie", f"{(k % 5 + 1) * 4} 000 €", "ARS"),
-                               ("Communication", f"{(k % 3 + 1) * 1500} €", "Communauté de communes")],  # fmt: skip
+                    "budget": [
+                        ("Ingénierie", f"{(k % 5 + 1) * 4} 000 €", "ARS"),
+                        ("Communication", f"{(k % 3 + 1) * 1500} €", "Communauté de communes"),
+                    ],  # fmt: skip
                 }
             )
             k += 1
@@ -161,7 +321,8 @@ def expected(plan: dict, partner_join: str = "; ") -> list[dict]:
                 "intitule": f["intitule"],
                 "axe": f["axe"],
                 "porteur": f["porteur"],
-                "partenaires": f.get("partenaires_text") or partner_join.join(f["partenaires_list"]),
+                "partenaires": f.get("partenaires_text")
+                or partner_join.join(f["partenaires_list"]),
                 "public": f["public"],
             }
         )
@@ -194,7 +355,11 @@ def new_docx(title_property: str = "", landscape: bool = False) -> Document:
 
 def shade(element, fill: str) -> None:  # noqa: ANN001
     """Background colour of a paragraph (w:pPr) or a cell (w:tcPr)."""
-    pr = element.get_or_add_pPr() if hasattr(element, "get_or_add_pPr") else element.get_or_add_tcPr()
+    pr = (
+        element.get_or_add_pPr()
+        if hasattr(element, "get_or_add_pPr")
+        else element.get_or_add_tcPr()
+    )
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
@@ -295,7 +460,11 @@ def plan_vercorelle() -> dict:
 
 def build_vercorelle(plan: dict, docx_path: Path) -> None:
     doc = new_docx("Modèle fiche action ARS")
-    header_footer(doc, "CLS du Pays de Vercorelle – Plan d'actions 2026-2030", "ARS Grand Ouest / Pays de Vercorelle")
+    header_footer(
+        doc,
+        "CLS du Pays de Vercorelle – Plan d'actions 2026-2030",
+        "ARS Grand Ouest / Pays de Vercorelle",
+    )
     cover(doc, plan["contrat"], "Plan d'actions – version signée")
     bold_para(doc, "Préambule", 14)
     doc.add_paragraph("Le Pays de Vercorelle regroupe 31 communes rurales. " + FICTIF)
@@ -349,7 +518,9 @@ def plan_hautes_combes() -> dict:
 
 def build_hautes_combes(plan: dict, docx_path: Path) -> None:
     doc = new_docx(plan["contrat"])
-    header_footer(doc, "Contrat local de santé des Hautes-Combes", "Hautes-Combes – CLS 2025-2029", total=True)
+    header_footer(
+        doc, "Contrat local de santé des Hautes-Combes", "Hautes-Combes – CLS 2025-2029", total=True
+    )
     doc.add_heading(plan["contrat"], 0)
     doc.add_paragraph(FICTIF)
     current = ""
@@ -358,7 +529,9 @@ def build_hautes_combes(plan: dict, docx_path: Path) -> None:
             current = f["axe"]
             page_break(doc)
             doc.add_heading(current, 1)
-        long_title = f["intitule"] + " en lien avec les acteurs de proximité du territoire des Hautes-Combes"
+        long_title = (
+            f["intitule"] + " en lien avec les acteurs de proximité du territoire des Hautes-Combes"
+        )
         f["intitule"] = long_title
         doc.add_heading(f"Fiche action {f['num']} – {long_title}", 2)
         for label, value in (("Porteur de l'action", f["porteur"]),):
@@ -469,7 +642,14 @@ def build_brenne(plan: dict, target: Path) -> None:
         pdf.set_fill_color(0, 102, 153)
         pdf.set_text_color(255, 255, 255)
         pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(0, 8, f"FICHE N°{f['num']} | {f['intitule']}"[:95], fill=True, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            8,
+            f"FICHE N°{f['num']} | {f['intitule']}"[:95],
+            fill=True,
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         if len(f"FICHE N°{f['num']} | {f['intitule']}") > 95:
             f["intitule"] = f["intitule"][: 95 - len(f"FICHE N°{f['num']} | ")].rstrip()
         pdf.set_text_color(0, 0, 0)
@@ -779,11 +959,19 @@ def build_aubrac(plan: dict, target: Path) -> None:
     bold_para(doc, "ANNEXE 1 – Glossaire", 14)
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
-    for sigle, sens in (("ARS", "Agence régionale de santé"), ("CPTS", "Communauté professionnelle territoriale de santé"), ("CCAS", "Centre communal d'action sociale")):
+    for sigle, sens in (
+        ("ARS", "Agence régionale de santé"),
+        ("CPTS", "Communauté professionnelle territoriale de santé"),
+        ("CCAS", "Centre communal d'action sociale"),
+    ):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = sigle, sens
     bold_para(doc, "ANNEXE 2 – Composition du comité de pilotage")
-    for who in ("Le maire de Saint-Aubrac-les-Pins", "La directrice de la délégation départementale de l'ARS", "Le président de la communauté de communes"):
+    for who in (
+        "Le maire de Saint-Aubrac-les-Pins",
+        "La directrice de la délégation départementale de l'ARS",
+        "Le président de la communauté de communes",
+    ):
         doc.add_paragraph(who, style="List Bullet")
     doc.save(str(target))
 
@@ -832,17 +1020,30 @@ def build_cerne(plan: dict, docx_path: Path) -> None:
             current = f["axe"]
             doc.add_heading(current, 1)
         doc.add_heading(f"Fiche {f['num']} : {f['intitule']}", 2)
-        for label, value in (("Porteur", f["porteur"]), ("Partenaires", ", ".join(f["partenaires_list"])), ("Public cible", f["public"]), ("Description", f["description"])):
+        for label, value in (
+            ("Porteur", f["porteur"]),
+            ("Partenaires", ", ".join(f["partenaires_list"])),
+            ("Public cible", f["public"]),
+            ("Description", f["description"]),
+        ):
             para = doc.add_paragraph()
             para.add_run(f"{label} : ").bold = True
             para.add_run(value)
         f["partenaires_text"] = ", ".join(f["partenaires_list"])
     page_break(doc)
     doc.add_heading("Annexe 1 – Glossaire des sigles", 1)
-    for s in ("ARS : Agence régionale de santé", "CPTS : Communauté professionnelle territoriale de santé", "PMI : Protection maternelle et infantile"):
+    for s in (
+        "ARS : Agence régionale de santé",
+        "CPTS : Communauté professionnelle territoriale de santé",
+        "PMI : Protection maternelle et infantile",
+    ):
         doc.add_paragraph(s)
     doc.add_heading("Annexe 2 – Signataires", 1)
-    for s in ("Pour l'Agence régionale de santé, la directrice générale", "Pour le Syndicat mixte du Pays de Cerne, le président", "Pour la Caisse primaire d'assurance maladie, le directeur"):
+    for s in (
+        "Pour l'Agence régionale de santé, la directrice générale",
+        "Pour le Syndicat mixte du Pays de Cerne, le président",
+        "Pour la Caisse primaire d'assurance maladie, le directeur",
+    ):
         doc.add_paragraph(s)
     doc.save(str(docx_path))
 
@@ -881,8 +1082,374 @@ def build_montferrand(plan: dict, target: Path) -> None:
             row.cells[0].merge(row.cells[-1])
             row.cells[0].text = current
         cells = table.add_row().cells
-        for c, v in enumerate((f["num"], f["intitule"], f["porteur"], f["partenaires_text"], f["public"])):
+        for c, v in enumerate(
+            (f["num"], f["intitule"], f["porteur"], f["partenaires_text"], f["public"])
+        ):
             cells[c].text = v
+    doc.save(str(target))
+
+
+# --- 11-16: second variants of the six kinds, written after the extractor was changed, to check
+# that the rules generalise beyond the first ten -------------------------------------------------
+
+
+def plan_lisiere() -> dict:
+    return make_plan(
+        "lisiere-fiches-tableaux",
+        "Contrat local de santé de la Lisière 2025-2029",
+        ["AXE 1 – Bien grandir", "AXE 2 – Bien vieillir", "AXE 3 – Vivre dans un environnement sain"],
+        [3, 2, 3], 3, lambda a, j, n: f"{a}.{j}",
+        ["Ville de la Lisière", "Centre social de la Lisière", "CCAS de la Lisière"],
+    )  # fmt: skip
+
+
+def build_lisiere(plan: dict, target: Path) -> None:
+    """Word fiche tables: the band (« FICHE ACTION N°1.1 ») and the title in the table's first
+    two merged rows, the axis in a row, « Qui ? / Avec qui ? / Pour qui ? » labels."""
+    doc = new_docx("Fiche action type")
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    for f in plan["fiches"]:
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        row = table.add_row()
+        row.cells[0].merge(row.cells[1])
+        row.cells[0].paragraphs[0].add_run(f"FICHE ACTION N°{f['num']}").bold = True
+        shade(row.cells[0]._tc, "C6E0B4")
+        row = table.add_row()
+        row.cells[0].merge(row.cells[1])
+        row.cells[0].paragraphs[0].add_run(f["intitule"]).bold = True
+        for label, lines in (
+            ("Axe du CLS", [f["axe"]]),
+            ("Qui porte l'action ?", [f["porteur"]]),
+            ("Avec qui ?", f["partenaires_list"]),
+            ("Pour qui ?", [f["public"]]),
+            ("Quoi ?", [f["description"]]),
+            ("Quand ?", [f["calendrier"]]),
+        ):
+            cells = table.add_row().cells
+            cell_lines(cells[0], [label], bold=True)
+            cell_lines(cells[1], lines)
+        page_break(doc)
+    doc.save(str(target))
+
+
+def plan_causse() -> dict:
+    return make_plan(
+        "causse-noir-sections",
+        "CLS du Causse Noir",
+        ["AXE 1 : Accès aux soins de premier recours", "AXE 2 : Santé mentale", "AXE 3 : Prévention"],
+        [3, 3, 3], 9, lambda a, j, n: f"{a}.{j}",
+        ["Communauté de communes du Causse Noir", "Maison de santé du Causse"],
+    )  # fmt: skip
+
+
+def build_causse(plan: dict, target: Path) -> None:
+    """Headed Word sections (Heading 1 axis, Heading 2 objective, Heading 3 « Action 1.1 –
+    titre »), fields as bold labels, partners as a numbered list, « Public visé » and
+    « Calendrier » in one paragraph; a recap table whose axis column is merged."""
+    doc = new_docx(plan["contrat"])
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    doc.add_heading("Sommaire", 1)
+    for f in plan["fiches"]:
+        doc.add_paragraph(f"Action {f['num']} – {f['intitule']}", style="List Bullet")
+    current = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            doc.add_heading(current, 1)
+            doc.add_heading(
+                f"Objectif stratégique {f['axis_no']} : répondre aux besoins identifiés", 2
+            )
+        doc.add_heading(f"Action {f['num']} – {f['intitule']}", 3)
+        para = doc.add_paragraph()
+        para.add_run("Pilote : ").bold = True
+        para.add_run(f["porteur"])
+        para = doc.add_paragraph()
+        para.add_run("Partenaires :").bold = True
+        for p in f["partenaires_list"]:
+            doc.add_paragraph(p, style="List Number")
+        para = doc.add_paragraph()
+        para.add_run("Public visé : ").bold = True
+        para.add_run(f["public"])
+        doc.add_heading("Contexte", 4)
+        doc.add_paragraph("Le diagnostic local de santé a montré un besoin sur ce point.")
+        doc.add_heading("Contenu de l'action", 4)
+        doc.add_paragraph(f["description"])
+    doc.add_heading("Récapitulatif des actions", 1)
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for c, h in enumerate(("Axe", "N°", "Intitulé de l'action", "Pilote")):
+        table.rows[0].cells[c].text = h
+    first: dict[str, int] = {}
+    for f in plan["fiches"]:
+        cells = table.add_row().cells
+        if f["axe"] not in first:
+            first[f["axe"]] = len(table.rows) - 1
+            cells[0].text = f["axe"]
+        cells[1].text, cells[2].text, cells[3].text = f["num"], f["intitule"], f["porteur"]
+    rows = [*first.values(), len(table.rows)]
+    for start, stop in zip(rows, rows[1:], strict=False):
+        if stop - 1 > start:
+            text = table.cell(start, 0).text
+            merged = table.cell(start, 0).merge(table.cell(stop - 1, 0))
+            merged.text = text
+    doc.save(str(target))
+
+
+def plan_ardoise() -> dict:
+    return make_plan(
+        "ardoise-bandeaux",
+        "Contrat local de santé du Pays d'Ardoise",
+        ["Axe 1 – Agir pour la santé des jeunes", "Axe 2 – Favoriser l'accès aux soins"],
+        [4, 4], 21, lambda a, j, n: f"{a}.{j}",
+        ["Pays d'Ardoise", "Centre hospitalier de Bellerive", "Mission locale"],
+    )  # fmt: skip
+
+
+def build_ardoise(plan: dict, docx_path: Path) -> None:
+    """LibreOffice PDF: the band is one shaded paragraph with a line break (« Fiche action
+    1.1 » / title), fields in a 2-column table, a budget table, running header and footer,
+    two fiches on some pages."""
+    doc = new_docx(plan["contrat"])
+    header_footer(
+        doc, "Pays d'Ardoise – Contrat local de santé", "CLS du Pays d'Ardoise", total=True
+    )
+    cover(doc, plan["contrat"], "Programme d'actions")
+    current = ""
+    for i, f in enumerate(plan["fiches"]):
+        if f["axe"] != current:
+            current = f["axe"]
+            if i:
+                page_break(doc)
+            bold_para(doc, current.upper(), 15, "1F4E79")
+        elif i % 2 == 0:
+            page_break(doc)
+        para = doc.add_paragraph()
+        shade(para._p, "FCE4D6")
+        run = para.add_run(f"Fiche action {f['num']}")
+        run.bold = True
+        run.add_break()
+        para.add_run(f["intitule"]).bold = True
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for label, lines in (
+            ("Porteur(s)", [f["porteur"]]),
+            ("Partenaires", f["partenaires_list"]),
+            ("Public(s)", [f["public"]]),
+            ("Objectif", [f["description"]]),
+        ):
+            cells = table.add_row().cells
+            cell_lines(cells[0], [label], bold=True)
+            cell_lines(cells[1], lines)
+        bold_para(doc, "Budget prévisionnel")
+        budget = doc.add_table(rows=1, cols=2)
+        budget.style = "Table Grid"
+        budget.rows[0].cells[0].text, budget.rows[0].cells[1].text = "Dépense", "Montant"
+        for line in f["budget"]:
+            cells = budget.add_row().cells
+            cells[0].text, cells[1].text = line[0], line[1]
+        doc.add_paragraph()
+    f0 = plan["fiches"]
+    for f in f0:
+        f["axe"] = f["axe"].upper()
+    doc.save(str(docx_path))
+
+
+def plan_marais() -> dict:
+    return make_plan(
+        "marais-paysage",
+        "Contrat local de santé du Marais Vert",
+        ["Orientation 1 – Accès aux droits et aux soins", "Orientation 2 – Cadre de vie",
+         "Orientation 3 – Parentalité"],
+        [5, 4, 4], 13, lambda a, j, n: f"{a}.{j}",
+        ["Marais Vert Agglomération", "CCAS de Sainte-Ysole", "Centre hospitalier de Bellerive"],
+    )  # fmt: skip
+
+
+def build_marais(plan: dict, docx_path: Path) -> None:
+    """LibreOffice PDF, landscape: N° column, axis rows spanning the table (shaded), the
+    header row repeated on each page, partners as bullets in their cell."""
+    doc = new_docx(plan["contrat"], landscape=True)
+    header_footer(doc, "Marais Vert – plan d'actions", "CLS du Marais Vert")
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    headers = ("N°", "Intitulé", "Pilote(s)", "Partenaires", "Publics", "Calendrier", "Indicateurs")
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for c, h in enumerate(headers):
+        cell_lines(table.rows[0].cells[c], [h], bold=True)
+    repeat_header(table.rows[0])
+    current = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            row = table.add_row()
+            merged = row.cells[0].merge(row.cells[-1])
+            merged.paragraphs[0].add_run(current).bold = True
+            shade(merged._tc, "DDEBF7")
+        cells = table.add_row().cells
+        cells[0].text = f["num"]
+        cells[1].text = f["intitule"]
+        cells[2].text = f["porteur"]
+        cells[3].text = ""
+        for k, p in enumerate(f["partenaires_list"]):
+            para = cells[3].paragraphs[0] if k == 0 else cells[3].add_paragraph()
+            para.style = doc.styles["List Bullet"]
+            para.add_run(p)
+        cells[4].text = f["public"]
+        cells[5].text = f["calendrier"]
+        cells[6].text = "Nombre de bénéficiaires ; taux de satisfaction"
+    doc.save(str(docx_path))
+
+
+def plan_gaves() -> dict:
+    return make_plan(
+        "gaves-bandes",
+        "Contrat local de santé des Trois Gaves",
+        ["AXE A – Prévention et promotion de la santé", "AXE B – Offre de soins", "AXE C – Autonomie"],
+        [3, 3, 3], 4, lambda a, j, n: f"{'ABC'[a - 1]}{j}",
+        ["Communauté de communes des Trois Gaves", "Centre de santé des Gaves"],
+    )  # fmt: skip
+
+
+def build_gaves(plan: dict, target: Path) -> None:
+    """Designed PDF: a coloured band « ACTION A1 » with the title beside it, fields as bold
+    labels in two columns (Porteur / Partenaires on the left, Public / Calendrier on the right),
+    several fiches per page."""
+    pdf = DesignedPdf("Trois Gaves – CLS 2026-2030", "Contrat local de santé des Trois Gaves")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 22)
+    pdf.set_xy(15, 50)
+    pdf.multi_cell(180, 10, plan["contrat"])
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(180, 5, FICTIF)
+    current = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            pdf.add_page()
+            pdf.set_font("Helvetica", "B", 15)
+            pdf.set_text_color(0, 110, 80)
+            pdf.cell(0, 10, current, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+        if pdf.get_y() > 200:
+            pdf.add_page()
+        y = pdf.get_y() + 3
+        pdf.set_fill_color(0, 110, 80)
+        pdf.rect(15, y, 180, 10, style="F")
+        pdf.set_text_color(255, 255, 255)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.set_xy(17, y + 2)
+        pdf.cell(28, 6, f"ACTION {f['num']}")
+        pdf.set_xy(47, y + 2)
+        pdf.cell(146, 6, f["intitule"][:80])
+        f["intitule"] = f["intitule"][:80].rstrip()
+        pdf.set_text_color(0, 0, 0)
+        y += 13
+        columns = ((15, (("Porteur", [f["porteur"]]), ("Partenaires", f["partenaires_list"]))),
+                   (110, (("Public", [f["public"]]), ("Calendrier", [f["calendrier"]]))))  # fmt: skip
+        bottom = y
+        for x, fields in columns:
+            yy = y
+            for label, lines in fields:
+                pdf.set_xy(x, yy)
+                pdf.set_font("Helvetica", "B", 9)
+                pdf.cell(85, 5, f"{label} :")
+                yy += 5
+                pdf.set_font("Helvetica", size=9)
+                for line in lines:
+                    pdf.set_xy(x, yy)
+                    pdf.multi_cell(85, 4.5, line, align="L")
+                    yy = pdf.get_y()
+                yy += 2
+            bottom = max(bottom, yy)
+        pdf.set_xy(15, bottom + 1)
+        pdf.set_font("Helvetica", "I", 9)
+        pdf.multi_cell(180, 4.5, f["description"], new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    pdf.output(str(target))
+
+
+def plan_olonne() -> dict:
+    plan = make_plan(
+        "olonne-desordonne",
+        "Contrat local de santé d'Olonne-sur-Brède",
+        ["Axe n°1 : Prévention", "Axe n°2 : Accès aux soins", "Axe n°3 : Santé environnement"],
+        [3, 3, 2], 29, lambda a, j, n: f"{a}.{j}",
+        ["Mairie d'Olonne-sur-Brède", "CCAS d'Olonne", "Association Entraide Rurale"],
+    )  # fmt: skip
+    for i, f in enumerate(plan["fiches"]):
+        if i % 3 == 1:
+            f["partenaires_text"] = ", ".join(f["partenaires_list"])
+    return plan
+
+
+def build_olonne(plan: dict, target: Path) -> None:
+    """Messy Word: fiches under « Fiche n°1.1 : » headings or bold lines, fields sometimes in a
+    table, sometimes as « Label : valeur » paragraphs, sub-headings in bold, one fiche split in
+    two tables with « (suite) » in the second's first row, a list of acronyms at the end."""
+    doc = new_docx("Document1")
+    bold_para(doc, "CONTRAT LOCAL DE SANTÉ", 20)
+    bold_para(doc, "Olonne-sur-Brède 2026-2030", 16)
+    doc.add_paragraph(FICTIF)
+    current = ""
+    for i, f in enumerate(plan["fiches"]):
+        if f["axe"] != current:
+            current = f["axe"]
+            doc.add_heading(current, 1)
+        partners = f.get("partenaires_text")
+        if i % 2 == 0:
+            doc.add_heading(f"Fiche n°{f['num']} : {f['intitule']}", 2)
+        else:
+            bold_para(doc, f"Fiche action {f['num']} – {f['intitule']}")
+        if i % 3 == 0:
+            bold_para(doc, "Objectifs")
+            doc.add_paragraph("Améliorer la situation observée lors du diagnostic.")
+            for label, value in (
+                ("Pilote(s)", f["porteur"]),
+                ("Partenaires", partners or ""),
+                ("Public concerné", f["public"]),
+            ):
+                para = doc.add_paragraph()
+                para.add_run(f"{label} : ").bold = True
+                para.add_run(value)
+                if label == "Partenaires" and not partners:
+                    for p in f["partenaires_list"]:
+                        doc.add_paragraph(p, style="List Bullet")
+        else:
+            rows = [
+                ("Porteur", [f["porteur"]]),
+                ("Partenaires associés", [partners] if partners else f["partenaires_list"]),
+            ]
+            rest = [("Public cible", [f["public"]]), ("Description", [f["description"]])]
+            split = i == 4
+            table = doc.add_table(rows=0, cols=2)
+            table.style = "Table Grid"
+            for label, lines in rows + ([] if split else rest):
+                cells = table.add_row().cells
+                cell_lines(cells[0], [label], bold=True)
+                cell_lines(cells[1], lines)
+            if split:
+                page_break(doc)
+                table = doc.add_table(rows=0, cols=2)
+                table.style = "Table Grid"
+                row = table.add_row()
+                row.cells[0].merge(row.cells[1])
+                row.cells[0].text = f"Fiche action {f['num']} (suite)"
+                for label, lines in rest:
+                    cells = table.add_row().cells
+                    cell_lines(cells[0], [label], bold=True)
+                    cell_lines(cells[1], lines)
+        doc.add_paragraph()
+    doc.add_heading("Liste des sigles", 1)
+    for s in (
+        "ARS : Agence régionale de santé",
+        "CCAS : Centre communal d'action sociale",
+        "PMI : Protection maternelle et infantile",
+    ):
+        doc.add_paragraph(s)
     doc.save(str(target))
 
 
@@ -899,6 +1466,12 @@ PLANS = [
     (plan_aubrac, build_aubrac, "docx"),
     (plan_cerne, build_cerne, "pdf-lo"),
     (plan_montferrand, build_montferrand, "docx"),
+    (plan_lisiere, build_lisiere, "docx"),
+    (plan_causse, build_causse, "docx"),
+    (plan_ardoise, build_ardoise, "pdf-lo"),
+    (plan_marais, build_marais, "pdf-lo"),
+    (plan_gaves, build_gaves, "pdf"),
+    (plan_olonne, build_olonne, "docx"),
 ]
 
 
