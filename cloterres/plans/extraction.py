@@ -786,6 +786,10 @@ class _Extractor:
                 pairs[-1] = (name, label, f"{value}\n{more}")
                 continue
             cells = [c for c in cells if c.strip()]
+            if len(cells) >= 2 and _marker(_clean(cells[0].replace("\n", " "))):
+                # a band in a row: « FICHE ACTION N° 1.1 » | its title
+                singles.append(_clean(" ".join(cells).replace("\n", " ")))
+                continue
             if len(cells) == 1:
                 single = _clean(cells[0].replace("\n", " "))
                 if _marker(single) or not field_of(single):
