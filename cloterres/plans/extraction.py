@@ -596,8 +596,10 @@ class _Extractor:
         """A table of one column (a shaded title band, an axis band): its cells are read as
         paragraphs."""
         cells: list[str] = []
-        for row in rows:
+        for index, row in enumerate(rows):
             distinct = [c for i, c in enumerate(row) if c.strip() and (i == 0 or c != row[i - 1])]
+            if index == 0 and len(rows) <= 2 and distinct and _marker(_clean(distinct[0])):
+                distinct = [" ".join(distinct)]  # a band: « FICHE ACTION N°1.1 » | title
             if len(distinct) > 1:
                 return False
             cells.extend(distinct)
@@ -673,6 +675,10 @@ class _Extractor:
                     mapping[col] = name
                 elif len(cell) <= 60:
                     mapping[col] = "extra:" + extra_label(cell)
+            if "intitule" not in mapping.values():  # « Fiche » holds « FA1 – titre »
+                for col, name in mapping.items():
+                    if name == "id" and normalize_header(row[col]) in ("fiche", "fiches"):
+                        mapping[col] = "intitule"
             labelled = [n for n in mapping.values() if not n.startswith("extra:")]
             if (
                 len(labelled) >= 2
@@ -702,10 +708,15 @@ class _Extractor:
             elif name not in ("axe", "objectif"):
                 old = last.values.setdefault(name, [])
                 if old:  # a wrapped line goes on with a space, an item of its own on a new line
-                    wrapped = not _BULLET.match(text) and (
-                        not text[:1].isupper()
-                        or _GOES_ON.search(old[-1]) is not None
-                        or _ARTICLE_START.match(text) is not None
+                    wrapped = (
+                        not _BULLET.match(text)
+                        and (
+                            " / " in old[-1]
+                            or ";" in old[-1]  # items separated inline: the page only cut a line
+                            or not text[:1].isupper()
+                            or _GOES_ON.search(old[-1]) is not None
+                            or _ARTICLE_START.match(text) is not None
+                        )
                     )
                     old[-1] = f"{old[-1]}{' ' if wrapped else chr(10)}{text}"
                 else:

@@ -56,6 +56,9 @@ _EXACT: dict[str, str] = {
     "numero fiche": "id",
     "numero action": "id",
     "code action": "id",
+    "fiche": "id",  # beside an « Intitulé » column; alone, a plan table reads it as the title
+    "fiche n": "id",
+    "code fiche": "id",
     "contrat": "contrat",
     "cls": "contrat",
     "nom du contrat": "contrat",

@@ -38,6 +38,8 @@ from cloterres.plans.fields import field_of, split_label
 # (U+F0B7, U+F0A7, U+F0D8...), which PDF text layers keep as they are.
 _BULLET = re.compile(r"^\s*(?:[\uf000-\uf0ff]\s*|(?:[•·▪◦●■□–-]|\d{1,2}[.)])\s+)")
 _DIGITS = re.compile(r"\d+")
+# Items separated inline in a cell: « A / B », « A ; B » (a line may end or start with one).
+_INLINE_SEPARATOR = re.compile(r"(?:^|\s)/(?:\s|$)|;")
 # Short words that start a wrapped line (« Communauté » / « de communes »), unlike the end of a
 # word broken without a hyphen (« départem » / « ent »).
 _SMALL_WORDS = frozenset(
@@ -600,10 +602,16 @@ def _form_line(segs: list[list[_Char]]) -> list[_Line]:
     first = lines[0]
     return [
         _Line(
-            text=f"{label} : {value}", top=first.top, bottom=max(ln.bottom for ln in lines),
-            size=first.size, bold=False, x0=first.x0, x1=lines[-1].x1,
+            text=f"{label} : {value}",
+            top=first.top,
+            bottom=max(ln.bottom for ln in lines),
+            size=lines[1].size,
+            bold=False,
+            x0=lines[1].x0,
+            x1=lines[-1].x1,
+            lead=lines[1].lead,
         )
-    ]  # fmt: skip
+    ]  # fmt: skip  (x0 of the value: the lines of a value in several lines start there too)
 
 
 def _table_rows(table: Any, inside: list[_Char]) -> _Rows:
@@ -638,8 +646,10 @@ def _cell_of_lines(lines: list[_Line], cx0: float, cx1: float) -> str:
     line is the same text wrapped by the cell's width (joined with a space)."""
     out: list[str] = []
     prev: _Line | None = None
-    # In a bulleted cell, a line without a bullet goes on with the item above it.
+    # In a bulleted cell, a line without a bullet goes on with the item above it; in a cell
+    # whose items are separated inline (« A / B », « A ; B »), every line break is a wrap.
     bulleted = sum(1 for line in lines if _BULLET.match(line.text)) >= 2
+    inline = any(_INLINE_SEPARATOR.search(line.text) for line in lines)
     for line in lines:
         text = line.text.replace("\xa0", " ").strip()
         if not text:
@@ -669,12 +679,16 @@ def _cell_of_lines(lines: list[_Line], cx0: float, cx1: float) -> str:
             pad = max(1.0, min(12.0, lines[0].x0 - cx0))
             room = (cx1 - pad) - prev.x1
             fits = line.lead + 0.8 * line.size < room
-            wrapped = not fits and (
-                (room < 0.3 * line.size and prev.spacing > 0.4)  # justified to the edge
-                or not text[0].isupper()
-                or _ARTICLE_START.match(text) is not None
-                or _CONTINUED.search(out[-1]) is not None
-                or (" " not in out[-1] and len(out[-1]) >= 6)  # one-word items are rare
+            wrapped = (
+                inline
+                or not fits
+                and (
+                    (room < 0.3 * line.size and prev.spacing > 0.4)  # justified to the edge
+                    or not text[0].isupper()
+                    or _ARTICLE_START.match(text) is not None
+                    or _CONTINUED.search(out[-1]) is not None
+                    or (" " not in out[-1] and len(out[-1]) >= 6)  # one-word items are rare
+                )
             )
             if wrapped:
                 sep = "" if out[-1].endswith("-") and not out[-1].endswith(" -") else " "

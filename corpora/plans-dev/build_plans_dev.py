@@ -1453,6 +1453,217 @@ def build_olonne(plan: dict, target: Path) -> None:
     doc.save(str(target))
 
 
+# --- 17-20: a third batch, written after the second round of changes, to check again ----------
+
+
+def plan_haut_vallon() -> dict:
+    return make_plan(
+        "haut-vallon-bandeaux",
+        "Contrat local de santé du Haut-Vallon",
+        ["Axe 1 : Santé mentale", "Axe 2 : Nutrition et activité physique", "Axe 3 : Accès aux soins"],
+        [3, 3, 3], 33, lambda a, j, n: f"{a}.{j}",
+        ["Ville du Haut-Vallon", "Centre social Les Tilleuls", "Maison de santé du Vallon"],
+    )  # fmt: skip
+
+
+def build_haut_vallon(plan: dict, docx_path: Path) -> None:
+    """LibreOffice PDF, one fiche per page: the band is a shaded two-cell row (« FICHE ACTION
+    N°1.1 » | title), fields in a 2-column table with uncommon labels, sub-headings in a heading
+    style, the running header names the axis, « Page n » footers."""
+    doc = new_docx(plan["contrat"])
+    section = doc.sections[0]
+    section.footer.paragraphs[0].add_run("Page ")
+    page_field(section.footer.paragraphs[0])
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph("Plan d'actions 2026-2030. " + FICTIF)
+    for f in plan["fiches"]:
+        page_break(doc)
+        doc.add_paragraph(f["axe"]).runs[0].italic = True
+        band = doc.add_table(rows=1, cols=2)
+        band.style = "Table Grid"
+        band.rows[0].cells[0].paragraphs[0].add_run(f"FICHE ACTION N°{f['num']}").bold = True
+        band.rows[0].cells[1].paragraphs[0].add_run(f["intitule"]).bold = True
+        for cell in band.rows[0].cells:
+            shade(cell._tc, "FFE699")
+        doc.add_paragraph()
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for label, lines in (
+            ("Structure(s) porteuse(s)", [f["porteur"]]),
+            ("Partenaires potentiels", f["partenaires_list"]),
+            ("Public(s) bénéficiaire(s)", [f["public"]]),
+        ):
+            cells = table.add_row().cells
+            cell_lines(cells[0], [label], bold=True)
+            cell_lines(cells[1], lines)
+        doc.add_heading("Contexte", 3)
+        doc.add_paragraph("Le diagnostic a relevé ce besoin dans plusieurs communes.")
+        doc.add_heading("Description", 3)
+        doc.add_paragraph(f["description"])
+        doc.add_heading("Indicateurs de suivi", 3)
+        doc.add_paragraph("Nombre d'actions menées", style="List Bullet")
+        doc.add_paragraph("Nombre de participants", style="List Bullet")
+    doc.save(str(docx_path))
+
+
+def plan_loue() -> dict:
+    plan = make_plan(
+        "vals-de-loue-paysage",
+        "CLS des Vals de Loue",
+        ["Axe 1 – Prévention", "Axe 2 – Accès aux droits", "Axe 3 – Environnement"],
+        [4, 4, 4], 7, lambda a, j, n: f"FA{n}",
+        ["Communauté de communes des Vals de Loue", "CCAS de Loue"],
+    )  # fmt: skip
+    for f in plan["fiches"]:
+        f["partenaires_text"] = " / ".join(f["partenaires_list"])
+    return plan
+
+
+def build_loue(plan: dict, docx_path: Path) -> None:
+    """LibreOffice PDF, landscape: the axis column merged and centred vertically, a « Fiche »
+    column (FA1, FA2…), partners inline « A / B », a header row repeated on each page."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+
+    doc = new_docx(plan["contrat"], landscape=True)
+    header_footer(doc, "CLS des Vals de Loue – tableau des actions", "Vals de Loue")
+    bold_para(doc, plan["contrat"], 18)
+    doc.add_paragraph(FICTIF)
+    headers = ("Axe", "Fiche", "Intitulé de l'action", "Porteur", "Partenaires", "Public")
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for c, h in enumerate(headers):
+        cell_lines(table.rows[0].cells[c], [h], bold=True)
+    repeat_header(table.rows[0])
+    first: dict[str, int] = {}
+    for f in plan["fiches"]:
+        cells = table.add_row().cells
+        if f["axe"] not in first:
+            first[f["axe"]] = len(table.rows) - 1
+            cells[0].text = f["axe"]
+        for c, v in enumerate(
+            (f["num"], f["intitule"], f["porteur"], f["partenaires_text"], f["public"]), start=1
+        ):
+            cells[c].text = v
+    rows = [*first.values(), len(table.rows)]
+    for start, stop in zip(rows, rows[1:], strict=False):
+        text = table.cell(start, 0).text
+        merged = table.cell(start, 0).merge(table.cell(stop - 1, 0))
+        merged.text = text
+        merged.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    doc.save(str(docx_path))
+
+
+def plan_coteaux() -> dict:
+    return make_plan(
+        "coteaux-formulaire",
+        "Contrat local de santé des Coteaux du Lignon",
+        ["1. Accès à la prévention", "2. Accès aux soins"],
+        [4, 4], 17, lambda a, j, n: str(n),
+        ["Communauté d'agglomération des Coteaux", "Centre hospitalier de Bellerive"],
+    )  # fmt: skip
+
+
+def build_coteaux(plan: dict, target: Path) -> None:
+    """Designed PDF: a band « Fiche action n°3 – titre » that wraps on two lines, then a form
+    with the labels in a grey column on the left and the values on the right (no rules),
+    partners one per line, two fiches per page."""
+    pdf = DesignedPdf("Coteaux du Lignon – CLS", "CLS des Coteaux du Lignon")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 20)
+    pdf.set_xy(15, 40)
+    pdf.multi_cell(180, 10, plan["contrat"])
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(180, 5, FICTIF)
+    current = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            pdf.add_page()
+            pdf.set_font("Helvetica", "B", 16)
+            pdf.cell(0, 10, "Axe " + current, new_x="LMARGIN", new_y="NEXT")
+        elif pdf.get_y() > 150:
+            pdf.add_page()
+        pdf.ln(3)
+        pdf.set_fill_color(40, 80, 160)
+        pdf.set_text_color(255, 255, 255)
+        pdf.set_font("Helvetica", "B", 13)
+        title = f"Fiche action n°{f['num']} – {f['intitule']} pour tous les habitants des Coteaux"
+        f["intitule"] = f["intitule"] + " pour tous les habitants des Coteaux"
+        pdf.multi_cell(180, 7, title, fill=True, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+        pdf.ln(2)
+        for label, lines in (
+            ("Pilote", [f["porteur"]]),
+            ("Partenaires", f["partenaires_list"]),
+            ("Public cible", [f["public"]]),
+            ("Description", [f["description"]]),
+        ):
+            y = pdf.get_y()
+            pdf.set_fill_color(225, 225, 225)
+            pdf.rect(15, y, 40, 5 * len(lines) + 1, style="F")
+            pdf.set_xy(16, y + 0.5)
+            pdf.set_font("Helvetica", "B", 9)
+            pdf.cell(38, 5, label)
+            pdf.set_font("Helvetica", size=9)
+            for k, line in enumerate(lines):
+                pdf.set_xy(70, y + 0.5 + 5 * k)
+                pdf.cell(125, 5, line[:90])
+            pdf.set_y(y + 5 * len(lines) + 3)
+        f["axe"] = "Axe " + f["axe"]
+    pdf.output(str(target))
+
+
+def plan_bastide() -> dict:
+    return make_plan(
+        "bastide-sections",
+        "Contrat local de santé de la Bastide-sur-Orbe",
+        ["AXE 1 - Promouvoir la santé des jeunes", "AXE 2 - Soutenir les aidants", "AXE 3 - Habiter sain"],
+        [3, 2, 3], 27, lambda a, j, n: f"{a}.{j}",
+        ["Ville de la Bastide-sur-Orbe", "CCAS de la Bastide"],
+    )  # fmt: skip
+
+
+def build_bastide(plan: dict, target: Path) -> None:
+    """Word: Heading 1 axes, Heading 2 « Fiche action 1.1 : titre », fields as Heading 3
+    sub-headings with bullet lists, a « Synthèse des fiches actions » table, a glossary table."""
+    doc = new_docx(plan["contrat"])
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_heading("Préambule", 1)
+    doc.add_paragraph(FICTIF)
+    doc.add_paragraph("Le contrat a été élaboré avec les habitants lors de six ateliers.")
+    current = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            doc.add_heading(current, 1)
+        doc.add_heading(f"Fiche action {f['num']} : {f['intitule']}", 2)
+        doc.add_heading("Porteur de l'action", 3)
+        doc.add_paragraph(f["porteur"], style="List Bullet")
+        doc.add_heading("Partenaires", 3)
+        for p in f["partenaires_list"]:
+            doc.add_paragraph(p, style="List Bullet")
+        doc.add_heading("Publics visés", 3)
+        doc.add_paragraph(f["public"], style="List Bullet")
+        doc.add_heading("Modalités de mise en œuvre", 3)
+        doc.add_paragraph(f["description"])
+    doc.add_heading("Synthèse des fiches actions", 1)
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for c, h in enumerate(("Fiche", "Intitulé", "Porteur")):
+        table.rows[0].cells[c].text = h
+    for f in plan["fiches"]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = f["num"], f["intitule"], f["porteur"]
+    doc.add_heading("Glossaire", 1)
+    table = doc.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Sigle", "Définition"
+    for a, b in (("CLS", "Contrat local de santé"), ("ARS", "Agence régionale de santé")):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = a, b
+    doc.save(str(target))
+
+
 # --- main ----------------------------------------------------------------------------------
 
 PLANS = [
@@ -1472,6 +1683,10 @@ PLANS = [
     (plan_marais, build_marais, "pdf-lo"),
     (plan_gaves, build_gaves, "pdf"),
     (plan_olonne, build_olonne, "docx"),
+    (plan_haut_vallon, build_haut_vallon, "pdf-lo"),
+    (plan_loue, build_loue, "pdf-lo"),
+    (plan_coteaux, build_coteaux, "pdf"),
+    (plan_bastide, build_bastide, "docx"),
 ]
 
 
