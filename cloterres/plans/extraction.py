@@ -293,6 +293,7 @@ class _Extractor:
         number = _number(number)
         if self.draft is not None and self.draft.number == number:
             self.draft.continuing = True
+            self.continued += 1
             return self.draft
         for index in range(len(self.drafts) - 1, -1, -1):
             if self.drafts[index].number == number and not self.drafts[index].from_table:
@@ -581,6 +582,15 @@ class _Extractor:
         if self.fiche_table(block, rows):
             return
         where = self.where(block)
+        if self.draft is not None and self.draft.open_field:
+            # a table under a fiche's sub-heading (« Financement prévisionnel »: a budget) is
+            # that field's value, one line per row
+            lines = [
+                " | ".join(c for i, c in enumerate(r) if c.strip() and (i == 0 or c != r[i - 1]))
+                for r in rows
+            ]
+            self.draft.values.setdefault(self.draft.open_field, []).append("\n".join(lines))
+            return
         if self.draft is not None:
             self.report.ignores.append(
                 f"{where} ({len(rows)} ligne(s) × {width} colonne(s)) dans la mesure "
@@ -863,7 +873,9 @@ def _measure_values(draft: _Draft) -> dict[str, str]:
     for name, parts in draft.values.items():
         if name in LIST_FIELDS:
             values[name] = _list_value(parts)
-        elif name in ("axe", "objectif", "intitule", "contrat"):
+        elif name == "objectif":  # several objectives (bullets, lines) stay apart
+            values[name] = "; ".join(_clean(p.replace("\n", " ")) for p in parts if p.strip())
+        elif name in ("axe", "intitule", "contrat"):
             values[name] = _clean(" ".join(p.replace("\n", " ") for p in parts))
         else:
             values[name] = _text_value(parts)
