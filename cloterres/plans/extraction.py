@@ -56,7 +56,7 @@ _OBJECTIVE = re.compile(
     re.I,
 )
 _FICHE = re.compile(
-    r"^\s*fiches?(?:[\s-]+actions?)?(?:\s*(?:n\s?°|no\.?|n\.|num[ée]ro|#))?\s*"
+    r"^\s*(?:fiches?(?:[\s-]+actions?)?|FA)(?:\s*(?:n\s?°|no\.?|n\.|num[ée]ro|#))?\s*"
     rf"{_NUM}{_SEP}(?P<title>.*)$",
     re.I,
 )

@@ -632,9 +632,7 @@ def _table_rows(table: Any, inside: list[_Char]) -> _Rows:
                 cells.append("")
                 continue
             cx0, ctop, cx1, cbottom = cell
-            # a cell merged over several rows (an axis) keeps its text wherever it is drawn
-            pool = inside if cbottom > rbottom + 1 else in_row
-            text = [c for c in pool if cx0 <= c.cx <= cx1 and ctop <= c.cy <= cbottom]
+            text = [c for c in in_row if cx0 <= c.cx <= cx1 and ctop <= c.cy <= cbottom]
             cells.append(_cell_of_lines(_lines_of(text, measure=True), cx0, cx1))
         rows.append(tuple(cells))
     return tuple(rows)
