@@ -487,3 +487,55 @@ def test_read_measures_raises_input_error_for_documents_directly(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(InputError, match="document Word vide"):
         read(path)
+
+
+def _bold(doc, text):  # noqa: ANN001, ANN202
+    doc.add_paragraph().add_run(text).bold = True
+
+
+def test_messy_word_plan_bold_titles_without_numbers_band_rows_and_continued_fiche(tmp_path):
+    """Issue 14: a bold title without a number followed by a fiche table or by « Pilote : »
+    lines is that fiche's title; a band row « FICHE ACTION N° … | titre » opens a fiche; a
+    fiche continued in a second table (« (suite) ») is one record; Symbol-font bullets go; an
+    inline « ; » list keeps its separators; a template title is not the contract."""
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.title = "Modèle fiche action ARS"
+    _bold(doc, "Contrat local de santé de Fictiville")
+    _bold(doc, "AXE 1 : Prévention")
+    _bold(doc, "Créer des jardins partagés")
+    table = doc.add_table(rows=3, cols=2)
+    for row, (label, value) in zip(table.rows, [("Pilote", "Ville"), ("Partenaires", "\uf0b7\tCCAS\n\uf0b7\tÉcoles"), ("Public", "Familles")], strict=True):  # fmt: skip
+        row.cells[0].text, row.cells[1].text = label, value
+    _bold(doc, "Ouvrir une permanence de santé")
+    doc.add_paragraph("Pilote : CCAS")
+    doc.add_paragraph("Partenaires : CPAM ; Mission locale")
+    band = doc.add_table(rows=4, cols=2)
+    band.rows[0].cells[0].text, band.rows[0].cells[1].text = (
+        "FICHE ACTION N° 1.3",
+        "Prévenir les chutes",
+    )
+    for row, (label, value) in zip(band.rows[1:], [("Porteur", "Hôpital"), ("Partenaires", "Kinés"), ("Public", "Seniors")], strict=True):  # fmt: skip
+        row.cells[0].text, row.cells[1].text = label, value
+    _bold(doc, "Action 1.4 : Former les aidants")
+    first = doc.add_table(rows=2, cols=2)
+    first.rows[0].cells[0].text, first.rows[0].cells[1].text = "Porteur", "Plateforme de répit"
+    first.rows[1].cells[0].text, first.rows[1].cells[1].text = "Partenaires", "CLIC"
+    _bold(doc, "Action 1.4 (suite)")
+    second = doc.add_table(rows=2, cols=2)
+    second.rows[0].cells[0].text, second.rows[0].cells[1].text = "Public", "Aidants"
+    second.rows[1].cells[0].text, second.rows[1].cells[1].text = "Description", "Six séances."
+    path = tmp_path / "fictiville.docx"
+    doc.save(str(path))
+    measures, report = read(path)
+    got = [(m.id, m.intitule, m.axe, m.porteur, m.partenaires, m.public) for m in measures]
+    assert got == [
+        ("F-M1", "Créer des jardins partagés", "AXE 1 : Prévention", "Ville", "CCAS; Écoles", "Familles"),
+        ("F-M2", "Ouvrir une permanence de santé", "AXE 1 : Prévention", "CCAS", "CPAM ; Mission locale", ""),
+        ("F-1.3", "Prévenir les chutes", "AXE 1 : Prévention", "Hôpital", "Kinés", "Seniors"),
+        ("F-1.4", "Former les aidants", "AXE 1 : Prévention", "Plateforme de répit", "CLIC", "Aidants"),
+    ]  # fmt: skip
+    assert measures[3].description == "Six séances."
+    assert report.documents[0].contrat == "Contrat local de santé de Fictiville"
+    assert any("continuée" in r for r in report.documents[0].remarques)

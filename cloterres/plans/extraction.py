@@ -268,6 +268,7 @@ class _Extractor:
         self.continued = 0
         self.headings: list[str] = []
         self.last_text = ""  # the last heading or paragraph read (a recap table's announcement)
+        self.pending: tuple[Block, str] | None = None  # an unrecognised heading just read
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -344,6 +345,7 @@ class _Extractor:
 
     def run(self) -> list[_Draft]:
         for block in self.doc.blocks:
+            pending = self.pending
             is_table = block.kind == "table"
             if is_table:
                 self.table(block)
@@ -354,6 +356,8 @@ class _Extractor:
                 self.heading(block)
             else:
                 self.paragraph(block)
+            if self.pending is pending:  # a pending title lasts one block
+                self.pending = None
             self.previous_was_table = is_table
             if not is_table:
                 self.since_table.append(block)
@@ -423,7 +427,8 @@ class _Extractor:
             and level != TITLE_LEVEL
             and (
                 (draft.level is not None and level > draft.level)
-                or (draft.level is None and level == BOLD_LEVEL)
+                # a bold line after a fiche's table is a new title unless named like a field
+                or (draft.level is None and level == BOLD_LEVEL and not draft.from_table)
                 or (sub_heading and (draft.level is None or level >= draft.level))
             )
         )
@@ -463,6 +468,24 @@ class _Extractor:
                 self.open(block, "", text, level)
             return
         self.close()
+        if (
+            level != TITLE_LEVEL
+            and len(text) <= MAX_TITLE
+            and not _GENERIC_TITLE.match(text)
+            and not sub_heading
+            and not _COVER.search(text)
+        ):
+            self.pending = (block, text)  # a fiche's title if fields follow at once
+
+    def open_pending(self) -> _Draft | None:
+        """A fiche from the unrecognised heading just before (a bold title without number),
+        when the next block is a fiche's fields."""
+        if self.pending is None:
+            return None
+        block, text = self.pending
+        self.pending = None
+        number, title = _split_id(text)
+        return self.open(block, number, title, None)
 
     def open_field(self, name: str, label: str, value: str) -> None:
         draft = self.draft
@@ -484,6 +507,8 @@ class _Extractor:
 
     def labelled(self, block: Block, name: str, label: str, value: str) -> None:
         draft = self.draft
+        if draft is None and name not in ("intitule", "axe") and self.pending is not None:
+            draft = self.open_pending()
         if draft is None or (name == "intitule" and value and draft.title_from_field):
             if name != "intitule":
                 if name == "axe" and value:
@@ -519,7 +544,9 @@ class _Extractor:
                     setter(flat, None)
                     return
         labelled = split_label(text)
-        if labelled is not None and (draft is not None or labelled[0] in ("intitule", "axe")):
+        if labelled is not None and (
+            draft is not None or self.pending is not None or labelled[0] in ("intitule", "axe")
+        ):
             self.labelled(block, *labelled)
             return
         if draft is None:
@@ -628,7 +655,7 @@ class _Extractor:
         """A box of fields side by side: a header row of field labels (« Pilote(s) |
         Partenaires associés | Public(s) visé(s) ») with the values below, in the fiche being
         read."""
-        if len(rows) < 2 or len(rows) > 4 or self.draft is None:
+        if len(rows) < 2 or len(rows) > 4 or (self.draft is None and self.pending is None):
             return False
         names: dict[int, str] = {}
         for col, cell in enumerate(rows[0]):
@@ -643,7 +670,8 @@ class _Extractor:
             field_of(_clean(c)) for row in rows[1:] for c in row if len(c) <= 40 and c.strip()
         ):
             return False
-        draft = self.draft
+        draft = self.draft or self.open_pending()
+        assert draft is not None
         for col, name in names.items():
             value = "\n".join(row[col] for row in rows[1:] if col < len(row) and row[col].strip())
             if name == "id":
@@ -841,7 +869,7 @@ class _Extractor:
         if marker is not None:
             draft = self.open_marker(block, marker, None)
         elif draft is None or not draft.continuing and (draft.from_table or draft.has_content):
-            draft = self.open(block, "", "", None)
+            draft = self.open_pending() or self.open(block, "", "", None)
         draft.from_table = True
         draft.continuing = False
         for text in singles:
