@@ -269,6 +269,8 @@ class _Extractor:
         self.headings: list[str] = []
         self.last_text = ""  # the last heading or paragraph read (a recap table's announcement)
         self.pending: tuple[Block, str] | None = None  # an unrecognised heading just read
+        self.fiche_page: int | None = None  # page of the last fiche table read
+        self.fiche_last_field: str | None = None  # its last field
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -821,14 +823,38 @@ class _Extractor:
             )
             self.drafts.append(draft)
 
+    def fiche_goes_on(
+        self, block: Block, known: list[tuple[str, str, str]], singles: list[str]
+    ) -> bool:
+        """A fiche table cut by a page: the next page starts with a table with no marker, no
+        title and only fields the fiche does not have yet."""
+        draft = self.draft
+        if (
+            draft is None
+            or not draft.from_table
+            or block.page is None
+            or self.fiche_page is None
+            or block.page != self.fiche_page + 1
+            or singles
+            or len(self.since_table) > 3
+            or any(b.kind != "paragraph" or len(b.text) > 200 for b in self.since_table)
+        ):
+            return False
+        names = {name for name, _, _ in known}
+        return "intitule" not in names and not names & set(draft.values)
+
     def fiche_table(self, block: Block, rows: list[tuple[str, ...]]) -> bool:
         pairs: list[tuple[str, str, str]] = []
         singles: list[str] = []
-        for row in rows:
+        carry = ""  # a first row without label: the end of a value cut by the page
+        for index, row in enumerate(rows):
             cells: list[str] = []
             for cell in row:
                 if not cells or cell != cells[-1]:
                     cells.append(cell)
+            if index == 0 and len(cells) > 1 and not cells[0].strip():
+                carry = "\n".join(c for c in cells[1:] if c.strip())
+                continue
             if pairs and not cells[0].strip() and any(c.strip() for c in cells[1:]):
                 name, label, value = pairs[-1]  # the value goes on in the next row
                 more = "\n".join(c for c in cells[1:] if c.strip())
@@ -868,10 +894,16 @@ class _Extractor:
                 marker = m
         if marker is not None:
             draft = self.open_marker(block, marker, None)
+        elif draft is not None and self.fiche_goes_on(block, known, singles):
+            last = self.fiche_last_field  # the fiche's table goes on over the page
+            if carry and last and draft.values.get(last):
+                draft.values[last][-1] += " " + carry
+            carry = ""
         elif draft is None or not draft.continuing and (draft.from_table or draft.has_content):
             draft = self.open_pending() or self.open(block, "", "", None)
         draft.from_table = True
         draft.continuing = False
+        self.fiche_page = block.page
         for text in singles:
             if _marker(text):
                 continue
@@ -882,7 +914,10 @@ class _Extractor:
                 draft.objective = text
             elif not draft.title:
                 draft.title = _clean_title(text)
+        if carry:
+            draft.add("description", carry)
         for name, label, value in pairs:
+            self.fiche_last_field = name or extra_label(label)
             if not name:
                 draft.add(extra_label(label), value)
             elif name == "id":

@@ -1453,7 +1453,7 @@ def build_olonne(plan: dict, target: Path) -> None:
     doc.save(str(target))
 
 
-# --- 17-20: a third batch, written after the second round of changes, to check again ----------
+# --- 17-21: a third batch, written after the second round of changes, to check again ----------
 
 
 def plan_haut_vallon() -> dict:
@@ -1664,6 +1664,44 @@ def build_bastide(plan: dict, target: Path) -> None:
     doc.save(str(target))
 
 
+def plan_plaine() -> dict:
+    return make_plan(
+        "plaine-fiches-longues",
+        "Contrat local de santé de la Plaine d'Ambre",
+        ["Axe 1 – Accès aux soins", "Axe 2 – Prévention"],
+        [3, 3], 12, lambda a, j, n: f"{a}.{j}",
+        ["Ville d'Ambre", "Centre hospitalier de Bellerive"],
+    )  # fmt: skip
+
+
+def build_plaine(plan: dict, docx_path: Path) -> None:
+    """LibreOffice PDF: each fiche is one long 2-column table that runs over the next page (a
+    row cut by the page), under a « FICHE ACTION 1.1 : titre » heading."""
+    doc = new_docx(plan["contrat"])
+    header_footer(doc, "CLS de la Plaine d'Ambre", "Plaine d'Ambre")
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    steps = (
+        "Réunir les partenaires, partager le diagnostic et fixer le calendrier des actions. "
+        "Les séances ont lieu dans les communes, au plus près des habitants concernés, avec "
+        "un bilan à chaque étape et une restitution au comité de pilotage du contrat. "
+    )
+    for f in plan["fiches"]:
+        page_break(doc)
+        doc.add_heading(f"FICHE ACTION {f['num']} : {f['intitule']}", 1)
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        rows = [("Axe", [f["axe"]]), ("Pilote", [f["porteur"]]), ("Partenaires", f["partenaires_list"]),
+                ("Public visé", [f["public"]]), ("Description", [f["description"]])]  # fmt: skip
+        rows += [(f"Étape {k}", [steps * 2]) for k in range(1, 7)]
+        rows += [("Calendrier", [f["calendrier"]]), ("Indicateurs", ["Nombre de participants"])]
+        for label, lines in rows:
+            cells = table.add_row().cells
+            cell_lines(cells[0], [label], bold=True)
+            cell_lines(cells[1], lines)
+    doc.save(str(docx_path))
+
+
 # --- main ----------------------------------------------------------------------------------
 
 PLANS = [
@@ -1687,6 +1725,7 @@ PLANS = [
     (plan_loue, build_loue, "pdf-lo"),
     (plan_coteaux, build_coteaux, "pdf"),
     (plan_bastide, build_bastide, "docx"),
+    (plan_plaine, build_plaine, "pdf-lo"),
 ]
 
 
