@@ -8,7 +8,7 @@ Usage (python-docx and fpdf2 come with the dev install; the PDFs marked « Libre
 
 Everything here is FICTIONAL: territories, organisations and texts were written by the cloterres
 team for testing; nothing is copied from a real contract. The ten plans are laid out as published
-plans are, each differently from the demo plans and from one another:
+plans are, each differently from the demo plans and from one another (the first ten):
 
 1. ``vercorelle-bandeaux.pdf`` (LibreOffice PDF of a Word file): a cover, one fiche per page,
    running header and footer, a shaded title band on two lines (« FICHE ACTION N° 1.1 » then
@@ -35,6 +35,12 @@ plans are, each differently from the demo plans and from one another:
    leaders, a preamble, fiches under headings, annexes (glossary of acronyms, signatories).
 10. ``montferrand-recapitulatif.docx`` (Word): the plan is only a recap table (axis rows,
     one row per action).
+
+Plans 11 to 16 (second variants of the six kinds the issue names) and 17 to 21 (LibreOffice
+bands in a two-cell row, a landscape table with a vertically centred merged axis and « FA1 »
+ids, a designed form with labels in a grey column, Word sections with a synthesis table, fiches
+whose table runs over two pages) were written after the extractor had been changed, to check
+that its rules generalise; each function's docstring says what its layout tries.
 
 Expected extraction: ``attendu/<plan>.jsonl``, one object per fiche in document order with
 ``id`` (the document's number, as written), ``intitule``, ``axe``, ``porteur``, ``partenaires``
