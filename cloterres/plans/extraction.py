@@ -1,25 +1,40 @@
-"""From a document's blocks to measures: axes, objectives, fiches actions, plan tables.
+"""From a document's blocks to measures: a plan read as a plan, not as a stream of lines.
 
-What counts as what:
+A plan has a cover (the contract's name), perhaps a table of contents, a preamble, then axes →
+objectives → fiches; a fiche has an id, a title and fields. What counts as what:
 
-- an **axis**: a heading that starts with « Axe », « Orientation » or « Priorité », or a
-  paragraph « Axe 2 – … » with a number;
-- an **objective**: the same with « Objectif » (« Objectif stratégique 1.2 : … »);
-- a **measure**:
-  - a heading or paragraph « Fiche action n° 2.3 : titre », « Fiche 4 », « Action 4 : titre »,
-    « Mesure 3 – titre »;
-  - a heading numbered « 2.3 titre », or any heading deeper than the current axis or objective
-    heading (headed sections: Axe → Objectif → Action);
-  - a two-column table « champ | valeur » (a fiche table), which fills the measure its heading
-    opened or makes one of its own;
+- an **axis**: a heading (or band) that starts with « Axe », « Orientation » or « Priorité », or
+  a paragraph « Axe 2 – … » with a number;
+- an **objective**: the same with « Objectif » (« Objectif stratégique 1.2 : … », « 1.1
+  Objectif … »);
+- a **fiche** (a measure):
+  - a heading, paragraph or band « Fiche action n° 2.3 : titre », « FICHE N°7 | titre »,
+    « FA 1.2 – titre », « Action A1 – titre », « Mesure 3 – titre »; a marker without title
+    takes the next line as its title (a band on two lines); « Fiches n° 1, 2, 3 » is a list;
+  - an id alone beside a title (« A.1 » in a coloured square);
+  - a heading numbered « 2.3 titre », or a heading deeper than the current axis or objective
+    heading (headed sections: Axe → Objectif → Action); an unrecognised bold title followed at
+    once by a fiche's fields;
+  - a two-column « champ | valeur » table (or 4 columns: two pairs per row), which fills the
+    fiche its heading opened or makes one of its own; a fiche table cut by a page, or continued
+    under « Action 2.1 (suite) », stays one fiche;
   - each row of a plan table: a table whose header row names an « Intitulé » (or « Action »,
     « Description »…) and at least one other field; a table on the next page with the same
-    columns and no header continues it; a row that spans the whole table sets the axis (or the
-    objective) of the rows under it.
-- inside a measure, « Libellé : valeur » paragraphs, sub-headings named after a field, and the
-  bullets or paragraphs under them fill its fields; other paragraphs go to the description.
+    columns continues it (and its first row may end the last row of the page before); a row
+    that spans the whole table sets the axis (or the objective) of the rows under it; « A1 –
+    titre » in the title cell gives the id;
+- inside a fiche: « Libellé : valeur » paragraphs, sub-headings (named after a field, or usual
+  sub-headings such as « Contexte », « Modalités », « Résultats attendus », whatever their
+  style), the bullets, paragraphs or tables under them, and boxes of fields side by side
+  (« Pilote(s) | Partenaires | Public(s) » over their values) fill its fields; other
+  paragraphs go to the description;
+- never a fiche: table-of-contents lines, and recap tables (announced as such, or whose rows are
+  mostly fiches of the body): their rows complete the fiches they name (by number, else
+  title); a plan table with no fiches elsewhere is the plan.
 
-Field labels are mapped by ``fields.field_of``; unknown labels stay as extra attributes.
+Values keep the document's own separators; items written on separate lines or as bullets are
+joined with « ; ». Field labels are mapped by ``fields.field_of``; unknown labels stay as extra
+attributes.
 """
 
 from __future__ import annotations

@@ -1,11 +1,18 @@
 """Read a text PDF action plan into blocks (pdfminer for the text, pdfplumber's table finder).
 
-- Ruled tables are found on each page and read cell by cell (a wrapped line inside a cell is
-  joined with a space; a bullet starts a new line).
-- The rest of the text is grouped into lines, then into paragraphs by vertical gaps, bullets and
-  « Libellé : » starts. Lines in a larger font than the body text are headings (level by size);
-  a short line entirely in bold is a heading of the lowest level.
-- Lines repeated at the top or bottom of most pages (running headers, page numbers) are dropped.
+- Ruled tables are found on each page and read cell by cell: a line that the cell's width
+  wrapped is joined with a space, a line the writer started (its first word would have fitted
+  above, or a bullet) is a new line; a word too long for the cell and broken without a hyphen is
+  joined back.
+- The rest of the text is grouped into lines, in reading order: text set in columns (a preamble
+  in two columns, fields side by side) is read column by column, and a form whose rows are
+  « label    value » gives « label : value » lines. Lines are then grouped into paragraphs by
+  vertical gaps, bullets (Symbol-font ones included) and « Libellé : » starts; inside a
+  paragraph, a line the writer started keeps its line break. Lines in a larger font than the
+  body text are headings (level by size); a short line entirely in bold is a heading of the
+  lowest level.
+- Lines repeated at the same height at the top or bottom of most pages (running headers,
+  footers, page numbers) are dropped, and counted in the import report.
 
 Speed: characters are recorded as pdfminer draws them (no layout objects), the table finder only
 runs on pages with enough ruling lines, and documents of ``PARALLEL_FROM`` pages or more are read
