@@ -585,6 +585,12 @@ class _Extractor:
             and (draft.open_empty or target == "description" or target not in DOCUMENT_FIELDS)
         ):
             target = "description"
+        elif (
+            target in LIST_FIELDS
+            and draft.values.get(target)
+            and (len(flat) > 150 or flat.rstrip().endswith("."))
+        ):  # a sentence after a list of names: the fiche's text, not one more name
+            target = "description"
         draft.values.setdefault(target, []).append(text)
         draft.open_field = target
 

@@ -404,6 +404,8 @@ def _analyse(page: _Page, settings: Any) -> _PageResult:
     in_tables: set[int] = set()  # ids of the characters inside a table with text
     if len(page.graphics) >= 4:
         for table in TableFinder(page, settings).tables:  # type: ignore[arg-type]
+            if len(table.cells) == 1:  # a frame around text (a box, a band): read as text
+                continue
             inside = _inside(table.bbox, page.chars)
             cells = _table_rows(table, inside)
             if any(any(c for c in row) for row in cells):
@@ -534,7 +536,8 @@ def _run_end(
     end = i + 1
     while end < len(rows):
         narrowed = [gap[:] for gap in gaps]
-        for seg in rows[end][1]:
+        segs = _recut(rows[end][1], [gap[1] for gap in gaps])
+        for seg in segs:
             x0, x1 = seg[0].x0, seg[-1].x1
             for gap in narrowed:
                 if x0 < gap[0] and x1 > gap[1]:  # across a blank: not in columns
@@ -545,9 +548,30 @@ def _run_end(
                     gap[1] = x0
         if any(gap[0] >= gap[1] for gap in narrowed):
             return end, gaps
+        rows[end] = (rows[end][0], segs)
         gaps = narrowed
         end += 1
     return end, gaps
+
+
+def _recut(segs: list[list[_Char]], starts: list[float]) -> list[list[_Char]]:
+    """Segments cut again where a column starts (``starts``), when a word begins right there
+    after a wider blank than a space: two values close to each other in a box of columns."""
+    out: list[list[_Char]] = []
+    for seg in segs:
+        piece = seg
+        for start in starts:
+            if not (piece[0].x0 < start - 2 < piece[-1].x1):
+                continue
+            visible = [k for k, c in enumerate(piece) if c.text.strip()]
+            for a, b in zip(visible, visible[1:], strict=False):
+                c = piece[b]
+                if abs(c.x0 - start) <= 2 and c.x0 - piece[a].x1 >= max(5.0, 0.7 * c.size):
+                    out.append(piece[: a + 1])
+                    piece = piece[b:]
+                    break
+        out.append(piece)
+    return out
 
 
 def _page_lines(chars: list[_Char]) -> list[_Line]:
@@ -716,13 +740,34 @@ def _right_edges(lines: list[_Line]) -> dict[int, float]:
 
 
 def _broken(prev: _Line, line: _Line, right: dict[int, float]) -> bool:
-    """Whether ``line`` starts a new line of its own rather than wrapping the one above: the
-    first word would have fitted at the end of the line above, and both start at the same
-    place."""
+    """Whether ``line`` starts a new line of its own rather than wrapping the one above (both
+    start at the same place): its first word would have fitted at the end of the line above, or
+    it starts with a capital after a line that does not call for more (« de », « et », a
+    comma...). ``_finish`` puts the spaces back in prose."""
     if abs(prev.x0 - line.x0) > 3 or not line.text[:1].isupper():
         return False
+    if _CONTINUED.search(prev.text) is not None or _ARTICLE_START.match(line.text) is not None:
+        return False
     edge = right.get(round(prev.x0 / 3), prev.x1)
-    return prev.x1 + line.lead + 0.8 * line.size < edge and _CONTINUED.search(prev.text) is None
+    return prev.x1 + line.lead + 0.8 * line.size < edge or " " in prev.text.strip()
+
+
+_PROSE = re.compile(r"[,;.!?]|\s/\s")
+
+
+def _finish(block: Block) -> Block:
+    """A paragraph whose lines were kept apart (names written one per line) unless it reads as
+    prose or an inline list (punctuation after its label): then its lines are joined with
+    spaces."""
+    if block.kind == "heading" or "\n" not in block.text:
+        return block
+    labelled = split_label(block.text)
+    body = labelled[2] if labelled else block.text
+    if not _PROSE.search(body):
+        return block
+    return Block(
+        kind=block.kind, text=block.text.replace("\n", " "), level=block.level, page=block.page
+    )
 
 
 def _furniture_key(line: _Line) -> tuple[str, int]:
@@ -880,7 +925,7 @@ def _blocks(
         for _, kind, obj in items:
             if kind == 0:
                 if current is not None:
-                    doc.blocks.append(current)
+                    doc.blocks.append(_finish(current))
                     current = None
                 n_tab += 1
                 doc.blocks.append(Block(kind="table", rows=obj, page=page_number, table=n_tab))  # type: ignore[arg-type]
@@ -938,7 +983,7 @@ def _blocks(
                     continue
                 kind_name = "item" if bullet else "paragraph"
             if current is not None:
-                doc.blocks.append(current)
+                doc.blocks.append(_finish(current))
             text = line.text
             if kind_name == "item":
                 text = _BULLET.sub("", text, count=1)
@@ -947,7 +992,7 @@ def _blocks(
             current = Block(kind=kind_name, text=text, level=level or 0, page=page_number)  # type: ignore[arg-type]
             prev = line
         if current is not None:
-            doc.blocks.append(current)
+            doc.blocks.append(_finish(current))
     doc.paragraphs, doc.tables = n_par, n_tab
     if biggest and not meta_title:  # the whole cover title, when it runs over several lines
         for block in doc.blocks:

@@ -1708,6 +1708,104 @@ def build_plaine(plan: dict, docx_path: Path) -> None:
     doc.save(str(docx_path))
 
 
+def plan_serein() -> dict:
+    return make_plan(
+        "serein-bandes-cadres",
+        "Contrat local de santé du Val de Serein",
+        ["AXE 1 | Prévenir et promouvoir", "AXE 2 | Soigner au plus près", "AXE 3 | Vieillir chez soi"],
+        [4, 3, 4], 24, lambda a, j, n: str(n),
+        ["Communauté de communes du Serein", "Ville de Noyers-le-Val", "CCAS de Noyers"],
+    )  # fmt: skip
+
+
+def _fit(text: str, width: int = 38) -> str:
+    """A name cut to what fits in a box column, at a word, without a dangling small word."""
+    if len(text) <= width:
+        return text
+    words = text[:width].rsplit(" ", 1)[0].split()
+    while words and words[-1].lower() in ("de", "du", "des", "la", "le", "les", "pour", "et", "d'"):
+        words.pop()
+    return " ".join(words)
+
+
+def build_serein(plan: dict, target: Path) -> None:
+    """Designed PDF like plan 3 but: the box around « Pilote(s) | Partenaires associés |
+    Public(s) visé(s) » has only an outer frame (no rules between columns), the band's long
+    titles wrap on two lines, the preamble is in two columns, fiches flow several per page."""
+    pdf = DesignedPdf("Val de Serein – CLS 2026-2030", "Contrat local de santé du Val de Serein")
+    pdf.add_page()
+    pdf.set_fill_color(120, 30, 60)
+    pdf.rect(0, 0, 210, 70, style="F")
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_font("Helvetica", "B", 22)
+    pdf.set_xy(15, 25)
+    pdf.multi_cell(180, 10, plan["contrat"])
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("Helvetica", size=9.5)
+    text = (
+        "Le Val de Serein compte dix-huit communes rurales et deux bourgs-centres. Le diagnostic "
+        "partagé a souligné l'isolement des aînés, la fragilité de l'offre de premier recours et "
+        "le besoin de prévention auprès des jeunes. " + FICTIF + " Chaque fiche ci-après dit qui "
+        "la pilote, avec quels partenaires et pour quels publics."
+    )
+    cut = text.rfind(" ", 0, len(text) // 2)
+    pdf.set_xy(15, 85)
+    pdf.multi_cell(85, 4.5, text[:cut], align="L")
+    pdf.set_xy(110, 85)
+    pdf.multi_cell(85, 4.5, text[cut + 1 :], align="L")
+    pdf.set_y(140)
+    current = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            nums = [g["num"] for g in plan["fiches"] if g["axe"] == current]
+            if pdf.get_y() > 200:
+                pdf.add_page()
+            pdf.ln(3)
+            pdf.set_fill_color(120, 30, 60)
+            pdf.set_text_color(255, 255, 255)
+            pdf.set_font("Helvetica", "B", 13)
+            pdf.cell(0, 9, current, fill=True, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", "I", 9)
+            pdf.cell(0, 6, "Fiches n° " + ", ".join(nums), fill=True, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+            pdf.ln(3)
+        if pdf.get_y() > 205:
+            pdf.add_page()
+        f["intitule"] = f["intitule"] + " sur l'ensemble des communes du Val de Serein"
+        pdf.set_fill_color(230, 200, 210)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.multi_cell(
+            180,
+            6,
+            f"FICHE N°{f['num']} | {f['intitule']}",
+            fill=True,
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.ln(2)
+        x0, y0, w = 15, pdf.get_y(), 60
+        f["partenaires_list"] = [_fit(p) for p in f["partenaires_list"]]
+        f["porteur"], f["public"] = _fit(f["porteur"]), _fit(f["public"])
+        values = [[f["porteur"]], f["partenaires_list"], [f["public"]]]
+        height = 7 + max(len(v) for v in values) * 4.5 + 3
+        pdf.rect(x0, y0, 180, height)
+        pdf.set_font("Helvetica", "B", 9)
+        for i, h in enumerate(("Pilote(s)", "Partenaires associés", "Public(s) visé(s)")):
+            pdf.set_xy(x0 + 2 + i * w, y0 + 1)
+            pdf.cell(w - 4, 5, h)
+        pdf.set_font("Helvetica", size=9)
+        for i, v in enumerate(values):
+            for k, line in enumerate(v):
+                pdf.set_xy(x0 + 2 + i * w, y0 + 7 + 4.5 * k)
+                pdf.cell(w - 4, 4.5, line)
+        pdf.set_xy(15, y0 + height + 2)
+        pdf.set_font("Helvetica", size=9)
+        pdf.multi_cell(180, 4.5, f["description"], new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    pdf.output(str(target))
+
+
 # --- main ----------------------------------------------------------------------------------
 
 PLANS = [
@@ -1732,6 +1830,7 @@ PLANS = [
     (plan_coteaux, build_coteaux, "pdf"),
     (plan_bastide, build_bastide, "docx"),
     (plan_plaine, build_plaine, "pdf-lo"),
+    (plan_serein, build_serein, "pdf"),
 ]
 
 
