@@ -539,3 +539,29 @@ def test_messy_word_plan_bold_titles_without_numbers_band_rows_and_continued_fic
     assert measures[3].description == "Six séances."
     assert report.documents[0].contrat == "Contrat local de santé de Fictiville"
     assert any("continuée" in r for r in report.documents[0].remarques)
+
+
+def test_text_plan_enjeu_axes_fa_markers_and_question_labels(tmp_path):
+    text = (
+        "Contrat local de santé de Pré-Fictif\n\n"
+        "Enjeu 1 – Santé mentale\n"
+        "FA 1.1 – Former des sentinelles\n"
+        "Qui ? : Ville de Pré-Fictif\n"
+        "Avec qui ? : CMP ; UNAFAM\n"
+        "Pour qui ? : Agriculteurs\n"
+        "Enjeux\n"
+        "Le diagnostic montre un besoin.\n"
+        "Enjeu 2 – Nutrition\n"
+        "Fiches n° 2.1, 2.2\n"
+        "FICHE N°2.1 | Cantines locales\n"
+        "Porteur : Syndicat scolaire\n"
+    )
+    path = tmp_path / "pre-fictif.txt"
+    path.write_text(text, encoding="utf-8")
+    measures, _ = read(path)
+    got = [(m.id, m.axe, m.intitule, m.porteur, m.partenaires, m.public) for m in measures]
+    assert got == [
+        ("P-1.1", "Enjeu 1 – Santé mentale", "Former des sentinelles", "Ville de Pré-Fictif", "CMP ; UNAFAM", "Agriculteurs"),
+        ("P-2.1", "Enjeu 2 – Nutrition", "Cantines locales", "Syndicat scolaire", "", ""),
+    ]  # fmt: skip
+    assert "Le diagnostic montre un besoin." in measures[0].description

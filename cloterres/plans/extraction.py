@@ -61,7 +61,11 @@ from cloterres.units import Measure, SourceRef
 _SEP = r"\s*(?:[:.–—)|-]|\s-\s)?\s*"
 _NUM = r"(?!(?:19|20)\d\d\b)(?P<num>(?:\d+|[A-Z]{1,2}\d+|[IVXL]+|[A-Z])(?:[.\-/]\d+)*[a-z]?(?:\s?bis|\s?ter)?)(?!\w)\.?"
 _AXIS = re.compile(
-    r"^\s*(?:axe|orientation|priorit[ée])s?(?:\s+(?:strat[ée]gique|prioritaire|th[ée]matique|transversale?))?"
+    r"^\s*(?:axe|orientation|priorit[ée]|"
+    # other words for an axis, only when numbered (« Enjeu 2 – … »; « Enjeux » alone is a
+    # fiche's sub-heading)
+    r"(?:enjeu|th[ée]matique|d[ée]fi|ambition)(?=\s*n\s?°|\s+(?:\d|(?-i:[IVX]+)\b)))"
+    r"s?(?:\s+(?:strat[ée]gique|prioritaire|th[ée]matique|transversale?))?"
     rf"(?:\s*(?:n\s?°|no\.?|num[ée]ro)?\s*{_NUM})?{_SEP}(?P<title>.*)$",
     re.I,
 )
