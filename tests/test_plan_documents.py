@@ -526,6 +526,8 @@ def test_messy_word_plan_bold_titles_without_numbers_band_rows_and_continued_fic
     second = doc.add_table(rows=2, cols=2)
     second.rows[0].cells[0].text, second.rows[0].cells[1].text = "Public", "Aidants"
     second.rows[1].cells[0].text, second.rows[1].cells[1].text = "Description", "Six séances."
+    _bold(doc, "Pilotage et gouvernance du contrat")  # about the contract: no fiche's fields
+    doc.add_paragraph("Pilotage : le comité de pilotage se réunit deux fois par an.")
     path = tmp_path / "fictiville.docx"
     doc.save(str(path))
     measures, report = read(path)

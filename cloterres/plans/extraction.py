@@ -91,6 +91,13 @@ _CLOSING = re.compile(
     r"signatures|bibliographie|liste des|abr[ée]viations)\b",
     re.I,
 )
+# A section about the whole contract after the fiches (« Pilotage et gouvernance du contrat »,
+# « Suivi et évaluation du CLS »): it ends the last fiche, its words are no fiche's fields.
+_CONTRACT_SECTION = re.compile(
+    r"^\s*(?:\d+[.)]?\s+)?(?:gouvernance|pilotage|suivi|[ée]valuation|animation|engagements?|"
+    r"modalit[ée]s)\b.*\b(?:contrat|CLS|plan d.actions?)\b",
+    re.I,
+)
 _GENERIC_TITLE = re.compile(
     r"^\s*(?:sommaire|table des mati[èe]res|pr[ée]ambule|introduction|plan d.actions?|"
     r"fiches? actions?|contexte)\s*$",
@@ -434,6 +441,9 @@ class _Extractor:
         name = field_of(text) if len(text) <= 60 else None
         if name and (_marker(text) or _numbered_structure(text)):
             name = None
+        if _CONTRACT_SECTION.match(text):
+            self.close()
+            return
         structure_title = any(
             (m := pattern.match(text)) is not None and m.group("title").strip()
             for pattern in (_AXIS, _OBJECTIVE)
