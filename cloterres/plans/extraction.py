@@ -85,7 +85,9 @@ _ACTION = re.compile(
     re.I,
 )
 _NUMBERED = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)*)[.)]?\s+(?P<title>\S.*)$")
-_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|_{4,}|\t)\s*\d{1,4}\s*$")
+_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|_{4,})\s*\d{0,4}\s*$|\t\s*\d{1,4}\s*$")
+# « FICHE ACTION » alone (a band's first line, in larger type): the number is on the next line.
+_MARKER_WORD = re.compile(r"^\s*fiches?(?:[\s-]*actions?)?\s*:?\s*$", re.I)
 _CLOSING = re.compile(
     r"^\s*(?:annexes?|glossaire|sigles|lexique|sommaire|table des mati[èe]res|signataires|"
     r"signatures|bibliographie|liste des|abr[ée]viations)\b",
@@ -372,7 +374,25 @@ class _Extractor:
     # -- blocks ---------------------------------------------------------------------------------
 
     def run(self) -> list[_Draft]:
-        for block in self.doc.blocks:
+        blocks = self.doc.blocks
+        index = 0
+        while index < len(blocks):
+            block = blocks[index]
+            index += 1
+            following = blocks[index] if index < len(blocks) else None
+            if (
+                following is not None
+                and block.kind != "table"
+                and following.kind != "table"
+                and _MARKER_WORD.match(block.text)
+                and _marker(f"{block.text.strip()} {following.text.strip()}")
+            ):  # « FICHE ACTION » / « N° 2.1 – titre » on two lines: one marker
+                block = Block(
+                    kind=block.kind, text=f"{block.text.strip()} {following.text.strip()}",
+                    level=block.level, page=block.page, paragraph=block.paragraph,
+                    line=block.line,
+                )  # fmt: skip
+                index += 1
             pending = self.pending
             is_table = block.kind == "table"
             if is_table:
@@ -674,6 +694,9 @@ class _Extractor:
             distinct = [c for i, c in enumerate(row) if c.strip() and (i == 0 or c != row[i - 1])]
             if index == 0 and len(rows) <= 2 and distinct and _marker(_clean(distinct[0])):
                 distinct = [" ".join(distinct)]  # a band: « FICHE ACTION N°1.1 » | title
+            if cells and _MARKER_WORD.match(cells[-1]) and distinct:
+                cells[-1] = f"{cells[-1]} {distinct[0]}"  # « FICHE ACTION » / « N° 1.1 – titre »
+                distinct = distinct[1:]
             if len(distinct) > 1:
                 return False
             cells.extend(distinct)
@@ -902,7 +925,7 @@ class _Extractor:
                 continue
             if len(cells) == 1:
                 single = _clean(cells[0].replace("\n", " "))
-                if _marker(single) or not field_of(single):
+                if _marker(single) or not field_of(single) or _numbered_structure(single):
                     singles.append(single)
                 continue
             i = 0

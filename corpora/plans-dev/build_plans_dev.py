@@ -1806,6 +1806,163 @@ def build_serein(plan: dict, target: Path) -> None:
     pdf.output(str(target))
 
 
+
+# --- 23-25: a fourth batch, written after the third round of changes ---------------------------
+
+
+def plan_oise() -> dict:
+    return make_plan(
+        "haute-oise-bandeau-deux-tailles",
+        "Contrat local de santé de la Haute-Oisette",
+        ["AXE 1 – Accès aux droits", "AXE 2 – Santé des jeunes"],
+        [4, 3], 19, lambda a, j, n: f"{a}.{j}",
+        ["Communauté de communes de la Haute-Oisette", "Maison de santé de l'Oisette"],
+    )  # fmt: skip
+
+
+def build_oise(plan: dict, docx_path: Path) -> None:
+    """LibreOffice PDF: the band is « FICHE ACTION » in large type then « N° 2.1 – titre »
+    below in a smaller one, a typed table of contents, a 4-column identity table whose labels
+    are « Porteur(s) », « Partenaires », « Public(s) », « Calendrier »."""
+    doc = new_docx("")
+    header_footer(doc, "Haute-Oisette – plan d'actions", "CLS de la Haute-Oisette")
+    cover(doc, plan["contrat"], "2026-2030")
+    bold_para(doc, "Sommaire", 14)
+    for k, f in enumerate(plan["fiches"], start=3):
+        para = doc.add_paragraph()
+        para.paragraph_format.tab_stops.add_tab_stop(Cm(16), leader=WD_TAB_LEADER.DOTS)
+        para.add_run(f"N° {f['num']} – {f['intitule']}\t{k}")
+    current = ""
+    for f in plan["fiches"]:
+        page_break(doc)
+        if f["axe"] != current:
+            current = f["axe"]
+        bold_para(doc, current, 11, "7F7F7F")
+        shade(bold_para(doc, "FICHE ACTION", 18)._p, "E2EFDA")
+        shade(bold_para(doc, f"N° {f['num']} – {f['intitule']}", 12)._p, "E2EFDA")
+        table = doc.add_table(rows=2, cols=4)
+        table.style = "Table Grid"
+        cells = table.rows[0].cells
+        cell_lines(cells[0], ["Porteur(s)"], bold=True)
+        cell_lines(cells[1], [f["porteur"]])
+        cell_lines(cells[2], ["Public(s)"], bold=True)
+        cell_lines(cells[3], [f["public"]])
+        cells = table.rows[1].cells
+        cell_lines(cells[0], ["Partenaires"], bold=True)
+        cell_lines(cells[1], f["partenaires_list"])
+        cell_lines(cells[2], ["Calendrier"], bold=True)
+        cell_lines(cells[3], [f["calendrier"]])
+        bold_para(doc, "Objectifs de l'action")
+        doc.add_paragraph(f["description"])
+        bold_para(doc, "Résultats attendus")
+        doc.add_paragraph("Une amélioration mesurable de la situation.")
+    doc.save(str(docx_path))
+
+
+def plan_vire() -> dict:
+    plan = make_plan(
+        "vire-tableaux-seuls",
+        "Contrat local de santé Vire et Bocage",
+        ["Axe 1 : Santé environnement", "Axe 2 : Parcours de santé", "Axe 3 : Prévention"],
+        [2, 3, 3], 6, lambda a, j, n: f"{a}-{j}",
+        ["Ville de Vire", "CCAS de Vire", "Centre hospitalier de Bellerive"],
+    )  # fmt: skip
+    return plan
+
+
+def build_vire(plan: dict, target: Path) -> None:
+    """Word, fiches made of tables only: the axis in a merged first row, « Numéro de la fiche »
+    and « Intitulé de l'action » rows, uncommon labels (« Pilote(s) et co-pilote(s) »,
+    « Partenaires opérationnels », « Public(s) ciblé(s) »), partners typed as « - » lines in
+    one paragraph, an empty paragraph between fiches, a glossary table at the end."""
+    doc = new_docx("Document1")
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    for f in plan["fiches"]:
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        row = table.add_row()
+        row.cells[0].merge(row.cells[1])
+        row.cells[0].paragraphs[0].add_run(f["axe"]).bold = True
+        for label, value in (
+            ("Numéro de la fiche", f["num"]),
+            ("Intitulé de l'action", f["intitule"]),
+            ("Pilote(s) et co-pilote(s)", f["porteur"]),
+            ("Partenaires opérationnels", "\n".join(f"- {p}" for p in f["partenaires_list"])),
+            ("Public(s) ciblé(s)", f["public"]),
+            ("Contenu de l'action", f["description"]),
+        ):
+            cells = table.add_row().cells
+            cell_lines(cells[0], [label], bold=True)
+            cells[1].paragraphs[0].add_run(value.split("\n")[0])
+            for line in value.split("\n")[1:]:
+                cells[1].paragraphs[0].add_run().add_break()
+                cells[1].paragraphs[0].add_run(line)
+        doc.add_paragraph()
+    doc.add_heading("Glossaire", 1)
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for a, b in (("CCAS", "Centre communal d'action sociale"), ("CLS", "Contrat local de santé")):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = a, b
+    doc.save(str(target))
+
+
+def plan_ance() -> dict:
+    return make_plan(
+        "ance-cartes-deux-colonnes",
+        "Contrat local de santé du Pays d'Ance",
+        ["Axe 1 – Bien vivre", "Axe 2 – Bien se soigner"],
+        [4, 4], 2, lambda a, j, n: f"{a}.{j}",
+        ["Pays d'Ance", "Centre social Les Tilleuls", "Ville de Saint-Ance"],
+    )  # fmt: skip
+
+
+def build_ance(plan: dict, target: Path) -> None:
+    """Designed PDF: fiche cards two per row (two columns of cards on the page), each with a
+    coloured band « Fiche 1.1 » above its title and « Porteur : » / « Partenaires : » /
+    « Public : » lines."""
+    pdf = DesignedPdf("Pays d'Ance – CLS", "Contrat local de santé du Pays d'Ance")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 20)
+    pdf.set_xy(15, 40)
+    pdf.multi_cell(180, 10, plan["contrat"])
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(180, 5, FICTIF)
+    by_axis: dict[str, list[dict]] = {}
+    for f in plan["fiches"]:
+        by_axis.setdefault(f["axe"], []).append(f)
+    for axis, fiches in by_axis.items():
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 16)
+        pdf.cell(0, 10, axis, new_x="LMARGIN", new_y="NEXT")
+        y = pdf.get_y() + 2
+        for k in range(0, len(fiches), 2):
+            bottom = y
+            for col, f in enumerate(fiches[k : k + 2]):
+                x = 15 + col * 95
+                pdf.set_fill_color(200, 90, 20)
+                pdf.set_text_color(255, 255, 255)
+                pdf.set_font("Helvetica", "B", 10)
+                pdf.set_xy(x, y)
+                pdf.cell(85, 6, f"Fiche {f['num']}", fill=True)
+                pdf.set_text_color(0, 0, 0)
+                pdf.set_font("Helvetica", "B", 10)
+                pdf.set_xy(x, y + 8)
+                pdf.multi_cell(85, 5, f["intitule"], align="L")
+                yy = pdf.get_y() + 1
+                pdf.set_font("Helvetica", size=9)
+                partners = ", ".join(f["partenaires_list"])
+                f["partenaires_text"] = partners
+                for label, value in (("Porteur", f["porteur"]), ("Partenaires", partners), ("Public", f["public"])):
+                    pdf.set_xy(x, yy)
+                    pdf.multi_cell(85, 4.5, f"{label} : {value}", align="L")
+                    yy = pdf.get_y() + 1
+                bottom = max(bottom, yy)
+            y = bottom + 8
+    pdf.output(str(target))
+
+
 # --- main ----------------------------------------------------------------------------------
 
 PLANS = [
@@ -1831,6 +1988,9 @@ PLANS = [
     (plan_bastide, build_bastide, "docx"),
     (plan_plaine, build_plaine, "pdf-lo"),
     (plan_serein, build_serein, "pdf"),
+    (plan_oise, build_oise, "pdf-lo"),
+    (plan_vire, build_vire, "docx"),
+    (plan_ance, build_ance, "pdf"),
 ]
 
 
