@@ -717,9 +717,6 @@ def _cell_of_lines(lines: list[_Line], cx0: float, cx1: float) -> str:
                     or _ARTICLE_START.match(text) is not None
                     or _CONTINUED.search(out[-1]) is not None
                     or (" " not in out[-1] and len(out[-1]) >= 6)  # one-word items are rare
-                    or (
-                        " " not in text and not text.isupper()
-                    )  # so is a one-word line after a full one
                 )
             )
             if wrapped:
