@@ -39,8 +39,10 @@ plans are, each differently from the demo plans and from one another (the first 
 Plans 11 to 16 (second variants of the six kinds the issue names) and 17 to 21 (LibreOffice
 bands in a two-cell row, a landscape table with a vertically centred merged axis and « FA1 »
 ids, a designed form with labels in a grey column, Word sections with a synthesis table, fiches
-whose table runs over two pages) were written after the extractor had been changed, to check
-that its rules generalise; each function's docstring says what its layout tries.
+whose table runs over two pages), 22 (a designed box with only an outer frame) and 23 to 25 (a
+band in two type sizes, fiches made of tables only, designed cards two per row) were written
+after the extractor had been changed, to check that its rules generalise; each function's
+docstring says what its layout tries.
 
 Expected extraction: ``attendu/<plan>.jsonl``, one object per fiche in document order with
 ``id`` (the document's number, as written), ``intitule``, ``axe``, ``porteur``, ``partenaires``
