@@ -567,3 +567,29 @@ def test_text_plan_enjeu_axes_fa_markers_and_question_labels(tmp_path):
         ("P-2.1", "Enjeu 2 – Nutrition", "Cantines locales", "Syndicat scolaire", "", ""),
     ]  # fmt: skip
     assert "Le diagnostic montre un besoin." in measures[0].description
+
+
+def test_recap_table_numbers_fiches_whose_headings_have_no_number(tmp_path):
+    """Headings numbered by Word's automatic numbering have no number in their text: the recap
+    table gives it, and creates no record of its own."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("CLS fictif de Sauvelade", 0)
+    doc.add_heading("Axe 1 – Prévention", 1)
+    for title, pilot in (("Ateliers équilibre", "CCAS"), ("Dépistage itinérant", "Ligue")):
+        doc.add_heading(title, 2)
+        doc.add_paragraph(f"Pilote : {pilot}")
+    doc.add_heading("Tableau récapitulatif des actions", 1)
+    table = doc.add_table(rows=3, cols=3)
+    for row, values in zip(table.rows, [("N°", "Action", "Pilote"), ("1.1", "Ateliers équilibre", "CCAS"), ("1.2", "Dépistage itinérant", "Ligue")], strict=True):  # fmt: skip
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    path = tmp_path / "sauvelade.docx"
+    doc.save(str(path))
+    measures, report = read(path)
+    assert [(m.id, m.intitule, m.porteur) for m in measures] == [
+        ("S-1.1", "Ateliers équilibre", "CCAS"),
+        ("S-1.2", "Dépistage itinérant", "Ligue"),
+    ]
+    assert any("fusionné avec 2 fiche(s)" in item for item in report.documents[0].ignores)

@@ -1071,6 +1071,8 @@ def _merge(into: _Draft, other: _Draft) -> None:
     into.title = into.title or other.title
     into.axis = into.axis or other.axis
     into.objective = into.objective or other.objective
+    if not into.number and other.number:  # a recap table numbers fiches whose headings do not
+        into.number = other.number
 
 
 def extract_measures(
