@@ -593,3 +593,29 @@ def test_recap_table_numbers_fiches_whose_headings_have_no_number(tmp_path):
         ("S-1.2", "Dépistage itinérant", "Ligue"),
     ]
     assert any("fusionné avec 2 fiche(s)" in item for item in report.documents[0].ignores)
+
+
+def test_axis_repeated_atop_each_page_does_not_cut_the_fiche(tmp_path):
+    """A running header naming the current axis comes back inside a fiche over two pages: the
+    fiche goes on, and the report counts the repeats."""
+    text = (
+        "Contrat local de santé de Val-Fictif\n\n"
+        "Axe 1 – Accès aux soins\n"
+        "Fiche action 1.1 : Ouvrir un centre de soins\n"
+        "Porteur : Commune\n"
+        "Description : première partie.\n"
+        "Axe 1 – Accès aux soins\n"
+        "Public : Habitants\n"
+        "Axe 2 – Prévention\n"
+        "Fiche action 2.1 : Ateliers nutrition\n"
+        "Porteur : CCAS\n"
+    )
+    path = tmp_path / "val-fictif.txt"
+    path.write_text(text, encoding="utf-8")
+    measures, report = read(path)
+    got = [(m.id, m.axe, m.intitule, m.porteur, m.public) for m in measures]
+    assert got == [
+        ("V-1.1", "Axe 1 – Accès aux soins", "Ouvrir un centre de soins", "Commune", "Habitants"),
+        ("V-2.1", "Axe 2 – Prévention", "Ateliers nutrition", "CCAS", ""),
+    ]
+    assert any("rappel(s) de l'axe" in r for r in report.documents[0].remarques)

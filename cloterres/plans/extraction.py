@@ -294,6 +294,7 @@ class _Extractor:
         self.outside = 0
         self.toc = 0
         self.continued = 0
+        self.repeated = 0  # axis or objective lines repeated inside a fiche (page headers)
         self.headings: list[str] = []
         self.last_text = ""  # the last heading or paragraph read (a recap table's announcement)
         self.pending: tuple[Block, str] | None = None  # an unrecognised heading just read
@@ -415,6 +416,11 @@ class _Extractor:
             self.report.remarques.append(
                 f"{self.toc} ligne(s) de sommaire ignorée(s) (titres suivis d'un numéro de page)"
             )
+        if self.repeated:
+            self.report.remarques.append(
+                f"{self.repeated} rappel(s) de l'axe ou de l'objectif en cours (en-têtes de "
+                f"page) ignoré(s)"
+            )
         if self.continued:
             self.report.remarques.append(
                 f"{self.continued} fiche(s) continuée(s) plus loin (« suite ») : lue(s) comme une "
@@ -492,6 +498,9 @@ class _Extractor:
         m = _marker(text)
         if m is not None:
             self.open_marker(block, m, level)
+            return
+        if draft is not None and text in (self.axis, self.objective) and not inside:
+            self.repeated += 1  # the axis again atop a page of the same fiche
             return
         axis = _AXIS.match(text)
         if axis and (axis.group("num") or axis.group("title")) and name != "intitule":
@@ -578,6 +587,9 @@ class _Extractor:
             m = _marker(flat)
             if m and len(flat) <= MAX_TITLE and split_label(text) is None:
                 self.open_marker(block, m, None)
+                return
+            if draft is not None and _clean(flat) in (self.axis, self.objective):
+                self.repeated += 1  # the axis again atop a page of the same fiche
                 return
             for pattern, setter, attr in (
                 (_AXIS, self.set_axis, "axis"),
