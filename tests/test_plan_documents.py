@@ -619,3 +619,53 @@ def test_axis_repeated_atop_each_page_does_not_cut_the_fiche(tmp_path):
         ("V-2.1", "Axe 2 – Prévention", "Ateliers nutrition", "CCAS", ""),
     ]
     assert any("rappel(s) de l'axe" in r for r in report.documents[0].remarques)
+
+
+def test_word_headings_numbered_automatically_keep_the_number_shown(tmp_path):
+    """Word's automatic numbering (« 1.1.1 » shown, not typed) gives the fiches their ids."""
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = Document()
+    numbering = doc.part.numbering_part.element
+    texts = ["Axe %1 –", "%1.%2", "%1.%2.%3"]
+    levels = "".join(
+        f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for k, text in enumerate(texts)
+    )
+    numbering.append(
+        parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{levels}</w:abstractNum>')
+    )
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+    )
+
+    def heading(text: str, level: int) -> None:
+        para = doc.add_heading(text, level)
+        numpr = parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level - 1}"/><w:numId w:val="90"/></w:numPr>'
+        )
+        para._p.get_or_add_pPr().append(numpr)
+
+    doc.add_heading("CLS fictif de Numérie", 0)
+    heading("Prévention", 1)
+    heading("Objectif : bouger plus", 2)
+    heading("Ateliers équilibre", 3)
+    doc.add_paragraph("Pilote : CCAS")
+    heading("Marche nordique", 3)
+    doc.add_paragraph("Pilote : Club")
+    heading("Soins", 1)
+    heading("Objectif : soigner près", 2)
+    heading("Maison de santé", 3)
+    doc.add_paragraph("Pilote : Commune")
+    path = tmp_path / "numerie.docx"
+    doc.save(str(path))
+    measures, _ = read(path)
+    assert [(m.id, m.intitule, m.porteur) for m in measures] == [
+        ("N-1.1.1", "Ateliers équilibre", "CCAS"),
+        ("N-1.1.2", "Marche nordique", "Club"),
+        ("N-2.1.1", "Maison de santé", "Commune"),
+    ]
+    assert measures[2].axe == "Axe 2 – Soins"
