@@ -85,6 +85,13 @@ def _all_bold(element, styles_bold: set[str]) -> bool:  # noqa: ANN001
     return True
 
 
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
 def _roman(n: int) -> str:
     out = ""
     for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
@@ -125,8 +132,8 @@ class _Numbering:
                 start = lvl.find(f"{_W}start")
                 fmt = lvl.find(f"{_W}numFmt")
                 text = lvl.find(f"{_W}lvlText")
-                levels[int(lvl.get(f"{_W}ilvl", "0"))] = (
-                    int(start.get(f"{_W}val", "1")) if start is not None else 1,
+                levels[_int(lvl.get(f"{_W}ilvl"), 0)] = (
+                    _int(start.get(f"{_W}val"), 1) if start is not None else 1,
                     fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
                     text.get(f"{_W}val", "") if text is not None else "",
                 )
@@ -270,7 +277,7 @@ def _heading_numbering(ppr, from_style: tuple[str, int] | None) -> tuple[str, in
         if num is not None:
             num_id = num.get(f"{_W}val", "")
         if lvl is not None:
-            ilvl = int(lvl.get(f"{_W}val", "0"))
+            ilvl = _int(lvl.get(f"{_W}val"), 0)
     if not num_id or num_id == "0":
         return None
     return num_id, ilvl
