@@ -196,9 +196,8 @@ class _Styles:
                 num = numpr.find(f"{_W}numId")
                 lvl = numpr.find(f"{_W}ilvl")
                 if num is not None:
-                    return num.get(f"{_W}val", ""), int(
-                        lvl.get(f"{_W}val", "0")
-                    ) if lvl is not None else 0
+                    ilvl = _int(lvl.get(f"{_W}val"), 0) if lvl is not None else 0
+                    return num.get(f"{_W}val", ""), ilvl
             style = getattr(style, "base_style", None)
             seen += 1
         return None
