@@ -1042,8 +1042,9 @@ def _merge_recaps(
             (row, by_number.get(row.number) or by_title.get(_title_key(row.title))) for row in rows
         ]
         matched = [(row, fiche) for row, fiche in pairs if fiche is not None]
-        if table not in announced and len(matched) < 0.5 * len(rows):
-            continue
+        announced_recap = table in announced and matched and len(body) >= 0.5 * len(rows)
+        if not announced_recap and len(matched) < 0.5 * len(rows):
+            continue  # a plan table: its rows are the fiches
         for row, fiche in matched:
             _merge(fiche, row)
         dropped.update(id(row) for row in rows)
