@@ -669,3 +669,22 @@ def test_word_headings_numbered_automatically_keep_the_number_shown(tmp_path):
         ("N-2.1.1", "Maison de santé", "Commune"),
     ]
     assert measures[2].axe == "Axe 2 – Soins"
+
+
+def test_unnumbered_section_without_fiche_fields_is_not_a_fiche(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("CLS fictif de Sectionville", 0)
+    doc.add_heading("Axe 1 – Prévention", 1)
+    doc.add_heading("Présentation de l'axe", 2)
+    doc.add_paragraph("Cet axe reprend les priorités du diagnostic partagé.")
+    for title, pilot in (("Ateliers mémoire", "CCAS"), ("Marche nordique", "Club"), ("Dépistage", "Ligue")):  # fmt: skip
+        doc.add_heading(title, 2)
+        doc.add_paragraph(f"Pilote : {pilot}")
+        doc.add_paragraph("Public : Seniors")
+    path = tmp_path / "sectionville.docx"
+    doc.save(str(path))
+    measures, report = read(path)
+    assert [m.intitule for m in measures] == ["Ateliers mémoire", "Marche nordique", "Dépistage"]
+    assert any("« Présentation de l'axe » sans porteur" in i for i in report.documents[0].ignores)

@@ -1059,6 +1059,34 @@ def _merge_recaps(
     return [d for d in drafts if id(d) not in dropped]
 
 
+def _has_fields(draft: _Draft) -> bool:
+    """Whether a draft has a field besides its title and text (a porteur, a public, any
+    labelled value)."""
+    return any(
+        parts for name, parts in draft.values.items()
+        if name not in ("description", "intitule", "axe", "contrat")
+    )  # fmt: skip
+
+
+def _drop_sections(drafts: list[_Draft], report: DocumentReport) -> list[_Draft]:
+    """In a plan whose fiches have fields, an unnumbered heading with only text under it (« Le
+    territoire », « Présentation des fiches ») is a section of the document, not a fiche."""
+    with_fields = [d for d in drafts if _has_fields(d)]
+    if len(with_fields) < 3 or len(with_fields) < 0.7 * len(drafts):
+        return drafts
+    kept: list[_Draft] = []
+    for draft in drafts:
+        if draft.number or draft.from_table or _has_fields(draft):
+            kept.append(draft)
+        else:
+            report.ignores.append(
+                f"{draft.source.describe().removeprefix(draft.source.fichier + ', ')} : section "
+                f"« {draft.title[:60]} » sans porteur, partenaires ni public, lue comme un texte "
+                f"du document et non comme une fiche"
+            )
+    return kept
+
+
 def _merge_title_only(drafts: list[_Draft], merged: list[str]) -> list[_Draft]:
     """An unnumbered entry with a title and nothing else (a line of a table of contents) whose
     title is a fiche's is that fiche, not another one."""
@@ -1121,6 +1149,7 @@ def extract_measures(
             qualify.add(draft.number)  # numbering restarts at each axis
         kept.append(draft)
     kept = _merge_title_only(kept, merged)
+    kept = _drop_sections(kept, report)
     if merged:
         shown = ", ".join(merged[:10]) + (" …" if len(merged) > 10 else "")
         report.remarques.append(
