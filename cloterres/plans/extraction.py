@@ -1226,37 +1226,46 @@ def extract_measures(
 
 def _contract(doc: Document, extractor: _Extractor) -> str:
     """The contract name: the document's title (unless it is a template's, « Modèle fiche
-    action »), else its first heading, else the cover's line naming a contract, else the file
-    stem."""
+    action », or says no more than « Contrat local de santé »), else its first heading, else the
+    cover's line naming a contract (with the next line when it names nothing more: « CONTRAT
+    LOCAL DE SANTÉ » / « Olonne-sur-Brède »), else the file stem."""
+    title = _clean(doc.title.replace("\n", " "))
     if (
-        doc.title.strip()
-        and not _GENERIC_TITLE.match(doc.title)
-        and not _TEMPLATE_TITLE.search(doc.title)
+        title
+        and not _GENERIC_TITLE.match(title)
+        and not _TEMPLATE_TITLE.search(title)
+        and contract_prefix(title) != "DOC"
     ):
-        return _clean(doc.title)
+        return title
     for block in doc.blocks[:60]:
         if block.kind != "heading" or block.level > 1:
             continue
-        text = _clean(block.text)
+        text = _clean(block.text.replace("\n", " "))
         if (
             text
             and not _GENERIC_TITLE.match(text)
+            and not _CLOSING.match(text)
             and not _AXIS.match(text)
             and not _FICHE.match(text)
             and not _ACTION.match(text)
             and not _OBJECTIVE.match(text)
+            and contract_prefix(text) != "DOC"
             and len(text) <= 150
         ):
             return text
-    for block in doc.blocks[:15]:  # a cover in bold or large type without a heading style
-        text = _clean(block.text)
-        if (
-            block.kind != "table"
-            and len(text) <= 150
-            and _COVER.search(text)
-            and not _AXIS.match(text)
-        ):
-            return text
+    blocks = doc.blocks[:15]
+    for index, block in enumerate(blocks):  # a cover in bold or large type, no heading style
+        text = _clean(block.text.replace("\n", " "))
+        if block.kind == "table" or len(text) > 150 or not _COVER.search(text):
+            continue
+        if _AXIS.match(text) or _marker(text):
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if contract_prefix(text) == "DOC" and following is not None and following.kind != "table":
+            more = _clean(following.text.replace("\n", " "))
+            if more and len(more) <= 100 and not _marker(more) and not _AXIS.match(more):
+                text = f"{text} {more}"
+        return text
     return Path(doc.path).stem
 
 
