@@ -299,6 +299,7 @@ class _Extractor:
         self.last_text = ""  # the last heading or paragraph read (a recap table's announcement)
         self.pending: tuple[Block, str] | None = None  # an unrecognised heading just read
         self.fiche_page: int | None = None  # page of the last fiche table read
+        self.last_page: int | None = None  # page of the block read before this one
         self.fiche_last_field: str | None = None  # its last field
 
     # -- helpers ------------------------------------------------------------------------------
@@ -396,6 +397,7 @@ class _Extractor:
                 index += 1
             pending = self.pending
             is_table = block.kind == "table"
+            page_before = self.last_page
             if is_table:
                 self.table(block)
                 self.since_table = []
@@ -407,6 +409,8 @@ class _Extractor:
                 self.paragraph(block)
             if self.pending is pending:  # a pending title lasts one block
                 self.pending = None
+            if self.last_page is page_before:
+                self.last_page = block.page
             self.previous_was_table = is_table
             if not is_table:
                 self.since_table.append(block)
@@ -624,6 +628,18 @@ class _Extractor:
             draft.title = _clean_title(flat)
             return
         target = draft.open_field
+        if (
+            block.kind == "paragraph"
+            and target in LIST_FIELDS
+            and not draft.open_empty
+            and block.page is not None
+            and self.last_page is not None
+            and block.page != self.last_page
+            and len(flat) <= 150
+            and not re.search(r"[.!?:]\s*$|[,;]", flat)
+        ):  # a list of names cut by the page goes on at the top of the next one
+            draft.values[target].append(text)
+            return
         if block.kind == "item":
             target = target or "description"
         elif not (
@@ -954,7 +970,11 @@ class _Extractor:
                         continue
                     i += 1
         known = [p for p in pairs if p[0]]
-        if len(known) < 2:
+        suite = any(
+            (m := _marker(text)) is not None and _CONTINUED.match(_clean_title(m.group("title")))
+            for text in singles
+        )
+        if len(known) < (1 if suite else 2):
             return False
         draft = self.draft
         marker = None

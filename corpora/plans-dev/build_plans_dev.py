@@ -1965,6 +1965,117 @@ def build_ance(plan: dict, target: Path) -> None:
     pdf.output(str(target))
 
 
+
+# --- 26-27: a fifth batch ---------------------------------------------------------------------
+
+
+def plan_lande() -> dict:
+    return make_plan(
+        "lande-sections-pdf",
+        "Contrat local de santé de la Lande Haute",
+        ["AXE STRATÉGIQUE N°1 - Agir tôt", "AXE STRATÉGIQUE N°2 - Agir ensemble"],
+        [4, 4], 31, lambda a, j, n: f"{a}.{j}",
+        ["Communauté de communes de la Lande Haute", "Ville de Lande", "CCAS de Lande"],
+    )  # fmt: skip
+
+
+def build_lande(plan: dict, docx_path: Path) -> None:
+    """LibreOffice PDF of headed sections: « Action n°1.1 » heading with the title on the next
+    line of the heading (a line break), « Label : » paragraphs whose values are on the next
+    lines (line breaks), a recap table at the end that runs over a page break."""
+    doc = new_docx(plan["contrat"])
+    header_footer(doc, "CLS de la Lande Haute", "Lande Haute")
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    current = ""
+    for f in plan["fiches"]:
+        if f["axe"] != current:
+            current = f["axe"]
+            doc.add_heading(current, 1)
+        head = doc.add_heading(f"Action n°{f['num']}", 2)
+        head.runs[0].add_break()
+        head.add_run(f["intitule"])
+        for label, lines in (
+            ("Porteur", [f["porteur"]]),
+            ("Partenaires", f["partenaires_list"]),
+            ("Public", [f["public"]]),
+            ("Description", [f["description"]]),
+        ):
+            para = doc.add_paragraph()
+            para.add_run(f"{label} :").bold = True
+            for line in lines:
+                para.add_run().add_break()
+                para.add_run(line)
+    page_break(doc)
+    doc.add_heading("Tableau récapitulatif des actions", 1)
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for c, h in enumerate(("N°", "Intitulé", "Porteur")):
+        table.rows[0].cells[c].text = h
+    repeat_header(table.rows[0])
+    for _ in range(3):  # long enough to run over a page
+        for f in plan["fiches"][:0]:
+            pass
+    for f in plan["fiches"]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = f["num"], f["intitule"], f["porteur"]
+    doc.save(str(docx_path))
+
+
+def plan_foret() -> dict:
+    plan = make_plan(
+        "foret-desordonne",
+        "Contrat local de santé de la Forêt d'Orient-Haut",
+        ["Axe 1 : Environnement", "Axe 2 : Solidarités"],
+        [4, 4], 35, lambda a, j, n: str(n),
+        ["Mairie de Forêt-Haut", "CCAS de la Forêt", "Association Entraide Rurale"],
+    )  # fmt: skip
+    return plan
+
+
+def build_foret(plan: dict, target: Path) -> None:
+    """Messy Word: « Fiche n°3 » headings without title, the title in an « Intitulé » row of
+    the fiche table, partners in one cell separated by manual line breaks, a Word table of
+    contents (TOC styles), an axis written in a bold paragraph « Axe 1 : … », and two fiches whose
+    table has a « Fiche n°4 (suite) » row after a page break."""
+    doc = new_docx("Fiche-action-modele")
+    bold_para(doc, plan["contrat"], 20)
+    toc = doc.styles.add_style("TOC 1", 1) if "TOC 1" not in [st.name for st in doc.styles] else doc.styles["TOC 1"]
+    for f in plan["fiches"]:
+        doc.add_paragraph(f"Fiche n°{f['num']} – {f['intitule']}\t5", style=toc)
+    current = ""
+    for i, f in enumerate(plan["fiches"]):
+        if f["axe"] != current:
+            current = f["axe"]
+            bold_para(doc, current, 14)
+        doc.add_heading(f"Fiche n°{f['num']}", 2)
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        rows = [("Intitulé", f["intitule"]), ("Responsable", f["porteur"]),
+                ("Partenaires", "\n".join(f["partenaires_list"])), ("Population ciblée", f["public"])]  # fmt: skip
+        split = i in (3, 6)
+        for label, value in rows[: 3 if split else 4]:
+            cells = table.add_row().cells
+            cell_lines(cells[0], [label], bold=True)
+            first, *rest = value.split("\n")
+            cells[1].paragraphs[0].add_run(first)
+            for line in rest:
+                cells[1].paragraphs[0].add_run().add_break()
+                cells[1].paragraphs[0].add_run(line)
+        if split:
+            page_break(doc)
+            table = doc.add_table(rows=0, cols=2)
+            table.style = "Table Grid"
+            row = table.add_row()
+            row.cells[0].merge(row.cells[1])
+            row.cells[0].text = f"Fiche n°{f['num']} (suite)"
+            cells = table.add_row().cells
+            cell_lines(cells[0], ["Population ciblée"], bold=True)
+            cell_lines(cells[1], [f["public"]])
+        doc.add_paragraph()
+    doc.save(str(target))
+
+
 # --- main ----------------------------------------------------------------------------------
 
 PLANS = [
@@ -1993,6 +2104,8 @@ PLANS = [
     (plan_oise, build_oise, "pdf-lo"),
     (plan_vire, build_vire, "docx"),
     (plan_ance, build_ance, "pdf"),
+    (plan_lande, build_lande, "pdf-lo"),
+    (plan_foret, build_foret, "docx"),
 ]
 
 
