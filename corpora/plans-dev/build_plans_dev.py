@@ -40,7 +40,9 @@ Plans 11 to 16 (second variants of the six kinds the issue names) and 17 to 21 (
 bands in a two-cell row, a landscape table with a vertically centred merged axis and « FA1 »
 ids, a designed form with labels in a grey column, Word sections with a synthesis table, fiches
 whose table runs over two pages), 22 (a designed box with only an outer frame) and 23 to 25 (a
-band in two type sizes, fiches made of tables only, designed cards two per row) were written
+band in two type sizes, fiches made of tables only, designed cards two per row) and 26 to 27
+(a LibreOffice PDF of headed sections with values on the next lines, a messy Word plan with
+« Fiche n°3 » headings and « (suite) » tables) were written
 after the extractor had been changed, to check that its rules generalise; each function's
 docstring says what its layout tries.
 
@@ -1461,7 +1463,7 @@ def build_olonne(plan: dict, target: Path) -> None:
     doc.save(str(target))
 
 
-# --- 17-21: a third batch, written after the second round of changes, to check again ----------
+# --- 17-22: a third batch, written after the second round of changes, to check again ----------
 
 
 def plan_haut_vallon() -> dict:
