@@ -1,4 +1,4 @@
-"""The development set of action plans (corpora/plans-dev, issue 14): twenty-seven plans laid out
+"""The development set of action plans (corpora/plans-dev, issue 14): twenty-nine plans laid out
 as published plans are, each with its expected fiches. The table of matched fiches, spurious records
 and fields right per plan is printed (``pytest -s`` or ``python tests/plans_dev_scoring.py``), and
 floors are asserted per plan and over the set."""

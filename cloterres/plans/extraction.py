@@ -221,6 +221,10 @@ def _marker(text: str) -> re.Match[str] | None:
 def _split_id(title: str) -> tuple[str, str]:
     """(id, title) of « A1 – titre », « Fiche 2.3 : titre »; ("", title) when none is written."""
     text = title.strip()
+    first, _, rest = text.partition("\n")
+    bare = _BARE_ID.match(first)
+    if bare and rest.strip():  # « A3 » on the cell's first line, the title below
+        return bare.group("num"), rest
     m = _marker(text.replace("\n", " ")) or _LEAD_ID.match(text)
     if m is None or not m.group("title").strip():
         return "", title

@@ -42,7 +42,9 @@ ids, a designed form with labels in a grey column, Word sections with a synthesi
 whose table runs over two pages), 22 (a designed box with only an outer frame) and 23 to 25 (a
 band in two type sizes, fiches made of tables only, designed cards two per row) and 26 to 27
 (a LibreOffice PDF of headed sections with values on the next lines, a messy Word plan with
-« Fiche n°3 » headings and « (suite) » tables) were written
+« Fiche n°3 » headings and « (suite) » tables) and 28 to 29 (plan tables per axis: in Word
+with the id on the action cell's first line, in a LibreOffice PDF with an objective column)
+were written
 after the extractor had been changed, to check that its rules generalise; each function's
 docstring says what its layout tries.
 
@@ -2078,6 +2080,84 @@ def build_foret(plan: dict, target: Path) -> None:
     doc.save(str(target))
 
 
+
+# --- 28-29: a sixth batch ---------------------------------------------------------------------
+
+
+def plan_estuaire() -> dict:
+    return make_plan(
+        "estuaire-tableau-word",
+        "Contrat local de santé de l'Estuaire Vert",
+        ["Axe 1 – Accès aux soins", "Axe 2 – Cadre de vie"],
+        [5, 5], 3, lambda a, j, n: f"A{n}",
+        ["Ville de Port-Estuaire", "Communauté de l'Estuaire Vert"],
+    )  # fmt: skip
+
+
+def build_estuaire(plan: dict, target: Path) -> None:
+    """Word, landscape: one plan table per axis (the axis as a heading above it), the id on
+    the first line of the action cell and the title below, partners one per paragraph."""
+    doc = new_docx(plan["contrat"], landscape=True)
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    by_axis: dict[str, list[dict]] = {}
+    for f in plan["fiches"]:
+        by_axis.setdefault(f["axe"], []).append(f)
+    for axis, fiches in by_axis.items():
+        doc.add_heading(axis, 1)
+        table = doc.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        for c, h in enumerate(("Action", "Pilote", "Partenaires", "Public visé")):
+            cell_lines(table.rows[0].cells[c], [h], bold=True)
+        for f in fiches:
+            cells = table.add_row().cells
+            cell_lines(cells[0], [f["num"], f["intitule"]])
+            cell_lines(cells[1], [f["porteur"]])
+            cell_lines(cells[2], f["partenaires_list"])
+            cell_lines(cells[3], [f["public"]])
+    doc.save(str(target))
+
+
+def plan_bruyeres() -> dict:
+    return make_plan(
+        "bruyeres-tableau-objectifs",
+        "Contrat local de santé des Bruyères",
+        ["Axe 1 – Santé des jeunes", "Axe 2 – Santé des aînés"],
+        [5, 5], 9, lambda a, j, n: f"{a}.{j}",
+        ["Ville des Bruyères", "CCAS des Bruyères"],
+    )  # fmt: skip
+
+
+def build_bruyeres(plan: dict, docx_path: Path) -> None:
+    """LibreOffice PDF, landscape: one table per axis under its heading, an « Objectif
+    opérationnel » column before the actions, « N° » and « Actions » columns, an
+    « Indicateurs » column; the tables run over pages without repeating their header."""
+    doc = new_docx(plan["contrat"], landscape=True)
+    header_footer(doc, "CLS des Bruyères", "Les Bruyères")
+    doc.add_heading(plan["contrat"], 0)
+    doc.add_paragraph(FICTIF)
+    by_axis: dict[str, list[dict]] = {}
+    for f in plan["fiches"]:
+        by_axis.setdefault(f["axe"], []).append(f)
+    for axis, fiches in by_axis.items():
+        doc.add_heading(axis, 1)
+        headers = ("Objectif opérationnel", "N°", "Actions", "Porteur", "Partenaires", "Public", "Indicateurs")
+        table = doc.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        for c, h in enumerate(headers):
+            cell_lines(table.rows[0].cells[c], [h], bold=True)
+        for k, f in enumerate(fiches):
+            cells = table.add_row().cells
+            cells[0].text = "Réduire les inégalités d'accès" if k < 3 else "Renforcer la prévention"
+            cells[1].text = f["num"]
+            cells[2].text = f["intitule"]
+            cells[3].text = f["porteur"]
+            cell_lines(cells[4], f["partenaires_list"])
+            cells[5].text = f["public"]
+            cells[6].text = "Nombre de personnes touchées, satisfaction des participants"
+    doc.save(str(docx_path))
+
+
 # --- main ----------------------------------------------------------------------------------
 
 PLANS = [
@@ -2108,6 +2188,8 @@ PLANS = [
     (plan_ance, build_ance, "pdf"),
     (plan_lande, build_lande, "pdf-lo"),
     (plan_foret, build_foret, "docx"),
+    (plan_estuaire, build_estuaire, "docx"),
+    (plan_bruyeres, build_bruyeres, "pdf-lo"),
 ]
 
 
