@@ -106,7 +106,7 @@ class _Line:
     x0: float = 0.0
     x1: float = 0.0
     lead: float = 0.0  # width of the first word (does it fit at the end of the line above?)
-    spacing: float = 0.0  # mean space between words, in font sizes (wide when justified)
+    chars: list[_Char] | None = None  # a table cell's line keeps its characters (word spacing)
 
 
 class _Char:
@@ -452,7 +452,7 @@ def _rows_of(chars: list[_Char]) -> list[list[_Char]]:
 
 def _line_of(row: list[_Char], measure: bool) -> _Line | None:
     """One line from its characters (sorted left to right); a space where a gap separates two
-    words. ``measure``: also the first word's width and the word spacing (for table cells)."""
+    words. ``measure``: keep the characters too (a table cell's word spacing is read from them)."""
     parts: list[str] = []
     prev: _Char | None = None
     for c in row:
@@ -481,12 +481,6 @@ def _line_of(row: list[_Char], measure: bool) -> _Line | None:
         if lead_end > x0 and (not c.text.strip() or c.x0 - lead_end > 0.15 * c.size):
             break
         lead_end = c.x1
-    gaps: list[float] = []
-    if measure:
-        gaps = [
-            b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)
-            if b.x0 - a.x1 > 0.15 * b.size
-        ]  # fmt: skip
     return _Line(
         text=text,
         top=min(c.top for c in row),
@@ -494,10 +488,20 @@ def _line_of(row: list[_Char], measure: bool) -> _Line | None:
         size=sizes.most_common(1)[0][0],
         bold=bold >= 0.8 * len(visible),
         x0=x0,
-        x1=max(c.x1 for c in visible) if visible else row[-1].x1,
+        x1=visible[-1].x1 if visible else row[-1].x1,
         lead=lead_end - x0,
-        spacing=(sum(gaps) / len(gaps) / max(1.0, visible[0].size)) if gaps else 0.0,
+        chars=visible if measure else None,
     )
+
+
+def _spacing(line: _Line) -> float:
+    """Mean blank between the words of a cell's line, in font sizes (wide when justified)."""
+    visible = line.chars or []
+    gaps = [
+        b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)
+        if b.x0 - a.x1 > 0.15 * b.size
+    ]  # fmt: skip
+    return sum(gaps) / len(gaps) / max(1.0, visible[0].size) if gaps else 0.0
 
 
 def _lines_of(chars: list[_Char], *, measure: bool = False) -> list[_Line]:
@@ -712,7 +716,7 @@ def _cell_of_lines(lines: list[_Line], cx0: float, cx1: float) -> str:
                 inline
                 or not fits
                 and (
-                    (room < 0.3 * line.size and prev.spacing > 0.4)  # justified to the edge
+                    (room < 0.3 * line.size and _spacing(prev) > 0.4)  # justified to the edge
                     or not text[0].isupper()
                     or _ARTICLE_START.match(text) is not None
                     or _CONTINUED.search(out[-1]) is not None
