@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_OUT := demo-output
 
-.PHONY: install demo test test-tools bench lint clean modele evaluer
+.PHONY: install demo test test-tools bench lint clean modele evaluer plans-dev
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cloterres a besoin de Python 3.11 ou plus récent")'
@@ -56,6 +56,18 @@ test-tools:
 
 test: $(STAMP) test-tools
 	$(BIN)/python -m pytest -q
+
+# Rebuild the development set of plans (corpora/plans-dev) and the small .ods/.xls test tables
+# (tests/data/tableurs): needs LibreOffice (soffice). The results are committed, so `make test`
+# does not need LibreOffice for them.
+plans-dev: $(STAMP)
+	@if ! command -v soffice >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installation de LibreOffice Writer et Calc (apt-get, une seule fois)…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null; \
+	fi
+	$(BIN)/python corpora/plans-dev/build_plans_dev.py
+	$(BIN)/python tests/data/tableurs/build_tableurs.py
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_categoriser.py

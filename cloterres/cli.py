@@ -118,7 +118,7 @@ def categoriser(
     entrees: Annotated[
         list[Path],
         typer.Argument(
-            help="Plans d'action : documents .docx, .pdf, .txt, .md, ou tableaux .csv / .xlsx (une ligne par mesure).",
+            help="Plans d'action : documents .docx, .pdf, .txt, .md, ou tableaux .csv / .xlsx / .ods / .xls (une ligne par mesure).",
             metavar="ENTREE",
         ),
     ],
@@ -191,7 +191,7 @@ def coder(
     entrees: Annotated[
         list[Path],
         typer.Argument(
-            help="Transcriptions .txt, .md ou .docx, ou tableaux d'unités .csv / .xlsx (id, texte).",
+            help="Transcriptions .txt, .md ou .docx, ou tableaux d'unités .csv / .xlsx / .ods / .xls (id, texte).",
             metavar="ENTREE",
         ),
     ],

@@ -33,7 +33,7 @@ from cloterres.store.machine import file_sha256, machine_labels, record_run
 from cloterres.units import SourceRef
 
 OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl", ".qdpx")
-TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".ods", ".xls")
 PROJECT_SUFFIXES = (".qdpx",)
 
 
@@ -147,7 +147,7 @@ def _check_inputs(paths: list[Path]) -> None:
         if suffix not in TRANSCRIPT_SUFFIXES + TABLE_SUFFIXES + PROJECT_SUFFIXES:
             raise InputError(
                 f"{path} : extension « {suffix or '(aucune)'} » non reconnue ; donnez des "
-                f"transcriptions .txt, .md ou .docx, un tableau d'unités .csv ou .xlsx, ou un "
+                f"transcriptions .txt, .md ou .docx, un tableau d'unités .csv, .xlsx, .ods ou .xls, ou un "
                 f"projet REFI-QDA .qdpx"
             )
 

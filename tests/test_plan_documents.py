@@ -211,7 +211,7 @@ def test_markdown_plan_with_sections_and_a_table(tmp_path):
     measures, report = read(path)
     got = [(m.id, m.axe, m.intitule, m.porteur, m.partenaires, m.public) for m in measures]
     assert got == [
-        ("F-1", "Axe 1 – Accès aux soins", "Ouvrir une maison de santé", "Commune de Fontbelle", "ARS, CPAM", "Habitants"),
+        ("F-1", "Axe 1 – Accès aux soins", "Ouvrir une maison de santé", "Commune de Fontbelle", "ARS; CPAM", "Habitants"),
         ("F-2", "Axe 1 – Accès aux soins", "Recruter une coordinatrice", "Commune de Fontbelle", "", ""),
         ("F-3", "Axe 2 – Prévention", "Ateliers mémoire", "CCAS", "", "Seniors"),
         ("F-4", "Axe 2 – Prévention", "Dépistage itinérant", "Ligue fictive", "", "Adultes"),
@@ -240,7 +240,7 @@ def test_text_plan_with_fiche_markers_and_cp1252(tmp_path):
     got = [(m.id, m.axe, m.intitule, m.porteur, m.public, m.partenaires) for m in measures]
     assert got == [
         ("V-2.1", "AXE 2 – Santé mentale", "Créer un groupe d’entraide", "Association Écoute Vernois", "adultes isolés", ""),
-        ("V-2.2", "AXE 2 – Santé mentale", "Former les élus", "", "", "UNAFAM, CMP"),
+        ("V-2.2", "AXE 2 – Santé mentale", "Former les élus", "", "", "UNAFAM ; CMP"),
     ]  # fmt: skip
 
 
@@ -487,3 +487,204 @@ def test_read_measures_raises_input_error_for_documents_directly(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(InputError, match="document Word vide"):
         read(path)
+
+
+def _bold(doc, text):  # noqa: ANN001, ANN202
+    doc.add_paragraph().add_run(text).bold = True
+
+
+def test_messy_word_plan_bold_titles_without_numbers_band_rows_and_continued_fiche(tmp_path):
+    """Issue 14: a bold title without a number followed by a fiche table or by « Pilote : »
+    lines is that fiche's title; a band row « FICHE ACTION N° … | titre » opens a fiche; a
+    fiche continued in a second table (« (suite) ») is one record; Symbol-font bullets go; an
+    inline « ; » list keeps its separators; a template title is not the contract."""
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.title = "Modèle fiche action ARS"
+    _bold(doc, "Contrat local de santé de Fictiville")
+    _bold(doc, "AXE 1 : Prévention")
+    _bold(doc, "Créer des jardins partagés")
+    table = doc.add_table(rows=3, cols=2)
+    for row, (label, value) in zip(table.rows, [("Pilote", "Ville"), ("Partenaires", "\uf0b7\tCCAS\n\uf0b7\tÉcoles"), ("Public", "Familles")], strict=True):  # fmt: skip
+        row.cells[0].text, row.cells[1].text = label, value
+    _bold(doc, "Ouvrir une permanence de santé")
+    doc.add_paragraph("Pilote : CCAS")
+    doc.add_paragraph("Partenaires : CPAM ; Mission locale")
+    band = doc.add_table(rows=4, cols=2)
+    band.rows[0].cells[0].text, band.rows[0].cells[1].text = (
+        "FICHE ACTION N° 1.3",
+        "Prévenir les chutes",
+    )
+    for row, (label, value) in zip(band.rows[1:], [("Porteur", "Hôpital"), ("Partenaires", "Kinés"), ("Public", "Seniors")], strict=True):  # fmt: skip
+        row.cells[0].text, row.cells[1].text = label, value
+    _bold(doc, "Action 1.4 : Former les aidants")
+    first = doc.add_table(rows=2, cols=2)
+    first.rows[0].cells[0].text, first.rows[0].cells[1].text = "Porteur", "Plateforme de répit"
+    first.rows[1].cells[0].text, first.rows[1].cells[1].text = "Partenaires", "CLIC"
+    _bold(doc, "Action 1.4 (suite)")
+    second = doc.add_table(rows=2, cols=2)
+    second.rows[0].cells[0].text, second.rows[0].cells[1].text = "Public", "Aidants"
+    second.rows[1].cells[0].text, second.rows[1].cells[1].text = "Description", "Six séances."
+    _bold(doc, "Pilotage et gouvernance du contrat")  # about the contract: no fiche's fields
+    doc.add_paragraph("Pilotage : le comité de pilotage se réunit deux fois par an.")
+    path = tmp_path / "fictiville.docx"
+    doc.save(str(path))
+    measures, report = read(path)
+    got = [(m.id, m.intitule, m.axe, m.porteur, m.partenaires, m.public) for m in measures]
+    assert got == [
+        ("F-M1", "Créer des jardins partagés", "AXE 1 : Prévention", "Ville", "CCAS; Écoles", "Familles"),
+        ("F-M2", "Ouvrir une permanence de santé", "AXE 1 : Prévention", "CCAS", "CPAM ; Mission locale", ""),
+        ("F-1.3", "Prévenir les chutes", "AXE 1 : Prévention", "Hôpital", "Kinés", "Seniors"),
+        ("F-1.4", "Former les aidants", "AXE 1 : Prévention", "Plateforme de répit", "CLIC", "Aidants"),
+    ]  # fmt: skip
+    assert measures[3].description == "Six séances."
+    assert report.documents[0].contrat == "Contrat local de santé de Fictiville"
+    assert any("continuée" in r for r in report.documents[0].remarques)
+
+
+def test_text_plan_enjeu_axes_fa_markers_and_question_labels(tmp_path):
+    text = (
+        "Contrat local de santé de Pré-Fictif\n\n"
+        "Enjeu 1 – Santé mentale\n"
+        "FA 1.1 – Former des sentinelles\n"
+        "Qui ? : Ville de Pré-Fictif\n"
+        "Avec qui ? : CMP ; UNAFAM\n"
+        "Pour qui ? : Agriculteurs\n"
+        "Enjeux\n"
+        "Le diagnostic montre un besoin.\n"
+        "Enjeu 2 – Nutrition\n"
+        "Fiches n° 2.1, 2.2\n"
+        "FICHE N°2.1 | Cantines locales\n"
+        "Porteur : Syndicat scolaire\n"
+    )
+    path = tmp_path / "pre-fictif.txt"
+    path.write_text(text, encoding="utf-8")
+    measures, _ = read(path)
+    got = [(m.id, m.axe, m.intitule, m.porteur, m.partenaires, m.public) for m in measures]
+    assert got == [
+        ("P-1.1", "Enjeu 1 – Santé mentale", "Former des sentinelles", "Ville de Pré-Fictif", "CMP ; UNAFAM", "Agriculteurs"),
+        ("P-2.1", "Enjeu 2 – Nutrition", "Cantines locales", "Syndicat scolaire", "", ""),
+    ]  # fmt: skip
+    assert "Le diagnostic montre un besoin." in measures[0].description
+
+
+def test_recap_table_numbers_fiches_whose_headings_have_no_number(tmp_path):
+    """Headings numbered by Word's automatic numbering have no number in their text: the recap
+    table gives it, and creates no record of its own."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("CLS fictif de Sauvelade", 0)
+    doc.add_heading("Axe 1 – Prévention", 1)
+    for title, pilot in (("Ateliers équilibre", "CCAS"), ("Dépistage itinérant", "Ligue")):
+        doc.add_heading(title, 2)
+        doc.add_paragraph(f"Pilote : {pilot}")
+    doc.add_heading("Tableau récapitulatif des actions", 1)
+    table = doc.add_table(rows=3, cols=3)
+    for row, values in zip(table.rows, [("N°", "Action", "Pilote"), ("1.1", "Ateliers équilibre", "CCAS"), ("1.2", "Dépistage itinérant", "Ligue")], strict=True):  # fmt: skip
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    path = tmp_path / "sauvelade.docx"
+    doc.save(str(path))
+    measures, report = read(path)
+    assert [(m.id, m.intitule, m.porteur) for m in measures] == [
+        ("S-1.1", "Ateliers équilibre", "CCAS"),
+        ("S-1.2", "Dépistage itinérant", "Ligue"),
+    ]
+    assert any("fusionné avec 2 fiche(s)" in item for item in report.documents[0].ignores)
+
+
+def test_axis_repeated_atop_each_page_does_not_cut_the_fiche(tmp_path):
+    """A running header naming the current axis comes back inside a fiche over two pages: the
+    fiche goes on, and the report counts the repeats."""
+    text = (
+        "Contrat local de santé de Val-Fictif\n\n"
+        "Axe 1 – Accès aux soins\n"
+        "Fiche action 1.1 : Ouvrir un centre de soins\n"
+        "Porteur : Commune\n"
+        "Description : première partie.\n"
+        "Axe 1 – Accès aux soins\n"
+        "Public : Habitants\n"
+        "Axe 2 – Prévention\n"
+        "Fiche action 2.1 : Ateliers nutrition\n"
+        "Porteur : CCAS\n"
+    )
+    path = tmp_path / "val-fictif.txt"
+    path.write_text(text, encoding="utf-8")
+    measures, report = read(path)
+    got = [(m.id, m.axe, m.intitule, m.porteur, m.public) for m in measures]
+    assert got == [
+        ("V-1.1", "Axe 1 – Accès aux soins", "Ouvrir un centre de soins", "Commune", "Habitants"),
+        ("V-2.1", "Axe 2 – Prévention", "Ateliers nutrition", "CCAS", ""),
+    ]
+    assert any("rappel(s) de l'axe" in r for r in report.documents[0].remarques)
+
+
+def test_word_headings_numbered_automatically_keep_the_number_shown(tmp_path):
+    """Word's automatic numbering (« 1.1.1 » shown, not typed) gives the fiches their ids."""
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = Document()
+    numbering = doc.part.numbering_part.element
+    texts = ["Axe %1 –", "%1.%2", "%1.%2.%3"]
+    levels = "".join(
+        f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for k, text in enumerate(texts)
+    )
+    numbering.append(
+        parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{levels}</w:abstractNum>')
+    )
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+    )
+
+    def heading(text: str, level: int) -> None:
+        para = doc.add_heading(text, level)
+        numpr = parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level - 1}"/><w:numId w:val="90"/></w:numPr>'
+        )
+        para._p.get_or_add_pPr().append(numpr)
+
+    doc.add_heading("CLS fictif de Numérie", 0)
+    heading("Prévention", 1)
+    heading("Objectif : bouger plus", 2)
+    heading("Ateliers équilibre", 3)
+    doc.add_paragraph("Pilote : CCAS")
+    heading("Marche nordique", 3)
+    doc.add_paragraph("Pilote : Club")
+    heading("Soins", 1)
+    heading("Objectif : soigner près", 2)
+    heading("Maison de santé", 3)
+    doc.add_paragraph("Pilote : Commune")
+    path = tmp_path / "numerie.docx"
+    doc.save(str(path))
+    measures, _ = read(path)
+    assert [(m.id, m.intitule, m.porteur) for m in measures] == [
+        ("N-1.1.1", "Ateliers équilibre", "CCAS"),
+        ("N-1.1.2", "Marche nordique", "Club"),
+        ("N-2.1.1", "Maison de santé", "Commune"),
+    ]
+    assert measures[2].axe == "Axe 2 – Soins"
+
+
+def test_unnumbered_section_without_fiche_fields_is_not_a_fiche(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("CLS fictif de Sectionville", 0)
+    doc.add_heading("Axe 1 – Prévention", 1)
+    doc.add_heading("Présentation de l'axe", 2)
+    doc.add_paragraph("Cet axe reprend les priorités du diagnostic partagé.")
+    for title, pilot in (("Ateliers mémoire", "CCAS"), ("Marche nordique", "Club"), ("Dépistage", "Ligue")):  # fmt: skip
+        doc.add_heading(title, 2)
+        doc.add_paragraph(f"Pilote : {pilot}")
+        doc.add_paragraph("Public : Seniors")
+    path = tmp_path / "sectionville.docx"
+    doc.save(str(path))
+    measures, report = read(path)
+    assert [m.intitule for m in measures] == ["Ateliers mémoire", "Marche nordique", "Dépistage"]
+    assert any("« Présentation de l'axe » sans porteur" in i for i in report.documents[0].ignores)

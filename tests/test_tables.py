@@ -152,7 +152,7 @@ def test_xlsx_several_sheets_and_title_rows(tmp_path):
             "aucune colonne d'intitulé ou de description reconnue (colonnes trouvées : nom, budget)",
         ),
         ("faux.xlsx", b"ceci n'est pas un classeur", "n'est pas un classeur Excel (.xlsx) valide"),
-        ("vieux.xls", b"\xd0\xcf\x11\xe0", "format .xls non pris en charge"),
+        ("vieux.xls", b"\xd0\xcf\x11\xe0", "classeur Excel 97-2003 (.xls) illisible"),
         ("plan.docx", b"x", "document Word illisible"),
         ("plan.doc", b"x", "format .doc non pris en charge"),
         ("plan.odt", b"x", "format .odt non pris en charge ; ouvrez-le dans Word ou LibreOffice"),

@@ -1,4 +1,4 @@
-"""Pre-segmented units from a CSV/XLSX spreadsheet: one unit per row (``id``, ``texte``)."""
+"""Pre-segmented units from a CSV/XLSX/ODS/XLS spreadsheet: one unit per row (``id``, ``texte``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from pathlib import Path
 
 from cloterres.errors import InputError
 from cloterres.interviews.model import Segment
-from cloterres.plans.tables import _cell_text, csv_rows, normalize_header, xlsx_sheets
+from cloterres.plans.tables import (
+    WORKBOOK_SUFFIXES,
+    _cell_text,
+    csv_rows,
+    normalize_header,
+    spreadsheet_sheets,
+)
 from cloterres.units import SourceRef
 
 _FIELDS = {
@@ -23,8 +29,8 @@ def read_units_table(path: Path) -> Iterator[Segment]:
     """Every non-empty row with a text; other columns become the unit's attributes."""
     suffix = path.suffix.lower()
     # Lazily: a workbook's sheets are read while it is open (it closes after the last one).
-    if suffix in (".xlsx", ".xlsm"):
-        sheets = ((title, rows) for title, _n, rows in xlsx_sheets(path))
+    if suffix in WORKBOOK_SUFFIXES:
+        sheets = ((title, rows) for title, _n, rows in spreadsheet_sheets(path))
     else:
         sheets = iter([(None, csv_rows(path))])
     found = False

@@ -42,6 +42,8 @@ XLSX_LIMITS = ZipLimits(
     streamed=("xl/worksheets/*.xml",),  # read row by row in read-only mode
     streamed_bytes=1536 * MIB,
 )
+# An OpenDocument spreadsheet is read whole by calamine: smaller limits than a streamed .xlsx.
+ODS_LIMITS = ZipLimits("classeur OpenDocument", member_bytes=512 * MIB, total_bytes=768 * MIB)
 DOCX_LIMITS = ZipLimits("document Word", member_bytes=128 * MIB, total_bytes=512 * MIB)
 QDPX_LIMITS = ZipLimits(
     "projet REFI-QDA", members=50_000, member_bytes=200 * MIB, total_bytes=1024 * MIB

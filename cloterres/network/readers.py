@@ -24,10 +24,16 @@ from pathlib import Path
 from cloterres.errors import InputError
 from cloterres.network.model import Actor, ReadWarning, Tie
 from cloterres.nlp import fold
-from cloterres.plans.tables import _cell_text, csv_rows, normalize_header, xlsx_sheets
+from cloterres.plans.tables import (
+    WORKBOOK_SUFFIXES,
+    _cell_text,
+    csv_rows,
+    normalize_header,
+    spreadsheet_sheets,
+)
 from cloterres.units import SourceRef
 
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", *WORKBOOK_SUFFIXES)
 
 _ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id", "identifiant", "code", "ref", "reference", "numero", "n", "id acteur",
@@ -86,17 +92,17 @@ class Sheet:
 
 
 def read_sheets(path: Path) -> list[Sheet]:
-    """Every non-empty sheet of a CSV/XLSX table; the first non-empty row is the header."""
+    """Every non-empty sheet of a CSV/XLSX/ODS/XLS table; the first non-empty row is the header."""
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise InputError(
             f"{path} : format non reconnu ({suffix or 'sans extension'}) ; donnez un tableau "
-            f".csv ou .xlsx"
+            f".csv, .xlsx, .ods ou .xls"
         )
     if not path.exists():
         raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
-    if suffix in (".xlsx", ".xlsm"):
-        sources = ((title, rows) for title, _n, rows in xlsx_sheets(path))
+    if suffix in WORKBOOK_SUFFIXES:
+        sources = ((title, rows) for title, _n, rows in spreadsheet_sheets(path))
     else:
         sources = iter([(None, csv_rows(path))])
     sheets: list[Sheet] = []

@@ -1,6 +1,6 @@
 """Front end for CLS action plans: reading measures from the files evaluators receive.
 
-Tables (.csv, .tsv, .xlsx) have one row per measure; documents (.docx, .pdf, .txt, .md) are read
+Tables (.csv, .tsv, .xlsx, .ods, .xls) have one row per measure; documents (.docx, .pdf, .txt, .md) are read
 into blocks and their axes, objectives and fiches actions extracted (``extraction``). Every input
 gets a ``DocumentReport`` (the import report).
 """
@@ -20,7 +20,12 @@ from cloterres.units import Measure
 __all__ = ["DOCUMENT_SUFFIXES", "ReadReport", "check_inputs", "read_document", "read_measures"]
 
 DOCUMENT_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
-_TABLE_FORMATS = {".csv": "tableau CSV", ".tsv": "tableau TSV"}
+_TABLE_FORMATS = {
+    ".csv": "tableau CSV",
+    ".tsv": "tableau TSV",
+    ".ods": "classeur LibreOffice (.ods)",
+    ".xls": "classeur Excel 97-2003 (.xls)",
+}
 
 
 def check_inputs(paths: list[Path]) -> None:
@@ -33,11 +38,6 @@ def check_inputs(paths: list[Path]) -> None:
         suffix = path.suffix.lower()
         if suffix in TABLE_SUFFIXES or suffix in DOCUMENT_SUFFIXES:
             continue
-        if suffix in (".xls", ".ods"):
-            raise InputError(
-                f"{path} : format {suffix} non pris en charge ; ouvrez-le dans Excel ou "
-                f"LibreOffice et enregistrez-le au format .xlsx"
-            )
         if suffix in (".doc", ".odt", ".rtf"):
             raise InputError(
                 f"{path} : format {suffix} non pris en charge ; ouvrez-le dans Word ou "
@@ -45,7 +45,7 @@ def check_inputs(paths: list[Path]) -> None:
             )
         raise InputError(
             f"{path} : extension « {suffix or '(aucune)'} » non reconnue ; donnez un plan .docx, "
-            f".pdf, .txt ou .md, ou un tableau .csv ou .xlsx (une ligne par mesure)"
+            f".pdf, .txt ou .md, ou un tableau .csv, .xlsx, .ods ou .xls (une ligne par mesure)"
         )
 
 

@@ -85,12 +85,92 @@ def _all_bold(element, styles_bold: set[str]) -> bool:  # noqa: ANN001
     return True
 
 
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):  # fmt: skip
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt == "upperRoman":
+        return _roman(n)
+    if fmt == "lowerRoman":
+        return _roman(n).lower()
+    if fmt in ("upperLetter", "lowerLetter") and n > 0:
+        letter = chr(ord("A") + (n - 1) % 26)
+        return letter if fmt == "upperLetter" else letter.lower()
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic numbering of headings (« 1.1.1 » shown but not typed): the number a
+    reader sees, computed from the document's list definitions."""
+
+    def __init__(self, document) -> None:  # noqa: ANN001
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # numId -> lvl -> def
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except Exception:  # no numbering part
+            return
+        abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        for node in root.iterchildren(f"{_W}abstractNum"):
+            levels: dict[int, tuple[int, str, str]] = {}
+            for lvl in node.iterchildren(f"{_W}lvl"):
+                start = lvl.find(f"{_W}start")
+                fmt = lvl.find(f"{_W}numFmt")
+                text = lvl.find(f"{_W}lvlText")
+                levels[_int(lvl.get(f"{_W}ilvl"), 0)] = (
+                    _int(start.get(f"{_W}val"), 1) if start is not None else 1,
+                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
+                    text.get(f"{_W}val", "") if text is not None else "",
+                )
+            abstract[node.get(f"{_W}abstractNumId", "")] = levels
+        for num in root.iterchildren(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is not None:
+                self.levels[num.get(f"{_W}numId", "")] = abstract.get(ref.get(f"{_W}val", ""), {})
+
+    def label(self, num_id: str, ilvl: int) -> str:
+        """The next number of list ``num_id`` at level ``ilvl``, as Word shows it."""
+        levels = self.levels.get(num_id)
+        if not levels or ilvl not in levels:
+            return ""
+        start, fmt, text = levels[ilvl]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+
+        def value(match: re.Match[str]) -> str:
+            k = int(match.group(1)) - 1
+            level = levels.get(k, (1, "decimal", ""))
+            return _format_number(counters.get(k, level[0]), level[1])
+
+        return re.sub(r"%(\d)", value, text).strip()
+
+
 class _Styles:
     """Style id -> (name, heading level or None, list style) resolved once per document."""
 
     def __init__(self, document) -> None:  # noqa: ANN001
         self.names: dict[str, str] = {}
         self.levels: dict[str, int] = {}
+        self.numbered: dict[str, tuple[str, int]] = {}  # style id -> (numId, ilvl)
         self.bold_char: set[str] = set()
         for style in document.styles:
             sid = style.style_id
@@ -99,9 +179,28 @@ class _Styles:
             level = self._level(style)
             if level is not None:
                 self.levels[sid] = level
+                numbering = self._numbering(style)
+                if numbering is not None:
+                    self.numbered[sid] = numbering
             font = getattr(style, "font", None)
             if font is not None and style.type == 2 and font.bold:  # character style
                 self.bold_char.add(sid)
+
+    @staticmethod
+    def _numbering(style) -> tuple[str, int] | None:  # noqa: ANN001
+        seen = 0
+        while style is not None and seen < 10:
+            ppr = style.element.find(f"{_W}pPr")
+            numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+            if numpr is not None:
+                num = numpr.find(f"{_W}numId")
+                lvl = numpr.find(f"{_W}ilvl")
+                if num is not None:
+                    ilvl = _int(lvl.get(f"{_W}val"), 0) if lvl is not None else 0
+                    return num.get(f"{_W}val", ""), ilvl
+            style = getattr(style, "base_style", None)
+            seen += 1
+        return None
 
     @staticmethod
     def _level(style) -> int | None:  # noqa: ANN001
@@ -123,7 +222,12 @@ class _Styles:
         return None
 
 
-def _paragraph_block(p, styles: _Styles, number: int) -> Block | None:  # noqa: ANN001
+def _paragraph_block(
+    p,
+    styles: _Styles,
+    number: int,
+    numbering: _Numbering | None = None,  # noqa: ANN001
+) -> Block | None:
     text = _text(p)
     if not text:
         return None
@@ -149,12 +253,33 @@ def _paragraph_block(p, styles: _Styles, number: int) -> Block | None:  # noqa: 
         return Block(kind="paragraph", text=text, level=-1, paragraph=number)  # table of contents
     level = outline if outline is not None else styles.levels.get(style_id)
     if level is not None:
+        if numbering is not None and level != TITLE_LEVEL:  # « 1.1.1 » shown by Word's numbering
+            num = _heading_numbering(ppr, styles.numbered.get(style_id))
+            label = numbering.label(*num) if num is not None else ""
+            if label and not text.startswith(label):
+                text = f"{label} {text}"
         return Block(kind="heading", text=text, level=level, paragraph=number)
     if numbered or _LIST_STYLE.search(name):
         return Block(kind="item", text=text, level=ilvl, paragraph=number)
     if len(text) <= 200 and _all_bold(p, styles.bold_char):
         return Block(kind="heading", text=text, level=BOLD_LEVEL, paragraph=number)
     return Block(kind="paragraph", text=text, paragraph=number)
+
+
+def _heading_numbering(ppr, from_style: tuple[str, int] | None) -> tuple[str, int] | None:  # noqa: ANN001
+    """(numId, ilvl) of a heading: its own numbering, else its style's; numId 0 turns it off."""
+    numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+    num_id, ilvl = from_style if from_style is not None else ("", 0)
+    if numpr is not None:
+        num = numpr.find(f"{_W}numId")
+        lvl = numpr.find(f"{_W}ilvl")
+        if num is not None:
+            num_id = num.get(f"{_W}val", "")
+        if lvl is not None:
+            ilvl = _int(lvl.get(f"{_W}val"), 0)
+    if not num_id or num_id == "0":
+        return None
+    return num_id, ilvl
 
 
 def _table_rows(tbl) -> tuple[tuple[str, ...], ...]:  # noqa: ANN001
@@ -190,6 +315,7 @@ def read_docx(path: Path) -> Document:
     document = _open(path)
     try:
         styles = _Styles(document)
+        numbering = _Numbering(document)
         body = document.element.body
         doc = Document(path=str(path), format="Word (.docx)")
         doc.title = (document.core_properties.title or "").strip()
@@ -197,7 +323,7 @@ def read_docx(path: Path) -> Document:
         for child in body.iterchildren():
             if child.tag == f"{_W}p":
                 n_par += 1
-                block = _paragraph_block(child, styles, n_par)
+                block = _paragraph_block(child, styles, n_par, numbering)
                 if block is not None:
                     doc.blocks.append(block)
             elif child.tag == f"{_W}tbl":

@@ -56,12 +56,31 @@ _EXACT: dict[str, str] = {
     "numero fiche": "id",
     "numero action": "id",
     "code action": "id",
+    "fiche": "id",  # beside an « Intitulé » column; alone, a plan table reads it as the title
+    "fiche n": "id",
+    "code fiche": "id",
     "contrat": "contrat",
     "cls": "contrat",
     "nom du contrat": "contrat",
     "personnes concernees": "public",
     "moyens financiers": "financement",
     "resultats attendus": "",  # kept as an extra attribute, not an indicator
+    # fiches written as questions: « Qui ? », « Avec qui ? », « Pour qui ? »...
+    "qui": "porteur",
+    "qui pilote": "porteur",
+    "qui porte": "porteur",
+    "qui porte l action": "porteur",
+    "qui pilote l action": "porteur",
+    "avec qui": "partenaires",
+    "pour qui": "public",
+    "aupres de qui": "public",
+    "a qui": "public",
+    "quoi": "description",
+    "comment": "description",
+    "quoi comment": "description",
+    "quand": "calendrier",
+    "ou": "territoire",
+    "combien": "financement",
 }
 # First significant word -> field.
 _HEAD: dict[str, str] = {

@@ -1,11 +1,18 @@
 """Read a text PDF action plan into blocks (pdfminer for the text, pdfplumber's table finder).
 
-- Ruled tables are found on each page and read cell by cell (a wrapped line inside a cell is
-  joined with a space; a bullet starts a new line).
-- The rest of the text is grouped into lines, then into paragraphs by vertical gaps, bullets and
-  « Libellé : » starts. Lines in a larger font than the body text are headings (level by size);
-  a short line entirely in bold is a heading of the lowest level.
-- Lines repeated at the top or bottom of most pages (running headers, page numbers) are dropped.
+- Ruled tables are found on each page and read cell by cell: a line that the cell's width
+  wrapped is joined with a space, a line the writer started (its first word would have fitted
+  above, or a bullet) is a new line; a word too long for the cell and broken without a hyphen is
+  joined back.
+- The rest of the text is grouped into lines, in reading order: text set in columns (a preamble
+  in two columns, fields side by side) is read column by column, and a form whose rows are
+  « label    value » gives « label : value » lines. Lines are then grouped into paragraphs by
+  vertical gaps, bullets (Symbol-font ones included) and « Libellé : » starts; inside a
+  paragraph, a line the writer started keeps its line break. Lines in a larger font than the
+  body text are headings (level by size); a short line entirely in bold is a heading of the
+  lowest level.
+- Lines repeated at the same height at the top or bottom of most pages (running headers,
+  footers, page numbers) are dropped, and counted in the import report.
 
 Speed: characters are recorded as pdfminer draws them (no layout objects), the table finder only
 runs on pages with enough ruling lines, and documents of ``PARALLEL_FROM`` pages or more are read
@@ -32,10 +39,56 @@ from typing import Any
 
 from cloterres.errors import InputError
 from cloterres.plans.blocks import BOLD_LEVEL, Block, Document
-from cloterres.plans.fields import split_label
+from cloterres.plans.fields import field_of, split_label
 
-_BULLET = re.compile(r"^\s*(?:[•·▪◦●■□–-]|\d{1,2}[.)])\s+")
+# Bullets, including the private-use code points Word's Symbol and Wingdings fonts draw them with
+# (U+F0B7, U+F0A7, U+F0D8...), which PDF text layers keep as they are.
+_BULLET = re.compile(r"^\s*(?:[\uf000-\uf0ff]\s*|(?:[•·▪◦●■□–-]|\d{1,2}[.)])\s+)")
 _DIGITS = re.compile(r"\d+")
+# Items separated inline in a cell: « A / B », « A ; B » (a line may end or start with one).
+_INLINE_SEPARATOR = re.compile(r"(?:^|\s)/(?:\s|$)|;")
+# Short words that start a wrapped line (« Communauté » / « de communes »), unlike the end of a
+# word broken without a hyphen (« départem » / « ent »).
+_SMALL_WORDS = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l",
+        "d",
+        "et",
+        "à",
+        "au",
+        "aux",
+        "en",
+        "un",
+        "une",
+        "par",
+        "sur",
+        "ou",
+        "pour",
+        "sa",
+        "son",
+        "ses",
+        "a",
+        "y",
+    ]
+)
+# The start of a fiche, an axis or an objective is never a running header, even at the same
+# place on every page.
+_STRUCTURE = re.compile(r"^\s*(?:fiches?|actions?|mesures?|axes?|objectifs?|orientations?)\b", re.I)
+# A line that starts with an article goes on from the line above (« Groupe d'entraide » / « Le
+# Phare »), as does one that follows a line ending like this (« Centre hospitalier de » /
+# « Bellerive »).
+_ARTICLE_START = re.compile(r"^(?:le|la|les|l[’']|du|des|de|d[’'])(?:\s|(?<=[’']))", re.I)
+# A line that ends like this goes on in the next one (« Centre hospitalier de » / « Bellerive »).
+_CONTINUED = re.compile(
+    r"(?:\b(?:de|du|des|d'|la|le|les|l'|et|à|au|aux|en|pour|sur|par|avec|un|une)|[-,/’'(&+])$",
+    re.I,
+)
 
 PARALLEL_FROM = 16  # pages; below this, forking workers costs more than it saves
 _MAX_WORKERS = 8
@@ -50,6 +103,10 @@ class _Line:
     bottom: float
     size: float
     bold: bool
+    x0: float = 0.0
+    x1: float = 0.0
+    lead: float = 0.0  # width of the first word (does it fit at the end of the line above?)
+    chars: list[_Char] | None = None  # a table cell's line keeps its characters (word spacing)
 
 
 class _Char:
@@ -347,12 +404,14 @@ def _analyse(page: _Page, settings: Any) -> _PageResult:
     in_tables: set[int] = set()  # ids of the characters inside a table with text
     if len(page.graphics) >= 4:
         for table in TableFinder(page, settings).tables:  # type: ignore[arg-type]
+            if len(table.cells) == 1:  # a frame around text (a box, a band): read as text
+                continue
             inside = _inside(table.bbox, page.chars)
             cells = _table_rows(table, inside)
             if any(any(c for c in row) for row in cells):
                 result.tables.append((table.bbox[1], cells))
                 in_tables.update(id(c) for c in inside)
-    result.lines = _lines_of(
+    result.lines = _page_lines(
         [c for c in page.chars if (c.text.strip() or c.text == " ") and id(c) not in in_tables]
     )
     return result
@@ -373,10 +432,8 @@ def _x0(c: _Char) -> float:
     return c.x0
 
 
-def _lines_of(chars: list[_Char]) -> list[_Line]:
-    """Characters grouped into lines, top to bottom; a space where a gap separates two words."""
-    if not chars:
-        return []
+def _rows_of(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters grouped into rows, top to bottom, each sorted left to right."""
     chars = sorted(chars, key=_row_key)
     rows: list[list[_Char]] = []
     last: list[_Char] = []
@@ -388,39 +445,208 @@ def _lines_of(chars: list[_Char]) -> list[_Line]:
         last = [c]
         rows.append(last)
         ref_top, tolerance = c.top, max(1.5, 0.3 * c.size)
-    out: list[_Line] = []
     for row in rows:
         row.sort(key=_x0)
-        parts: list[str] = []
-        prev: _Char | None = None
-        for c in row:
-            if (
-                prev is not None
-                and c.text != " "
-                and prev.text != " "
-                and c.x0 - prev.x1 > 0.2 * c.size
-            ):
-                parts.append(" ")
-            parts.append(c.text)
-            prev = c
-        text = re.sub(r"\s+", " ", "".join(parts)).strip()
-        if not text:
+    return rows
+
+
+def _line_of(row: list[_Char], measure: bool) -> _Line | None:
+    """One line from its characters (sorted left to right); a space where a gap separates two
+    words. ``measure``: keep the characters too (a table cell's word spacing is read from them)."""
+    parts: list[str] = []
+    prev: _Char | None = None
+    for c in row:
+        if (
+            prev is not None
+            and c.text != " "
+            and prev.text != " "
+            and c.x0 - prev.x1 > 0.2 * c.size
+        ):
+            parts.append(" ")
+        parts.append(c.text)
+        prev = c
+    text = re.sub(r"\s+", " ", "".join(parts)).strip()
+    if not text:
+        return None
+    visible = [c for c in row if c.text.strip()]
+    sizes: Counter[float] = Counter()  # rounded, in order of first appearance
+    for size, n in Counter(c.size for c in visible).items():
+        sizes[round(size, 1)] += n
+    bold = sum(1 for c in visible if c.bold)
+    x0 = visible[0].x0 if visible else row[0].x0
+    lead_end = x0
+    for c in row:
+        if c.x0 < x0:
             continue
-        visible = [c for c in row if c.text.strip()]
-        sizes: Counter[float] = Counter()  # rounded, in order of first appearance
-        for size, n in Counter(c.size for c in visible).items():
-            sizes[round(size, 1)] += n
-        bold = sum(1 for c in visible if c.bold)
-        out.append(
-            _Line(
-                text=text,
-                top=min(c.top for c in row),
-                bottom=max(c.bottom for c in row),
-                size=sizes.most_common(1)[0][0],
-                bold=bold >= 0.8 * len(visible),
-            )
-        )
+        if lead_end > x0 and (not c.text.strip() or c.x0 - lead_end > 0.15 * c.size):
+            break
+        lead_end = c.x1
+    return _Line(
+        text=text,
+        top=min(c.top for c in row),
+        bottom=max(c.bottom for c in row),
+        size=sizes.most_common(1)[0][0],
+        bold=bold >= 0.8 * len(visible),
+        x0=x0,
+        x1=visible[-1].x1 if visible else row[-1].x1,
+        lead=lead_end - x0,
+        chars=visible if measure else None,
+    )
+
+
+def _spacing(line: _Line) -> float:
+    """Mean blank between the words of a cell's line, in font sizes (wide when justified)."""
+    visible = line.chars or []
+    gaps = [
+        b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)
+        if b.x0 - a.x1 > 0.15 * b.size
+    ]  # fmt: skip
+    return sum(gaps) / len(gaps) / max(1.0, visible[0].size) if gaps else 0.0
+
+
+def _lines_of(chars: list[_Char], *, measure: bool = False) -> list[_Line]:
+    """Characters grouped into lines, top to bottom."""
+    if not chars:
+        return []
+    return [line for row in _rows_of(chars) if (line := _line_of(row, measure)) is not None]
+
+
+def _segments(row: list[_Char]) -> list[list[_Char]]:
+    """A row cut where a wide blank separates two columns of text."""
+    out: list[list[_Char]] = [[]]
+    prev: _Char | None = None
+    for c in row:
+        if not c.text.strip():
+            if out[-1]:
+                out[-1].append(c)
+            continue
+        if prev is not None and c.x0 - prev.x1 > max(12.0, 2.2 * c.size):
+            out.append([])
+        out[-1].append(c)
+        prev = c
+    return [seg for seg in out if any(c.text.strip() for c in seg)]
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:p\.?\s*)?\d{1,4}\s*$|^\s*[ivxlc]{1,6}\s*$", re.I)
+
+
+def _run_end(
+    rows: list[tuple[list[_Char], list[list[_Char]]]], i: int
+) -> tuple[int, list[list[float]]]:
+    """Where a run of rows set in the columns of row ``i`` ends, and the blanks between its
+    columns (narrowed to what every row leaves blank)."""
+    segs = rows[i][1]
+    gaps = [[a[-1].x1, b[0].x0] for a, b in zip(segs, segs[1:], strict=False)]
+    end = i + 1
+    while end < len(rows):
+        narrowed = [gap[:] for gap in gaps]
+        segs = _recut(rows[end][1], [gap[1] for gap in gaps])
+        for seg in segs:
+            x0, x1 = seg[0].x0, seg[-1].x1
+            for gap in narrowed:
+                if x0 < gap[0] and x1 > gap[1]:  # across a blank: not in columns
+                    return end, gaps
+                if gap[0] < x1 < gap[1]:
+                    gap[0] = x1
+                if gap[0] < x0 < gap[1]:
+                    gap[1] = x0
+        if any(gap[0] >= gap[1] for gap in narrowed):
+            return end, gaps
+        rows[end] = (rows[end][0], segs)
+        gaps = narrowed
+        end += 1
+    return end, gaps
+
+
+def _recut(segs: list[list[_Char]], starts: list[float]) -> list[list[_Char]]:
+    """Segments cut again where a column starts (``starts``), when a word begins right there
+    after a wider blank than a space: two values close to each other in a box of columns."""
+    out: list[list[_Char]] = []
+    for seg in segs:
+        piece = seg
+        for start in starts:
+            if not (piece[0].x0 < start - 2 < piece[-1].x1):
+                continue
+            visible = [k for k, c in enumerate(piece) if c.text.strip()]
+            for a, b in zip(visible, visible[1:], strict=False):
+                c = piece[b]
+                if abs(c.x0 - start) <= 2 and c.x0 - piece[a].x1 >= max(5.0, 0.7 * c.size):
+                    out.append(piece[: a + 1])
+                    piece = piece[b:]
+                    break
+        out.append(piece)
     return out
+
+
+def _page_lines(chars: list[_Char]) -> list[_Line]:
+    """A page's text lines in reading order. Text set in columns (a preamble in two columns,
+    fields side by side: « Porteur : » on the left, « Public : » on the right) is read column
+    by column; a form whose rows are « label    value » gives one « label : value » line per
+    row; any other row is one line, as before."""
+    if not chars:
+        return []
+    rows = [(row, _segments(row)) for row in _rows_of(chars)]
+    out: list[_Line] = []
+    i = 0
+    while i < len(rows):
+        row, segs = rows[i]
+        end, gaps = i + 1, []
+        if len(segs) >= 2 and not any(_PAGE_NUMBER.match(_text_of(s)) for s in segs):
+            end, gaps = _run_end(rows, i)
+            if end > i + 1 and len(rows[i + 1][1]) >= 2 and _run_end(rows, i + 1)[0] > end:
+                end, gaps = i + 1, []  # this row only touches the columns that start below
+        wide = [segs for _, segs in rows[i:end] if len(segs) >= 2]
+        if len(wide) >= 2:
+            labels = [
+                segs for segs in wide
+                if field_of(_text_of(segs[0])) and not split_label(_text_of(segs[-1]))
+                and not field_of(_text_of(segs[-1]))
+            ]  # fmt: skip
+            if len(labels) >= 0.6 * len(wide):  # a form: label on the left, value on the right
+                for _, segs in rows[i:end]:
+                    out.extend(_form_line(segs))
+            else:  # columns: each read top to bottom, left to right
+                columns: list[list[_Line]] = [[] for _ in range(len(gaps) + 1)]
+                for _, segs in rows[i:end]:
+                    for seg in segs:
+                        line = _line_of(seg, False)
+                        if line is not None:
+                            index = sum(1 for gap in gaps if seg[0].x0 >= gap[1])
+                            columns[index].append(line)
+                for column in columns:
+                    out.extend(column)
+            i = end
+            continue
+        line = _line_of(row, False)
+        if line is not None:
+            out.append(line)
+        i += 1
+    return out
+
+
+def _text_of(seg: list[_Char]) -> str:
+    return "".join(c.text for c in seg).strip()
+
+
+def _form_line(segs: list[list[_Char]]) -> list[_Line]:
+    lines = [line for seg in segs if (line := _line_of(seg, False)) is not None]
+    if len(lines) < 2 or not field_of(lines[0].text):
+        return lines
+    label = lines[0].text.rstrip(" :：")
+    value = " ".join(line.text for line in lines[1:])
+    first = lines[0]
+    return [
+        _Line(
+            text=f"{label} : {value}",
+            top=first.top,
+            bottom=max(ln.bottom for ln in lines),
+            size=lines[1].size,
+            bold=False,
+            x0=lines[1].x0,
+            x1=lines[-1].x1,
+            lead=lines[1].lead,
+        )
+    ]  # fmt: skip  (x0 of the value: the lines of a value in several lines start there too)
 
 
 def _table_rows(table: Any, inside: list[_Char]) -> _Rows:
@@ -442,37 +668,131 @@ def _table_rows(table: Any, inside: list[_Char]) -> _Rows:
                 continue
             cx0, ctop, cx1, cbottom = cell
             text = [c for c in in_row if cx0 <= c.cx <= cx1 and ctop <= c.cy <= cbottom]
-            cells.append(_cell("\n".join(line.text for line in _lines_of(text))))
+            cells.append(_cell_of_lines(_lines_of(text, measure=True), cx0, cx1))
         rows.append(tuple(cells))
     return tuple(rows)
 
 
-def _cell(text: str | None) -> str:
-    """A table cell: wrapped lines joined by a space, bullets kept on their own line."""
-    if not text:
-        return ""
+def _cell_of_lines(lines: list[_Line], cx0: float, cx1: float) -> str:
+    """A table cell's text from its lines: a line whose first word would have fitted at the end
+    of the line above starts a new item (the writer went to the line: « \\n »); otherwise the
+    line is the same text wrapped by the cell's width (joined with a space)."""
     out: list[str] = []
-    for line in text.replace("\xa0", " ").split("\n"):
-        line = line.strip()
-        if not line:
+    prev: _Line | None = None
+    # In a bulleted cell, a line without a bullet goes on with the item above it; in a cell
+    # whose items are separated inline (« A / B », « A ; B »), every line break is a wrap.
+    bulleted = sum(1 for line in lines if _BULLET.match(line.text)) >= 2
+    inline = any(_INLINE_SEPARATOR.search(line.text) for line in lines)
+    for line in lines:
+        text = line.text.replace("\xa0", " ").strip()
+        if not text:
             continue
-        if out and not _BULLET.match(line):
+        bullet = _BULLET.match(text)
+        if bullet:
+            text = "• " + text[bullet.end() :].strip()  # one bullet sign, whatever the font
+        if prev is not None and out and not bullet and text[:1].islower():
+            pad = max(1.0, min(12.0, lines[0].x0 - cx0))
+            word = _BULLET.sub("", prev.text).strip()
+            piece = text.split(" ", 1)[0]
+            if (
+                (cx1 - pad) - prev.x1 < 0.5 * line.size
+                and " " not in word
+                and len(piece) <= 3
+                and piece.lower() not in _SMALL_WORDS
+            ):
+                out[-1] += text  # a word too long for the cell, broken without a hyphen
+                prev = line
+                continue
+        if bulleted and out and not bullet and out[-1].startswith("• "):
             sep = "" if out[-1].endswith("-") and not out[-1].endswith(" -") else " "
-            out[-1] = out[-1] + sep + line
-        else:
-            out.append(line)
+            out[-1] = out[-1] + sep + text
+            prev = line
+            continue
+        if prev is not None and out and not bullet:
+            pad = max(1.0, min(12.0, lines[0].x0 - cx0))
+            room = (cx1 - pad) - prev.x1
+            fits = line.lead + 0.8 * line.size < room
+            wrapped = (
+                inline
+                or not fits
+                and (
+                    (room < 0.3 * line.size and _spacing(prev) > 0.4)  # justified to the edge
+                    or not text[0].isupper()
+                    or _ARTICLE_START.match(text) is not None
+                    or _CONTINUED.search(out[-1]) is not None
+                    or (" " not in out[-1] and len(out[-1]) >= 6)  # one-word items are rare
+                )
+            )
+            if wrapped:
+                sep = "" if out[-1].endswith("-") and not out[-1].endswith(" -") else " "
+                out[-1] = out[-1] + sep + text
+                prev = line
+                continue
+        out.append(text)
+        prev = line
     return "\n".join(out)
 
 
-def _furniture(pages: list[list[_Line]]) -> set[str]:
-    """Running headers and footers: first/last lines repeated (digits aside) on most pages."""
+def _right_edges(lines: list[_Line]) -> dict[int, float]:
+    """For the lines that start at the same place (a column, a paragraph's margin), the right
+    end of the longest: where a full line ends."""
+    right: dict[int, float] = {}
+    for line in lines:
+        key = round(line.x0 / 3)
+        right[key] = max(right.get(key, 0.0), line.x1)
+    return right
+
+
+def _broken(prev: _Line, line: _Line, right: dict[int, float]) -> bool:
+    """Whether ``line`` starts a new line of its own rather than wrapping the one above (both
+    start at the same place): its first word would have fitted at the end of the line above, or
+    it starts with a capital after a line that does not call for more (« de », « et », a
+    comma...). ``_finish`` puts the spaces back in prose."""
+    if abs(prev.x0 - line.x0) > 3 or not line.text[:1].isupper():
+        return False
+    if _CONTINUED.search(prev.text) is not None or _ARTICLE_START.match(line.text) is not None:
+        return False
+    edge = right.get(round(prev.x0 / 3), prev.x1)
+    return prev.x1 + line.lead + 0.8 * line.size < edge or " " in prev.text.strip()
+
+
+_PROSE = re.compile(r"[,;.!?]|\s/\s")
+
+
+def _finish(block: Block) -> Block:
+    """A paragraph whose lines were kept apart (names written one per line) unless it reads as
+    prose or an inline list (punctuation after its label): then its lines are joined with
+    spaces."""
+    if block.kind == "heading" or "\n" not in block.text:
+        return block
+    labelled = split_label(block.text)
+    body = labelled[2] if labelled else block.text
+    if not _PROSE.search(body):
+        return block
+    return Block(
+        kind=block.kind, text=block.text.replace("\n", " "), level=block.level, page=block.page
+    )
+
+
+def _furniture_key(line: _Line) -> tuple[str, int]:
+    return _DIGITS.sub("#", line.text), round(line.top / 6)
+
+
+def _furniture(pages: list[list[_Line]]) -> set[tuple[str, int]]:
+    """Running headers, footers and page numbers: lines among the first or last two of a page
+    whose text (digits aside) comes back at the same height on most pages. A line that repeats
+    at varying heights (the same last bullet in every fiche) is content, not furniture."""
     if len(pages) < 2:
         return set()
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, int]] = Counter()
     for lines in pages:
-        keys = {_DIGITS.sub("#", line.text) for line in lines[:2] + lines[-2:]}
+        keys = {
+            _furniture_key(line)
+            for line in lines[:2] + lines[-2:]
+            if not _STRUCTURE.match(line.text)  # « FICHE ACTION N° 1.1 » atop each page
+        }
         counts.update(keys)
-    threshold = max(2, len(pages) // 2)
+    threshold = max(2, -(-len(pages) * 3 // 5))  # on 60 % of the pages at least
     return {key for key, n in counts.items() if n >= threshold}
 
 
@@ -592,30 +912,38 @@ def _blocks(
         top = max(pages[0], key=lambda line: line.size)
         biggest = top.text if top.size >= body + 1.5 else ""
     doc.title = meta_title or biggest
-    n_par = n_tab = 0
+    n_par = n_tab = n_furniture = 0
     for page_number, (lines, found) in enumerate(zip(pages, tables, strict=True), start=1):
-        items: list[tuple[float, int, object]] = [(line.top, 1, line) for line in lines]
-        items += [(top, 0, rows) for top, rows in found]
+        # Lines in reading order (columns read one after the other), each table before the
+        # first line below its top.
+        items: list[tuple[float, int, object]] = [
+            (float(index), 1, line) for index, line in enumerate(lines)
+        ]
+        for top, rows in found:
+            after = next((k for k, line in enumerate(lines) if line.top > top), len(lines))
+            items.append((after - 0.5, 0, rows))
         items.sort(key=lambda item: (item[0], item[1]))
         current: Block | None = None
         prev: _Line | None = None
+        right = _right_edges(lines)
         for _, kind, obj in items:
             if kind == 0:
                 if current is not None:
-                    doc.blocks.append(current)
+                    doc.blocks.append(_finish(current))
                     current = None
                 n_tab += 1
                 doc.blocks.append(Block(kind="table", rows=obj, page=page_number, table=n_tab))  # type: ignore[arg-type]
                 prev = None
                 continue
             line: _Line = obj  # type: ignore[assignment]
-            if _DIGITS.sub("#", line.text) in furniture:
+            if _furniture_key(line) in furniture:
+                n_furniture += 1
                 continue
             level = level_of.get(line.size)
             if level is None and line.bold and len(line.text) <= 150 and not split_label(line.text):
                 level = BOLD_LEVEL
             gap = line.top - prev.bottom if prev is not None else 1e9
-            new_para = gap > 0.6 * line.size
+            new_para = gap > 0.6 * line.size or gap < -0.5 * line.size  # or the next column
             if level is not None:
                 kind_name = "heading"
                 if (
@@ -624,8 +952,13 @@ def _blocks(
                     and current.level == level
                     and not new_para
                 ):
+                    sep = (
+                        ""
+                        if current.text.endswith("-") and not current.text.endswith(" -")
+                        else " "
+                    )
                     current = Block(
-                        kind="heading", text=f"{current.text} {line.text}", level=level,
+                        kind="heading", text=f"{current.text}{sep}{line.text}", level=level,
                         page=current.page,
                     )  # fmt: skip
                     prev = line
@@ -644,6 +977,8 @@ def _blocks(
                         if current.text.endswith("-") and not current.text.endswith(" -")
                         else " "
                     )
+                    if prev is not None and _broken(prev, line, right):
+                        sep = "\n"  # the writer went to the line: a list written one per line
                     current = Block(
                         kind=current.kind, text=current.text + sep + line.text,
                         level=current.level, page=current.page,
@@ -652,7 +987,7 @@ def _blocks(
                     continue
                 kind_name = "item" if bullet else "paragraph"
             if current is not None:
-                doc.blocks.append(current)
+                doc.blocks.append(_finish(current))
             text = line.text
             if kind_name == "item":
                 text = _BULLET.sub("", text, count=1)
@@ -661,5 +996,15 @@ def _blocks(
             current = Block(kind=kind_name, text=text, level=level or 0, page=page_number)  # type: ignore[arg-type]
             prev = line
         if current is not None:
-            doc.blocks.append(current)
+            doc.blocks.append(_finish(current))
     doc.paragraphs, doc.tables = n_par, n_tab
+    if biggest and not meta_title:  # the whole cover title, when it runs over several lines
+        for block in doc.blocks:
+            if block.page == 1 and block.kind == "heading" and block.text.startswith(biggest):
+                doc.title = block.text
+                break
+    if n_furniture:
+        doc.notes.append(
+            f"{n_furniture} ligne(s) d'en-tête, de pied de page ou de numéro de page répétée(s) "
+            f"ignorée(s)"
+        )

@@ -1,8 +1,10 @@
-"""Read CLS measures from CSV and XLSX tables (one row per measure).
+"""Read CLS measures from CSV, XLSX, ODS and XLS tables (one row per measure).
 
 Columns are recognised case- and accent-insensitively under their usual French names; CSV files
 may be UTF-8 (with or without BOM) or cp1252/latin-1, separated by ``;``, ``,`` or tabs. Rows are
-streamed, so a file of any size is read with bounded memory.
+streamed, so a file of any size is read with bounded memory. LibreOffice (.ods) and old Excel
+(.xls) workbooks are read with calamine (``spreadsheet_sheets``), sheet by sheet, with the same
+column recognition and the same messages as .xlsx.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cloterres.errors import InputError
-from cloterres.io.archive import XLSX_LIMITS, check_zip
+from cloterres.io.archive import ODS_LIMITS, XLSX_LIMITS, check_zip
 from cloterres.io.text import decode_lines, detect_encoding, looks_binary, without_controls
 from cloterres.nlp import fold
 from cloterres.units import Measure, SourceRef, Warning_
@@ -139,7 +141,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _HEADER_TO_FIELD = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
 TEXT_FIELDS = ("intitule", "description")
-TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
+TABLE_SUFFIXES = (".csv", ".tsv", *WORKBOOK_SUFFIXES)
 _DELIMITERS = (";", ",", "\t")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -398,6 +401,72 @@ def xlsx_sheets(path: Path) -> Iterator[tuple[str, int, Rows]]:
         workbook.close()
 
 
+_CALAMINE_FORMATS = {".ods": "classeur LibreOffice (.ods)", ".xls": "classeur Excel 97-2003 (.xls)"}
+
+
+def calamine_sheets(path: Path) -> Iterator[tuple[str, int, Rows]]:
+    """(sheet title, number of sheets, rows) of every visible sheet of an .ods or .xls workbook,
+    read with calamine; row numbers are the spreadsheet's own."""
+    try:
+        import python_calamine
+    except ImportError as exc:  # pragma: no cover - declared dependency
+        raise InputError("python-calamine n'est pas installé : lancez « make install »") from exc
+
+    name = str(path)
+    kind = _CALAMINE_FORMATS.get(path.suffix.lower(), "classeur")
+    redo = "ouvrez-le dans LibreOffice ou Excel et enregistrez-le à nouveau (.ods ou .xlsx)"
+    if path.stat().st_size == 0:
+        raise InputError(
+            f"{name} : fichier vide ; enregistrez le classeur depuis Excel ou LibreOffice"
+        )
+    if path.suffix.lower() == ".ods":
+        if not zipfile.is_zipfile(path):
+            raise InputError(f"{name} : ce n'est pas un {kind} valide ; {redo}")
+        check_zip(path, ODS_LIMITS)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(name)
+    except python_calamine.PasswordError:
+        raise InputError(
+            f"{name} : classeur protégé par un mot de passe ; enregistrez-en une copie sans mot de "
+            f"passe, puis relancez sur cette copie"
+        ) from None
+    except Exception as exc:  # calamine's errors on damaged or foreign files
+        raise InputError(f"{name} : {kind} illisible ({type(exc).__name__}) ; {redo}") from None
+    try:
+        metadata = workbook.sheets_metadata
+        worksheets = [
+            m for m in metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ] or list(metadata)
+        visible = [m for m in worksheets if m.visible == python_calamine.SheetVisibleEnum.Visible]
+        sheets = [m.name for m in (visible or worksheets)]
+        for title in sheets:
+
+            def rows(title: str = title) -> Rows:
+                try:
+                    sheet = workbook.get_sheet_by_name(title)
+                    first = sheet.start[0] if sheet.start else 0
+                    for index, cells in enumerate(sheet.iter_rows()):
+                        yield first + index + 1, list(cells)
+                except InputError:
+                    raise
+                except Exception as exc:
+                    raise InputError(
+                        f"{name}, feuille « {title} » : contenu illisible ({type(exc).__name__}) ; "
+                        f"{redo}"
+                    ) from None
+
+            yield title, len(sheets), rows()
+    finally:
+        workbook.close()
+
+
+def spreadsheet_sheets(path: Path) -> Iterator[tuple[str, int, Rows]]:
+    """The sheets of any workbook the tool reads: .xlsx/.xlsm (openpyxl), .ods/.xls (calamine)."""
+    if path.suffix.lower() in (".ods", ".xls"):
+        return calamine_sheets(path)
+    return xlsx_sheets(path)
+
+
 def read_csv(path: Path, report: ReadReport) -> Iterator[Measure]:
     rows = csv_rows(path)
     file_report = FileReport(fichier=str(path))
@@ -408,8 +477,9 @@ def read_csv(path: Path, report: ReadReport) -> Iterator[Measure]:
 
 
 def read_xlsx(path: Path, report: ReadReport) -> Iterator[Measure]:
+    """Measures of a workbook: .xlsx, .xlsm, .ods or .xls."""
     name = str(path)
-    sheets = xlsx_sheets(path)
+    sheets = spreadsheet_sheets(path)
     file_report = FileReport(fichier=name)
     report.files.append(file_report)
     found_any = False
@@ -430,9 +500,9 @@ def read_xlsx(path: Path, report: ReadReport) -> Iterator[Measure]:
 
 
 def read_table(path: Path, report: ReadReport) -> Iterator[Measure]:
-    """Measures of one CSV/XLSX file (streamed)."""
+    """Measures of one CSV/XLSX/ODS/XLS file (streamed)."""
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in WORKBOOK_SUFFIXES:
         return read_xlsx(path, report)
     if suffix in (".csv", ".tsv"):
         return read_csv(path, report)

@@ -101,6 +101,13 @@ def _where(row: int, col: int, header: str) -> str:
 def _open(path: Path):  # noqa: ANN202
     if not path.exists():
         raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
+    if path.suffix.lower() in (".ods", ".xls"):
+        # Its protected cells, drop-down lists and hidden identity sheet only survive as .xlsx.
+        raise InputError(
+            f"{path} : un classeur de revue se relit au format .xlsx, celui de son export ; "
+            f"dans LibreOffice, faites « Enregistrer sous » au format Excel 2007-365 (.xlsx) en "
+            f"gardant ce format, puis importez le fichier .xlsx"
+        )
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"{path} : un classeur de revue est un fichier .xlsx")
     check_zip(path, XLSX_LIMITS)  # bounded: no ZIP bomb or oversized member is opened

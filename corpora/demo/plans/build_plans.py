@@ -44,6 +44,9 @@ DATE = dt.datetime(2025, 6, 1, 12, 0, 0)
 def measures(plan: dict) -> list[dict]:
     """The expected extraction of a plan, in document order."""
     out: list[dict] = []
+    # Partners written one per line or as bullets are joined with « ; »; the plan table writes
+    # them inline with commas, and the extraction keeps the document's own separators.
+    joint = ", " if plan["mise_en_forme"] == "tableau_plan" else "; "
     for axis in plan["axes"]:
         groups = axis.get("objectifs") or [{"titre": "", "actions": axis["actions"]}]
         for group in groups:
@@ -59,7 +62,7 @@ def measures(plan: dict) -> list[dict]:
                         "intitule": action["intitule"],
                         "description": action.get("description", ""),
                         "porteur": action.get("porteur", ""),
-                        "partenaires": ", ".join(action.get("partenaires", [])),
+                        "partenaires": joint.join(action.get("partenaires", [])),
                         "public": action.get("public", ""),
                         "territoire": action.get("territoire", ""),
                         "calendrier": action.get("calendrier", ""),
