@@ -85,21 +85,24 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
+def atomic_path(path: Path, *, private: bool = False) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it onto ``path`` only on success.
 
     The temporary file is named ``.<name>.<pid>.<random>.tmp`` (hidden, next to the output). It
     is removed on any error; if the process is killed, the next run writing the same output
-    removes it. The destination only ever holds the previous complete file or the new one."""
+    removes it. The destination only ever holds the previous complete file or the new one.
+    ``private``: the file stays readable by its owner only (mode 0600), e.g. the
+    correspondence table of a pseudonymisation."""
     remove_stale_temps(path)
     fd, tmp_name = tempfile.mkstemp(
         prefix=f"{temp_prefix(path)}{os.getpid()}.", suffix=".tmp", dir=path.parent
     )
     os.close(fd)
     tmp = Path(tmp_name)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; outputs get the usual permissions
+    if not private:  # mkstemp makes it private; outputs get the usual permissions
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
         with tmp.open("rb") as fh:  # on disk before the rename: a power cut leaves a whole file
