@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from cloterres.errors import InputError
@@ -30,9 +30,7 @@ KINDS = {
 _EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 # French numbers: 06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12 34 56 78,
 # +33 (0)1 45 67 89 01, 0033 6 ...
-_PHONE = (
-    r"(?<![\d+])(?:(?:\+|00)\s?33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
-)
+_PHONE = r"(?<![\d+])(?:(?:\+|00)\s?33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
 _CONTACTS = re.compile(f"(?P<mail>{_EMAIL})|(?P<tel>{_PHONE})")
 # A name's edges: not next to a letter (digits, "_", "-" and "." separate words in file names
 # and ids: "entretien_Benali-2023.docx").
@@ -159,9 +157,13 @@ class Pseudonymiser:
                 self._pseudonyms.setdefault(("PER", self._key(words[-1])), pseudo)
             for word in words[:-1]:  # "Émilie Vasseur": "Émilie" alone too, if a first name
                 key = self._key(word)
-                if len(key) >= 3 and key not in _NOT_NAMES and key not in _PARTICLES:
-                    if _probe_person(word.capitalize()):
-                        self._pseudonyms.setdefault(("PER", key), pseudo)
+                if (
+                    len(key) >= 3
+                    and key not in _NOT_NAMES
+                    and key not in _PARTICLES
+                    and _probe_person(word.capitalize())
+                ):
+                    self._pseudonyms.setdefault(("PER", key), pseudo)
             last = words[-1] if words else ""
             if "-" in last and len(words) >= 2:  # "Lemaire-Garnier": each half alone too
                 for half in last.split("-"):
@@ -307,10 +309,7 @@ class Pseudonymiser:
 
     def _contact(self, kind: str, value: str) -> str:
         """The stable pseudonym of a phone number (its last nine digits) or an address."""
-        if kind == "TEL":
-            key = "".join(c for c in value if c.isdigit())[-9:]
-        else:
-            key = value.lower()
+        key = "".join(c for c in value if c.isdigit())[-9:] if kind == "TEL" else value.lower()
         if (kind, key) not in self._contacts:
             self._counters[kind] = self._counters.get(kind, 0) + 1
             pseudo = f"[{KINDS[kind]} {self._counters[kind]}]"

@@ -10,8 +10,8 @@ and the heuristics cannot know: a lowercase first name never written capitalised
 
 from __future__ import annotations
 
-import os
 import html
+import os
 import re
 import stat
 import unicodedata
