@@ -65,6 +65,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_network.py
 	$(BIN)/python tests/bench/bench_plans.py
 	$(BIN)/python tests/bench/bench_memory.py
+	$(BIN)/python tests/bench/bench_hostile_lines.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests

@@ -36,6 +36,9 @@ _CONTACTS = re.compile(f"(?P<mail>{_EMAIL})|(?P<tel>{_PHONE})")
 # and ids: "entretien_Benali-2023.docx").
 _BEFORE = r"(?<![^\W\d_])"
 _AFTER = r"(?![^\W\d_])"
+# The longest name and name word taken (longer ones are noise, e.g. a line of letters).
+_MAX_NAME = 120
+_MAX_NAME_WORD = 40
 # Particles of surnames: never a name alone ("Marie de Villiers" -> "marie", "villiers").
 _PARTICLES = {"de", "du", "des", "d", "le", "la", "les", "van", "von", "der", "den", "di", "da"}
 # Columns of a units table that hold people's names ("nom_participant", "prénom").
@@ -72,8 +75,18 @@ _PARTICLE_BEFORE = re.compile(
 _OPENING_WORD = re.compile(
     r"(?:^|(?<=[.!?…:;«\"“]))[ \t]*(?P<word>[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,20}(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,20})?),"
 )
-# Where a capitalised word starts a sentence rather than being a name.
-_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n])[\s«»\"“”(\[\]-]*$")
+# Where a capitalised word starts a sentence rather than being a name: after these, and after
+# the opening marks and spaces that may follow them.
+_SENTENCE_ENDS = ".!?…:;\n"
+_OPENING_MARKS = '«»"“”([]-'
+
+
+def _sentence_start(before: str) -> bool:
+    """Whether the text ``before`` a word ends where a sentence starts (read from its end)."""
+    index = len(before)
+    while index > 0 and (before[index - 1].isspace() or before[index - 1] in _OPENING_MARKS):
+        index -= 1
+    return index == 0 or before[index - 1] in _SENTENCE_ENDS
 
 
 def read_name_list(path: Path) -> list[str]:
@@ -129,6 +142,8 @@ class Pseudonymiser:
         name = " ".join(words)
         if len(name) < 2 or self._key(name) in _NOT_NAMES:
             return
+        if len(name) > _MAX_NAME or any(len(w) > _MAX_NAME_WORD for w in words):
+            return  # "Mme Aaaa…" over a whole line: not a name, and a regex too big to compile
         if kind == "PER" and self._key(words[0]) in _NOT_NAMES:  # "Enquêteur B": a role
             return
         lowercase_pair = len(name.split(" ")) >= 2 and all(  # "kevin martin" (the NER's PER)
@@ -241,7 +256,7 @@ class Pseudonymiser:
         before = text[:start]
         # « Nadia, j'ai une dame qui sort » : a name called at the start of a quotation
         vocative = text[end : end + 1] == "," and before.rstrip().endswith(("«", '"', "“"))
-        return vocative or not _SENTENCE_START.search(before)
+        return vocative or not _sentence_start(before)
 
     def _learn_variables(self, variables: dict[str, str]) -> None:
         """Names in metadata or extra columns: a column named like a person ("repondant",

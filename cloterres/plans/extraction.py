@@ -42,30 +42,30 @@ from cloterres.plans.fields import (
 from cloterres.plans.report import DocumentReport
 from cloterres.units import Measure, SourceRef
 
-_SEP = r"\s*(?:[:.–—)-]|\s-\s)?\s*"
+# Possessive spaces: adjacent optional parts never share a run of spaces (linear time).
+_SEP = r"\s*+(?:[:.–—)-]\s*+)?"
 _NUM = r"(?!(?:19|20)\d\d\b)(?P<num>(?:\d+|[IVXL]+|[A-Z])(?:[.\-/]\d+)*[a-z]?(?:\s?bis|\s?ter)?)(?!\w)\.?"
 _AXIS = re.compile(
-    r"^\s*(?:axe|orientation|priorit[ée])s?(?:\s+(?:strat[ée]gique|prioritaire|th[ée]matique|transversale?))?"
-    rf"(?:\s*(?:n\s?°|no\.?|num[ée]ro)?\s*{_NUM})?{_SEP}(?P<title>.*)$",
+    r"^\s*+(?:axe|orientation|priorit[ée])s?(?:\s++(?:strat[ée]gique|prioritaire|th[ée]matique|transversale?))?"
+    rf"(?:\s*+(?:(?:n\s?°|no\.?|num[ée]ro)\s*+)?{_NUM})?{_SEP}(?P<title>.*)$",
     re.I,
 )
 _OBJECTIVE = re.compile(
-    r"^\s*(?:objectif|obj\.)s?(?:\s+(?:strat[ée]gique|g[ée]n[ée]ral|op[ée]rationnel|sp[ée]cifique)s?)?"
-    rf"(?:\s*(?:n\s?°|no\.?|num[ée]ro)?\s*{_NUM})?{_SEP}(?P<title>.*)$",
+    r"^\s*+(?:objectif|obj\.)s?(?:\s++(?:strat[ée]gique|g[ée]n[ée]ral|op[ée]rationnel|sp[ée]cifique)s?)?"
+    rf"(?:\s*+(?:(?:n\s?°|no\.?|num[ée]ro)\s*+)?{_NUM})?{_SEP}(?P<title>.*)$",
     re.I,
 )
 _FICHE = re.compile(
-    r"^\s*fiches?(?:[\s-]+actions?)?(?:\s*(?:n\s?°|no\.?|n\.|num[ée]ro|#))?\s*"
+    r"^\s*+fiches?(?:[\s-]++actions?)?(?:\s*+(?:n\s?°|no\.?|n\.|num[ée]ro|#))?\s*+"
     rf"{_NUM}{_SEP}(?P<title>.*)$",
     re.I,
 )
 _ACTION = re.compile(
-    r"^\s*(?:action|mesure)s?(?:\s*(?:n\s?°|no\.?|num[ée]ro|#))?\s*"
+    r"^\s*+(?:action|mesure)s?(?:\s*+(?:n\s?°|no\.?|num[ée]ro|#))?\s*+"
     rf"(?!(?:19|20)\d\d\b)(?P<num>\d+(?:[.\-]\d+)*[a-z]?(?:\s?bis|\s?ter)?)(?!\w)\.?{_SEP}(?P<title>.*)$",
     re.I,
 )
-_NUMBERED = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)*)[.)]?\s+(?P<title>\S.*)$")
-_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|_{4,}|\t)\s*\d{1,4}\s*$")
+_NUMBERED = re.compile(r"^\s*+(?P<num>\d++(?:\.\d++)*+)[.)]?\s++(?P<title>\S.*)$")
 _CLOSING = re.compile(
     r"^\s*(?:annexes?|glossaire|sigles|lexique|sommaire|table des mati[èe]res|signataires|"
     r"signatures|bibliographie|liste des|abr[ée]viations)\b",
@@ -76,7 +76,28 @@ _GENERIC_TITLE = re.compile(
     r"fiches? actions?|contexte)\s*$",
     re.I,
 )
-_BULLET = re.compile(r"^\s*(?:[-*•·▪◦●■–]|\d{1,2}[.)])\s+")
+_BULLET = re.compile(r"^\s*+(?:[-*•·▪◦●■–]|\d{1,2}[.)])\s+")
+
+
+def _is_toc_line(text: str) -> bool:
+    """A table-of-contents line: a leader (``....``, ``……``, ``____`` or a tab) and a page
+    number of at most four digits at the end. Read from the end, in linear time."""
+    line = text.rstrip()
+    end = len(line)
+    digits = end
+    while digits > 0 and line[digits - 1].isdecimal():
+        digits -= 1
+    if not 1 <= end - digits <= 4:
+        return False
+    spaces = digits
+    while spaces > 0 and line[spaces - 1].isspace():
+        spaces -= 1
+    if "\t" in line[spaces:digits]:
+        return True
+    before = line[:spaces]
+    return before.endswith(("....", "……", "____"))
+
+
 _ROMAN = {
     "I": 1,
     "II": 2,
@@ -254,7 +275,7 @@ class _Extractor:
             if is_table:
                 self.table(block)
                 self.since_table = []
-            elif block.level == -1 or _TOC_LINE.search(block.text):
+            elif block.level == -1 or _is_toc_line(block.text):
                 self.toc += 1
             elif block.kind == "heading":
                 self.heading(block)

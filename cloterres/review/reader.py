@@ -43,7 +43,9 @@ from cloterres.review.layout import (
 )
 
 MAX_SHOWN = 50
-_SPLIT = re.compile(r"\s*[;,|\n/+]\s*|\s+et\s+")
+# A separator starts where a run of spaces starts (the look-behinds): one try per run, so
+# splitting a cell full of spaces stays linear.
+_SPLIT = re.compile(r"(?<!\s)\s*[;,|\n/+]\s*|(?<!\s)\s+et\s+")
 
 
 class ReviewError(InputError):
