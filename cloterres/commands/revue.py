@@ -164,16 +164,25 @@ def importer(
     ],
     codeur: CodeurOpt,
     etude: EtudeOpt = DEFAULT_STUDY,
+    version_vue: Annotated[
+        bool,
+        typer.Option(
+            "--version-vue",
+            "--seen-version",
+            help="Si le texte d'une unité a changé depuis l'export, enregistrer les étiquettes "
+            "sur la version que le codeur a vue (sinon l'import est refusé).",
+        ),
+    ] = False,
     silencieux: SilencieuxOpt = False,
 ) -> None:
     """Vérifier un classeur de revue rempli et l'enregistrer comme nouvelle manche du codeur."""
     from cloterres.review.importer import import_review
     from cloterres.review.reader import ReviewError
-    from cloterres.store.study import DuplicateRound, local_time
+    from cloterres.store.study import DuplicateRound, StaleUnits, local_time
 
     with _open(etude, create=False) as study:
         try:
-            report = import_review(study, fichier, coder=codeur)
+            report = import_review(study, fichier, coder=codeur, record_seen=version_vue)
         except ReviewError as exc:
             for line in exc.lines():
                 err.print(f"Erreur : {line}", markup=False)
@@ -183,7 +192,7 @@ def importer(
                 markup=False,
             )
             raise typer.Exit(2) from None
-        except DuplicateRound as exc:
+        except (DuplicateRound, StaleUnits) as exc:
             err.print(f"Erreur : {fichier} : {exc}", markup=False)
             raise typer.Exit(2) from None
     if report.round is None:

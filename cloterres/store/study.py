@@ -120,10 +120,23 @@ class UnitView:
     key: str
     text: str
     fields: dict[str, Any]
+    version: int | None = None  # the unit_versions row shown
 
 
 class DuplicateRound(InputError):
     """The same review workbook was already imported."""
+
+
+class StaleUnits(InputError):
+    """Units whose text changed after the review workbook was exported."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        shown = ", ".join(keys[:10])
+        super().__init__(
+            f"le texte de {len(keys)} unité(s) a changé depuis l'export du classeur ({shown}) ; "
+            f"rien n'a été enregistré"
+        )
 
 
 def study_url(target: str | Path) -> URL:
@@ -404,8 +417,14 @@ class Study:
         fingerprint: str,
         details: dict[str, Any] | None = None,
         source: SourceInput | None = None,
+        seen: dict[str, int] | None = None,
+        record_seen: bool = False,
     ) -> RoundSummary:
-        """Record a coder's review as a new round (refused if ``fingerprint`` was imported)."""
+        """Record a coder's review as a new round (refused if ``fingerprint`` was imported).
+
+        ``seen``: the unit version each label was decided on (from the workbook). A unit whose
+        latest version is another one is refused (:class:`StaleUnits`), unless ``record_seen``:
+        the labels are then recorded against the version the coder saw."""
 
         def work(session: Session) -> RoundSummary:
             now = utcnow()
@@ -436,6 +455,15 @@ class Study:
                     f"a-t-il été exporté d'une autre étude ?"
                 )
             versions = _latest_versions(session, list(units.values()))
+            if seen:
+                stale = [
+                    k for k, uid in units.items()
+                    if k in seen and versions.get(uid, (None,))[0] != seen[k]
+                ]  # fmt: skip
+                if stale and not record_seen:
+                    raise StaleUnits(stale)
+                for key in seen.keys() & units.keys():
+                    versions[units[key]] = (seen[key], "")
             round_row = _new_round(
                 session, origin=HUMAN, coder=coder, kind=kind, grid_id=grid_row.id, engine=None,
                 engine_version=None, fingerprint=fingerprint, details=details or {}, now=now,
@@ -503,7 +531,20 @@ class Study:
         for uid, key in rows:
             version = versions.get(uid)
             if version is not None:
-                out.append(UnitView(key, version.text, dict(version.fields or {})))
+                out.append(UnitView(key, version.text, dict(version.fields or {}), version.id))
+        return out
+
+    def unit_versions(self, kind: str, versions: dict[str, int]) -> dict[str, UnitView]:
+        """The given versions (unit key -> version id) of units of a kind, as recorded."""
+        out: dict[str, UnitView] = {}
+        with self.read() as session:
+            units = _existing_units(session, kind, list(versions))
+            key_of = {uid: key for key, uid in units.items()}
+            for chunk in _chunks([versions[k] for k in units]):
+                for row in session.scalars(select(UnitVersion).where(UnitVersion.id.in_(chunk))):
+                    key = key_of.get(row.unit_id)
+                    if key is not None and versions[key] == row.id:
+                        out[key] = UnitView(key, row.text, dict(row.fields or {}), row.id)
         return out
 
     def current(
