@@ -5,7 +5,7 @@ study summary that ``categoriser`` and ``coder`` share."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -285,12 +285,23 @@ def register(app: typer.Typer) -> None:
 
 
 @contextlib.contextmanager
-def optional_study(etude: str | None, codeur: str | None) -> Iterator[Study | None]:
-    """The study of ``categoriser`` / ``coder --etude`` (created on first use), or None."""
+def optional_study(
+    etude: str | None, codeur: str | None, outputs: Iterable[Path | None] = ()
+) -> Iterator[Study | None]:
+    """The study of ``categoriser`` / ``coder --etude`` (created on first use), or None.
+    ``outputs``: files the run writes; the study may not be one of them."""
     if etude is None:
         if codeur is not None:
             raise InputError("--codeur demande aussi --etude (l'étude où sont les revues)")
         yield None
         return
+    if "://" not in etude:
+        study_path = Path(etude).expanduser().resolve()
+        for output in outputs:
+            if output is not None and output.expanduser().resolve() == study_path:
+                raise InputError(
+                    f"{etude} : l'étude (--etude) et le fichier de sortie (--sortie) sont le même "
+                    f"fichier ; donnez-leur des noms différents"
+                )
     with _open(etude, create=True) as study:
         yield study

@@ -27,7 +27,7 @@ import yaml
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, case, create_engine, event, func, insert, inspect, select
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from cloterres import __version__
@@ -158,6 +158,38 @@ def _is_locked(exc: OperationalError) -> bool:
     return "locked" in message or "busy" in message
 
 
+def database_error(name: str, exc: DBAPIError) -> InputError:
+    """A database failure as one French line naming the study (never the driver's text)."""
+    message = str(exc.orig).lower()
+    if "not a database" in message or "encrypted" in message or "malformed" in message:
+        return InputError(
+            f"{name} : ce fichier n'est pas une étude cloterres (base SQLite illisible) ; donnez "
+            f"un autre fichier avec --etude"
+        )
+    if "readonly" in message or "read-only" in message or "unable to open" in message:
+        return InputError(
+            f"{name} : impossible d'écrire l'étude (fichier ou dossier en lecture seule, ou droits "
+            f"insuffisants) ; choisissez un dossier où vous pouvez écrire"
+        )
+    if "disk is full" in message or "no space" in message:
+        return InputError(f"{name} : disque plein ; libérez de la place puis relancez")
+    if "disk i/o" in message:
+        return InputError(f"{name} : erreur d'écriture sur le disque ; vérifiez le support")
+    if "locked" in message or "busy" in message:
+        return InputError(
+            f"{name} : l'étude reste verrouillée par un autre programme ; réessayez dans un moment"
+        )
+    if isinstance(exc, OperationalError):
+        return InputError(
+            f"{name} : connexion à l'étude impossible ou interrompue ({type(exc.orig).__name__}) ; "
+            f"vérifiez l'adresse, le serveur et les droits"
+        )
+    return InputError(
+        f"{name} : l'étude a refusé l'écriture ({type(exc.orig).__name__}) ; rien n'a été "
+        f"enregistré"
+    )
+
+
 class Study:
     """One study store. Use :func:`open_study`; close it (or use ``with``) when done."""
 
@@ -165,8 +197,10 @@ class Study:
         self.url = study_url(target)
         self.name = str(target)
         self.sqlite = self.url.get_backend_name() == "sqlite"
+        new_file: Path | None = None
         if self.sqlite:
             path = Path(self.url.database or "")
+            new_file = None if path.exists() else path
             if not path.exists() and not create:
                 raise InputError(
                     f"{target} : étude introuvable ; vérifiez le chemin (--etude) ou créez-la avec "
@@ -176,11 +210,19 @@ class Study:
                 raise InputError(f"{target} : est un dossier ; donnez un fichier d'étude .sqlite")
             if not path.parent.is_dir():
                 raise InputError(f"{path.parent} : dossier introuvable pour l'étude {target}")
+        if not self.sqlite:  # never show a password in a message
+            self.name = self.url.render_as_string(hide_password=True)
         self.engine = self._engine()
         try:
             self.study_id, self.schema_version = self._prepare()
-        except BaseException:
+        except BaseException as exc:
             self.engine.dispose()
+            if new_file is not None:  # a study this run began to create (disk full...): removed
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    with contextlib.suppress(OSError):
+                        Path(f"{new_file}{suffix}").unlink()
+            if isinstance(exc, DBAPIError):
+                raise database_error(self.name, exc) from None
             raise
 
     # --- connection ------------------------------------------------------------------------
@@ -225,21 +267,21 @@ class Study:
                     return work(session)
             except OperationalError as exc:
                 if not (self.sqlite and _is_locked(exc)) or attempt == WRITE_ATTEMPTS - 1:
-                    if self.sqlite and _is_locked(exc):
-                        raise InputError(
-                            f"{self.name} : l'étude reste verrouillée par un autre programme ; "
-                            f"réessayez dans un moment"
-                        ) from None
-                    raise
+                    raise database_error(self.name, exc) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
+            except DBAPIError as exc:
+                raise database_error(self.name, exc) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         bind = self.engine.execution_options(cloterres_read=True)
-        with Session(bind, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise database_error(self.name, exc) from None
 
     # --- creation and migration ------------------------------------------------------------
 
