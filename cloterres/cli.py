@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from cloterres import __version__
-from cloterres.errors import InputError
+from cloterres.errors import InputError, InputWarning
 from cloterres.io.files import os_error_fr, visible_name
 from cloterres.nlp import ModelMissingError
 
@@ -449,6 +450,9 @@ def _usage_error_fr(exc: click_exceptions.UsageError) -> str:
     return message
 
 
+_default_showwarning = warnings.showwarning
+
+
 def _repeated_option(command: Any, args: list[str]) -> str | None:
     """The first option that takes one value and is given more than once (``--sortie a
     --sortie b`` would silently keep ``b``), or None. Duck-typed: typer may bring its own
@@ -471,6 +475,18 @@ def _repeated_option(command: Any, args: list[str]) -> str | None:
     return None
 
 
+def _silence_libraries() -> None:
+    """Under ``-q``, only errors: no library warning (matplotlib's fonts and layout, openpyxl,
+    numpy) reaches the terminal."""
+    import logging
+    import warnings
+
+    warnings.simplefilter("ignore")
+    os.environ["PYTHONWARNINGS"] = "ignore"  # worker processes too
+    for name in ("matplotlib", "PIL", "fontTools", "pdfminer", "openpyxl"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _quiet_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
     """An OS error while a half-written file is closed during garbage collection (a full
     disk: zipfile's ``ZipFile.__del__``) was already reported in French: say nothing more."""
@@ -479,11 +495,29 @@ def _quiet_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
     sys.__unraisablehook__(unraisable)
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Repairs of the input (:class:`InputWarning`) as one French « Attention » line."""
+    if issubclass(category, InputWarning):
+        err.print(f"Attention : {message}", markup=False)
+        return
+    _default_showwarning(message, category, filename, lineno, file, line)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the app and turns user errors into one line and exit code 2."""
     sys.unraisablehook = _quiet_unraisable
+    warnings.showwarning = _show_warning
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
+    if {"-q", "--silencieux", "--quiet"} & set(args):
+        _silence_libraries()
     repeated = _repeated_option(command, args[: args.index("--")] if "--" in args else args)
     if repeated is not None:
         err.print(
