@@ -54,8 +54,12 @@ test-tools:
 		echo "chromium / LibreOffice absents (installez-les pour tous les tests) : les tests concernés seront ignorés"; \
 	fi
 
+# tests/pg/run.sh starts a throw-away PostgreSQL server (loopback only, cluster in a temporary
+# folder, installed with apt-get when missing and possible) for the study-store, review and
+# concurrency tests, and stops it at the end; without it those variants are skipped with the
+# reason.
 test: $(STAMP) test-tools
-	$(BIN)/python -m pytest -q
+	tests/pg/run.sh $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_categoriser.py

@@ -28,7 +28,7 @@ ANNE = "Anne Fictive"
 # J Champ › Prévention, K Champ › Soins, L Niveau (single-label list)
 
 
-def make_study(path: Path) -> Study:
+def make_study(path: Path | str) -> Study:
     from cloterres.store import MachineLabel
 
     study = Study(path)
@@ -57,9 +57,17 @@ def make_study(path: Path) -> Study:
     return study
 
 
+def where(study: Study) -> str:
+    """What to give --etude for this study: its file, or its URL."""
+    if study.sqlite:
+        return str(study.url.database)
+    return study.url.render_as_string(hide_password=False)
+
+
 @pytest.fixture
-def study(tmp_path):
-    with make_study(tmp_path / "etude.sqlite") as s:
+def study(study_target):
+    """The fictional study, on SQLite and on PostgreSQL (see tests/conftest.py)."""
+    with make_study(study_target) as s:
         yield s
 
 
@@ -189,9 +197,7 @@ def test_round_trip_records_exactly_the_changes(study, exported, tmp_path):
 
 def test_one_bad_cell_imports_nothing_and_names_the_cell(study, exported, run_cli):
     edited = edit(exported, {"J4": "x", "I5": "oui", "L3": "Communautaire, Politique"})
-    code, _, err = run_cli(
-        "revue", "importer", edited, "--codeur", ANNE, "--etude", study.url.database
-    )
+    code, _, err = run_cli("revue", "importer", edited, "--codeur", ANNE, "--etude", where(study))
     assert code == 2
     assert (
         "feuille « Revue », ligne 3, colonne L (Niveau) : « Communautaire, Politique » : une "
@@ -273,7 +279,7 @@ def test_all_problems_are_listed_at_once(study, exported):
 def test_workbook_of_another_coder_is_refused(study, exported, run_cli):
     edited = edit(exported, {"I3": "oui"})
     code, _, err = run_cli(
-        "revue", "importer", edited, "--codeur", "Bruno Fictif", "--etude", study.url.database
+        "revue", "importer", edited, "--codeur", "Bruno Fictif", "--etude", where(study)
     )
     assert code == 2
     assert "exporté pour le codeur « Anne Fictive », pas pour « Bruno Fictif »" in err
@@ -309,9 +315,7 @@ def test_workbook_from_another_study_is_refused(exported, tmp_path):
 
 
 def test_untouched_workbook_records_nothing(study, exported, run_cli):
-    code, out, _ = run_cli(
-        "revue", "importer", exported, "--codeur", ANNE, "--etude", study.url.database
-    )
+    code, out, _ = run_cli("revue", "importer", exported, "--codeur", ANNE, "--etude", where(study))
     assert code == 0 and "rien n'a été enregistré" in out
     assert len(study.rounds()) == 1
 
@@ -348,7 +352,7 @@ def test_export_errors(study, tmp_path):
 
 
 def test_revue_commands(study, exported, run_cli, tmp_path):
-    db = study.url.database
+    db = where(study)
     shutil.copy(exported, tmp_path / "copie.xlsx")
     edited = edit(tmp_path / "copie.xlsx", {"L3": "Politique"})
     code, out, _ = run_cli("review", "import", edited, "--coder", ANNE, "--study", db)
@@ -405,33 +409,31 @@ def test_a_row_whose_text_changed_since_the_export_is_refused(study, exported):
     assert study.current("mesures", origin=HUMAN) == []  # nothing recorded
 
 
-def test_seen_version_records_labels_on_the_text_the_coder_saw(study, exported, tmp_path):
-    import sqlite3
+def test_seen_version_records_labels_on_the_text_the_coder_saw(study, exported):
+    from tests.test_store import sql
 
     reviewed = edit(exported, {"J5": None})
     _new_text(study, "M3", "Action fictive M3 entièrement réécrite")
     report = import_review(study, reviewed, coder=ANNE, record_seen=True)
     assert report.recorded == 1
-    with sqlite3.connect(tmp_path / "etude.sqlite") as db:
-        text = db.execute(
-            "SELECT v.text FROM labels l JOIN unit_versions v ON v.id = l.unit_version_id "
-            "WHERE l.origin = 'human'"
-        ).fetchall()
+    text = sql(
+        study,
+        "SELECT v.text FROM labels l JOIN unit_versions v ON v.id = l.unit_version_id "
+        "WHERE l.origin = 'human'",
+    )
     assert {t for (t,) in text} == {"Action fictive M3"}
 
 
-def test_seen_version_cli_refusal_is_one_french_line_per_row(study, exported, tmp_path):
+def test_seen_version_cli_refusal_is_one_french_line_per_row(study, exported, study_target):
     from tests.robustness.hostile import run_cli
 
     reviewed = edit(exported, {"J5": None})
     _new_text(study, "M3", "Texte changé")
-    study.close()
     code, _out, err = run_cli(
-        "revue", "importer", reviewed, "--codeur", ANNE, "--etude", tmp_path / "etude.sqlite"
+        "revue", "importer", reviewed, "--codeur", ANNE, "--etude", study_target
     )
     assert code == 2 and "l'unité a changé depuis l'export" in err and "Traceback" not in err
     code, out, err = run_cli(
-        "revue", "importer", reviewed, "--codeur", ANNE, "--etude", tmp_path / "etude.sqlite",
-        "--version-vue",
+        "revue", "importer", reviewed, "--codeur", ANNE, "--etude", study_target, "--version-vue",
     )  # fmt: skip
     assert code == 0, err

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, case, create_engine, event, func, insert, inspect, select
+from sqlalchemy import Engine, case, create_engine, event, func, insert, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -36,6 +36,7 @@ from cloterres.grid import Grid
 from cloterres.store.migrations import MIGRATIONS, content_hash
 from cloterres.store.schema import (
     APPEND_ONLY_TRIGGERS,
+    APPEND_ONLY_TRIGGERS_POSTGRESQL,
     HUMAN,
     MACHINE,
     SCHEMA_VERSION,
@@ -144,12 +145,15 @@ def study_url(target: str | Path) -> URL:
     raw = str(target)
     if "://" in raw:
         try:
-            return make_url(raw)
+            url = make_url(raw)
         except ArgumentError:
             raise InputError(
                 f"{raw} : adresse d'étude invalide ; donnez un chemin de fichier ou une URL "
                 f"SQLAlchemy (postgresql://utilisateur@serveur/base)"
             ) from None
+        if url.drivername in ("postgresql", "postgres"):  # psycopg 3, the driver we install
+            url = url.set(drivername="postgresql+psycopg")
+        return url
     return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
 
 
@@ -190,6 +194,10 @@ def database_error(name: str, exc: DBAPIError) -> InputError:
     )
 
 
+# The key of the PostgreSQL advisory lock every write transaction takes (any constant).
+WRITE_LOCK = 0x636C6F74
+
+
 class Study:
     """One study store. Use :func:`open_study`; close it (or use ``with``) when done."""
 
@@ -197,6 +205,7 @@ class Study:
         self.url = study_url(target)
         self.name = str(target)
         self.sqlite = self.url.get_backend_name() == "sqlite"
+        self.postgresql = self.url.get_backend_name() == "postgresql"
         new_file: Path | None = None
         if self.sqlite:
             path = Path(self.url.database or "")
@@ -229,7 +238,13 @@ class Study:
 
     def _engine(self) -> Engine:
         if not self.sqlite:
-            return create_engine(self.url)
+            try:
+                return create_engine(self.url)
+            except ImportError as exc:
+                raise InputError(
+                    f"{self.name} : pilote de base de données absent ({exc.name}) ; pour "
+                    f"PostgreSQL, installez-le avec pip install 'cloterres[postgresql]'"
+                ) from None
         engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
@@ -264,6 +279,10 @@ class Study:
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                    if self.postgresql:  # one writer at a time, as SQLite's BEGIN IMMEDIATE
+                        session.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}
+                        )
                     return work(session)
             except OperationalError as exc:
                 if not (self.sqlite and _is_locked(exc)) or attempt == WRITE_ATTEMPTS - 1:
@@ -299,9 +318,15 @@ class Study:
                                 f"(tables {', '.join(sorted(tables))}) ; choisissez un autre fichier"
                             )
                         Base.metadata.create_all(conn)
-                        if self.sqlite:
-                            for trigger in APPEND_ONLY_TRIGGERS:
-                                conn.exec_driver_sql(trigger)
+                        triggers = (
+                            APPEND_ONLY_TRIGGERS
+                            if self.sqlite
+                            else APPEND_ONLY_TRIGGERS_POSTGRESQL
+                            if self.postgresql
+                            else []
+                        )
+                        for trigger in triggers:
+                            conn.exec_driver_sql(trigger)
                         study_id = str(uuid.uuid4())
                         now = utcnow().isoformat(timespec="seconds")
                         conn.execute(
