@@ -206,9 +206,17 @@ class Pseudonymiser:
                         value = interview.variables[key]
                         self._register("LOC", value[_s:_e])
         roles = ("directeur", "directrice", "responsable", "coordinat", "enquet", "charge")
-        for turn in interview.turns:  # speaker labels that are names ("Paul Giraud :")
+        for turn in interview.turns:  # speaker labels that are names ("Paul Giraud :", "Sylvie :")
             label = turn.speaker
-            is_name = len(label.split()) >= 2 and all(w[:1].isupper() for w in label.split())
+            words = label.split()
+            is_name = len(words) >= 2 and all(w[:1].isupper() for w in words)
+            if len(words) == 1 and not turn.interviewer and len(label) >= 3:
+                key = self._key(label)
+                is_name = (
+                    key not in _NOT_NAMES
+                    and key not in _NOT_FIRST_NAMES
+                    and _probe_person(label[:1].upper() + label[1:])
+                )
             if is_name and not self._key(label).startswith(roles):
                 self._register("PER", label)
 
