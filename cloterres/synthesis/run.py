@@ -16,7 +16,7 @@ from pathlib import Path
 from cloterres import __version__
 from cloterres.errors import InputError
 from cloterres.grid import Grid, default_grid_path, grid_hash, load_grid
-from cloterres.io.files import prepare_output, remove_stale_dirs, staged
+from cloterres.io.files import os_error_fr, prepare_output, remove_stale_dirs, staged
 from cloterres.nlp import fold
 from cloterres.synthesis.interviews import TERRITORY, InterviewSummary, summarize_interviews
 from cloterres.synthesis.profiles import ContractProfile, contract_profiles
@@ -380,7 +380,12 @@ def synthesize(
             subjects = report_subjects(
                 profiles, data.units, grids.interviews.grid if grids.interviews else None
             )
-            tmp_dir = _report_workspace(report_dir)
+            try:
+                tmp_dir = _report_workspace(report_dir)
+            except OSError as exc:
+                raise InputError(
+                    f"{report_dir} : écriture impossible : {os_error_fr(exc)}"
+                ) from None
             try:
                 taken: set[str] = {"index"}
                 entries: list[tuple[str, str]] = []
@@ -390,6 +395,11 @@ def synthesize(
                     entries.append((subject.name, f"{name}.html"))
                 write_index(tmp_dir, entries, footer)
                 _publish(tmp_dir, report_dir)
+            except OSError as exc:  # the folder the user gave, never the hidden one
+                shutil.rmtree(tmp_dir, ignore_errors=True)
+                raise InputError(
+                    f"{report_dir} : écriture impossible : {os_error_fr(exc)}"
+                ) from None
             except BaseException:
                 shutil.rmtree(tmp_dir, ignore_errors=True)
                 raise
