@@ -271,10 +271,11 @@ class Pseudonymiser:
         "nom_participant") holds a name, whatever its case; any other value may hold one."""
         for key, value in variables.items():
             folded = fold(key)
-            if any(word in folded for word in _NAME_COLUMNS):
-                # "M. Dubreuil, délégation de l'ARS": the name only
-                self._register("PER", value.split(",")[0], trusted=True)
-            else:
+            first = value.split(",")[0]  # "M. Dubreuil, délégation de l'ARS": the name only
+            named = any(word in folded for word in _NAME_COLUMNS)
+            if named and not any(c.isdigit() or c == "@" for c in first):
+                self._register("PER", first, trusted=True)
+            else:  # a number, an address, or another column: names inside it
                 for line in re.finditer(r"[^\n]+", value[:10_000]):
                     self._learn_text(line.group(0), {"PER"})
 
