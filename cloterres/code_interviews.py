@@ -21,7 +21,7 @@ from cloterres.interviews.transcripts import (
     transcript_metadata,
 )
 from cloterres.interviews.units_table import read_units_table
-from cloterres.io.files import atomic_path, check_input_files, prepare_output
+from cloterres.io.files import atomic_path, check_input_files, prepare_output, staged
 from cloterres.io.qdpx import QdaCoding, QdaProject, read_qdpx
 from cloterres.io.run_info import run_info
 from cloterres.io.safety import csv_safe
@@ -245,7 +245,11 @@ def code_interviews(
 
     coder = Coder(grid)
     task = _code_unit_all if code_interviewer else _code_unit
-    with atomic_path(output) as tmp:
+    # All or nothing: the data and the correspondence table are written to hidden temporaries and
+    # renamed together, the table first, so that a crash between the two never loses it.
+    with staged() as staging:
+        table_tmp = staging.path(table) if table is not None else None
+        tmp = staging.path(output)
         sink = SINKS[suffix](tmp, grid)
         committed = False
         try:
@@ -269,9 +273,8 @@ def code_interviews(
         finally:
             if not committed:
                 sink.discard()
-        if table is not None and pseudonymiser is not None:
-            # In place before the data: a crash between the two never loses the mapping.
-            write_correspondence(table, pseudonymiser)
+        if table_tmp is not None and pseudonymiser is not None:
+            write_correspondence(table_tmp, pseudonymiser)
     if study is not None:
         _record(
             study, report, grid, Path(grid_file), inputs, command, reliability_coder,

@@ -118,3 +118,14 @@ def test_a_file_that_is_not_a_study_is_refused(tmp_path: Path) -> None:
         Study(fake)
     assert "n'est pas une étude cloterres" in str(info.value)
     assert fake.read_text(encoding="utf-8") == "pas une base"
+
+
+def test_coder_writes_data_and_correspondence_table_together(tmp_path: Path, nlp, monkeypatch):
+    import cloterres.code_interviews as code
+
+    transcript = DEMO / "entretiens" / "E01-coordinatrice.txt"
+    output = tmp_path / "e.jsonl"
+    monkeypatch.setattr(code, "write_correspondence", _disk_full)
+    code_, _out, err = run_cli("coder", transcript, "--pseudonymiser", "--sortie", output)
+    assert code_ == 2 and "disque plein" in err and ".tmp" not in err
+    assert list(tmp_path.iterdir()) == []  # neither the data nor the table, no temporary
