@@ -84,3 +84,55 @@ def test_bounded_inflate_keeps_small_streams() -> None:
     data = zlib.compress(b"BT (Bonjour) Tj ET" * 1000)
     assert pdf_limits._BoundedZlib().decompress(data) == b"BT (Bonjour) Tj ET" * 1000
     assert pdf_limits._decompress_corrupted(data[:-6])[:18] == b"BT (Bonjour) Tj ET"
+
+
+def _pdf(path: Path, streams: list[bytes], pages: int = 1) -> None:
+    """A PDF of ``pages`` pages sharing FlateDecode content ``streams`` (already compressed)."""
+    n_streams = len(streams)
+    first_page = 3 + n_streams
+    kids = " ".join(f"{first_page + i} 0 R" for i in range(pages))
+    contents = " ".join(f"{3 + i} 0 R" for i in range(n_streams))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+    ]
+    objects += [
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(s) + s + b"\nendstream"
+        for s in streams
+    ]
+    objects += [
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [{contents}] >>".encode()
+    ] * pages
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+
+
+def test_pdf_total_decoded_size_and_page_count_are_bounded(tmp_path: Path, monkeypatch) -> None:
+    from cloterres.plans import pdf_limits
+    from cloterres.plans.pdf import read_pdf
+
+    # Many streams, each under the per-stream limit, over the per-document limit together.
+    monkeypatch.setattr(pdf_limits, "MAX_STREAM", 4 << 20)
+    monkeypatch.setattr(pdf_limits, "MAX_TOTAL", 10 << 20)
+    stream = zlib.compress(b"BT ET " + b" " * (3 << 20))
+    many = tmp_path / "flux.pdf"
+    _pdf(many, [stream] * 5)
+    with pytest.raises(InputError, match="bombe de décompression"):
+        read_pdf(many, workers=1)
+    # Too many pages: refused before any page is read.
+    monkeypatch.setattr(pdf_limits, "MAX_PAGES", 3)
+    pages = tmp_path / "pages.pdf"
+    _pdf(pages, [zlib.compress(b"BT ET")], pages=5)
+    with pytest.raises(InputError, match="plus de 3 pages"):
+        read_pdf(pages, workers=1)
