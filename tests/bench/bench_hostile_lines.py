@@ -77,9 +77,16 @@ def cases(folder: Path, size: int) -> list[tuple[str, list[str]]]:
         writer.writerow(["id", "texte"])
         writer.writerow(["1", f"Mme{spaces}A{'a' * size}. {'06 ' * (size // 3)} a@{'a.' * 1000}"])
     pdf_bomb(folder / "bombe.pdf", 2 << 30)
+    from docx import Document
+
+    document = Document()
+    document.add_heading(f"Axe 1{spaces}x", level=1)
+    document.add_paragraph(f"Fiche action 1 :{spaces}:x")
+    document.add_paragraph(f"Pilote{spaces}\xa0:{spaces}x")
+    document.save(str(folder / "plan.docx"))
     out = folder / "sorties"
     plan_inputs = ["titre-md.md", "titre-md-ferme.md", "ligne-plan.md", "regle-tableau.md"]
-    plan_inputs += ["sommaire.txt", "etiquette.txt", "mesures.csv", "bombe.pdf"]
+    plan_inputs += ["sommaire.txt", "etiquette.txt", "mesures.csv", "plan.docx", "bombe.pdf"]
     interview_inputs = ["metadonnees.txt", "locuteur.txt", "entretien-cle.txt", "unites.csv"]
     runs: list[tuple[str, list[str]]] = []
     for name in plan_inputs:
