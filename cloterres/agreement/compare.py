@@ -231,7 +231,7 @@ def compare(
     grid_path: Path | None = None,
     names: list[str] | None = None,
     unit: str = "phrase",
-    study: Path | None = None,
+    study: str | Path | None = None,  # a SQLite file or a URL (postgresql://...)
     kind: Kind | None = None,
     n_boot: int = 1000,
     seed: int = DEFAULT_SEED,
