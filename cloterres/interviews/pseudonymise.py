@@ -29,8 +29,11 @@ KINDS = {
 # is separated by a character its neighbours cannot hold.
 _EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 # French numbers: 06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12 34 56 78,
-# +33 (0)1 45 67 89 01, 0033 6 ...
-_PHONE = r"(?<![\d+])(?:(?:\+|00)\s?33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
+# +33 (0)1 45 67 89 01, (+33) 6 ..., 0033 6 ...; other international ones (+32 2 123 45 67).
+_PHONE = (
+    r"(?<![\d+])(?:\(?(?:\+|00)\s?33\)?[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
+    r"|(?<![\d+])\+(?:\d[\s.-]?){7,13}\d(?!\d)"
+)
 _CONTACTS = re.compile(f"(?P<mail>{_EMAIL})|(?P<tel>{_PHONE})")
 # A name's edges: not next to a letter (digits, "_", "-" and "." separate words in file names
 # and ids: "entretien_Benali-2023.docx").

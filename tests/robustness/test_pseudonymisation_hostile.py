@@ -151,3 +151,27 @@ def test_correspondence_option_implies_pseudonymisation(tmp_path: Path, nlp) -> 
     text = output.read_text(encoding="utf-8")
     assert "Dupont" not in text and "06 12 34 56 78" not in text
     assert "Jean Dupont" in table.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "06 12 34 56 78", "06.12.34.56.78", "06-12-34-56-78", "0612345678", "+33 6 12 34 56 78",
+        "+33612345678", "+33 (0)1 45 67 89 01", "(+33) 6 12 34 56 78", "0033 1 45 67 89 01",
+        "06\u00a012\u00a034\u00a056\u00a078", "+32 2 123 45 67",
+    ],
+)  # fmt: skip
+def test_phone_formats_are_masked(text: str) -> None:
+    from cloterres.interviews.pseudonymise import Pseudonymiser
+
+    out = Pseudonymiser().rewrite(f"joignable au {text}, merci")[0]
+    assert out == "joignable au [Téléphone 1], merci"
+
+
+@pytest.mark.parametrize(
+    "text", ["en 2019 et 2020", "SIRET 123 456 789 00012", "1 200 000 euros", "[00:04:15]"]
+)
+def test_numbers_that_are_not_phones_stay(text: str) -> None:
+    from cloterres.interviews.pseudonymise import Pseudonymiser
+
+    assert Pseudonymiser().rewrite(text)[0] == text
