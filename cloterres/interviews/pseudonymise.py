@@ -76,7 +76,7 @@ _PARTICLE_BEFORE = re.compile(
 )
 # A capitalised word opening a line or a sentence and followed by a comma ("Karim, tu…").
 _OPENING_WORD = re.compile(
-    r"(?:^|(?<=[.!?…:;«\"“]))[ \t]*(?P<word>[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,20}(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,20})?),"
+    r"(?:^|(?<=[.!?…:;«\"“\]—–]))[ \t]*(?P<word>[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,20}(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,20})?),"
 )
 # Where a capitalised word starts a sentence rather than being a name: after these, and after
 # the opening marks and spaces that may follow them.
