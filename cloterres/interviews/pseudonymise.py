@@ -74,6 +74,8 @@ _TITLE_NAME = re.compile(
 _PARTICLE_BEFORE = re.compile(
     r"(?<![^\W\d_])(?P<first>[a-zà-öø-ÿ]{3,20})[ \t]+(?:de|du|des|d'|d’|van|von|le|la)[ \t]*\Z"
 )
+# A lowercase word just before a name that starts with its particle ("marie " + "de Villiers").
+_WORD_BEFORE = re.compile(r"(?<![^\W\d_])(?P<first>[a-zà-öø-ÿ]{3,20})[ \t]+\Z")
 # A capitalised word opening a line or a sentence and followed by a comma ("Karim, tu…").
 _OPENING_WORD = re.compile(
     r"(?:^|(?<=[.!?…:;«\"“\]—–]))[ \t]*(?P<word>[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,20}(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,20})?),"
@@ -149,11 +151,17 @@ class Pseudonymiser:
             return  # "Mme Aaaa…" over a whole line: not a name, and a regex too big to compile
         if kind == "PER" and self._key(words[0]) in _NOT_NAMES:  # "Enquêteur B": a role
             return
-        lowercase_pair = len(name.split(" ")) >= 2 and all(  # "kevin martin" (the NER's PER)
-            w.replace("-", "").isalpha() and self._key(w) not in FUNCTION_WORDS
-            for w in name.split(" ")
+        # "kevin martin", "jean de La Fontaine" (the NER's PER): particles aside, two words or more
+        core = [w for w in name.split(" ") if self._key(w) not in _PARTICLES]
+        lowercase_pair = len(core) >= 2 and all(
+            w.replace("-", "").replace("'", "").isalpha() and self._key(w) not in FUNCTION_WORDS
+            for w in core
         )
-        if kind == "PER" and not name[:1].isupper() and not (trusted or lowercase_pair):
+        if (
+            kind == "PER"
+            and not (core or [""])[0][:1].isupper()
+            and not (trusted or lowercase_pair)
+        ):
             return  # "hein", "pareil": not names
         if kind == "PER" and ("PER", self._key(name)) not in self._pseudonyms:
             last = name.split(" ")[-1]
@@ -230,7 +238,9 @@ class Pseudonymiser:
         for start, end, label in entity_spans(text):
             span = text[start:end]
             if label == "PER":  # "marie de Villiers": a lowercase first name before a particle
-                before = _PARTICLE_BEFORE.search(text, max(0, start - 40), start)
+                starts_with_particle = self._key(span.split(" ")[0]) in _PARTICLES
+                pattern = _WORD_BEFORE if starts_with_particle else _PARTICLE_BEFORE
+                before = pattern.search(text, max(0, start - 40), start)
                 if before and _probe_person(before.group("first").capitalize()):
                     self._register("PER", text[before.start("first") : end], trusted=True)
             if label in wanted:

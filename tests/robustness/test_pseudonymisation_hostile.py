@@ -29,7 +29,7 @@ NAMES = DATA / "noms.txt"
 # Particles of a listed name: grammar words, never looked for alone.
 PARTICLES = {"de", "du", "des", "d", "le", "la", "van", "der", "von"}
 # Common French words that are also listed names: looked for with their capital only.
-COMMON = {"rose", "pierre", "petit", "blanc"}
+COMMON = {"rose", "pierre", "petit", "blanc", "pont"}
 PHONE = re.compile(r"(?<![\w+])(?:\+33|0033|0)\s?(?:\(0\)\s?)?[1-9](?:[\s.-]?\d{2}){4}(?!\w)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
