@@ -18,7 +18,7 @@ from pathlib import Path
 from cloterres.errors import InputError
 from cloterres.interviews.model import Interview, Segment, Turn
 from cloterres.io.text import read_text, without_controls
-from cloterres.nlp import FUNCTION_WORDS, clean, entity_spans, fold
+from cloterres.nlp import FUNCTION_WORDS, clean, entity_spans, fold, get_nlp
 
 KINDS = {
     "PER": "Personne", "LOC": "Commune", "ORG": "Organisation",
@@ -187,6 +187,7 @@ class Pseudonymiser:
                     len(key) >= 3
                     and key not in _NOT_NAMES
                     and key not in _PARTICLES
+                    and not _common_noun(word)  # "Président Faure": the title is no name
                     and _probe_person(word.capitalize())
                 ):
                     self._pseudonyms.setdefault(("PER", key), pseudo)
@@ -223,13 +224,17 @@ class Pseudonymiser:
             is_name = len(words) >= 2 and all(w[:1].isupper() for w in words)
             if len(words) == 1 and not turn.interviewer and len(label) >= 3:
                 key = self._key(label)
+                # A speaker is a person: a first name the NER calls MISC ("Nadia") counts too.
                 is_name = (
                     key not in _NOT_NAMES
                     and key not in _NOT_FIRST_NAMES
-                    and _probe_person(label[:1].upper() + label[1:])
+                    and key not in FUNCTION_WORDS
+                    and label.replace("-", "").isalpha()
+                    and not _common_noun(label)  # "Médecin :", "Élue :": a role
+                    and _probe_label(label[:1].upper() + label[1:]) in ("PER", "MISC")
                 )
             if is_name and not self._key(label).startswith(roles):
-                self._register("PER", label)
+                self._register("PER", label, trusted=len(words) == 1)  # "nadia :" too
 
     def _learn_text(self, text: str, wanted: set[str]) -> None:
         """Names in one line of text: the NER's entities, a capitalised word after a title
@@ -262,6 +267,7 @@ class Pseudonymiser:
                 and key not in _LEADING_WORDS
                 and key not in FUNCTION_WORDS
                 and ("PER", key) not in self._pseudonyms
+                and not _common_noun(word)  # "Président, …": a role
                 and _probe_person(word)
             ):
                 self._register("PER", word)
@@ -449,13 +455,35 @@ class Pseudonymiser:
 
 
 @lru_cache(maxsize=4096)
-def _probe_person(word: str) -> bool:
-    """Whether the NER takes ``word`` for a person's name in a neutral sentence."""
+def _probe_label(word: str) -> str:
+    """The NER's label for ``word`` alone in a neutral sentence ("" when it sees no entity)."""
     probe = f"Je travaille avec {word} depuis longtemps."
     start = len("Je travaille avec ")
-    return any(
-        (s, e, label) == (start, start + len(word), "PER") for s, e, label in entity_spans(probe)
-    )
+    for s, e, label in entity_spans(probe):
+        if (s, e) == (start, start + len(word)):
+            return label
+    return ""
+
+
+def _probe_person(word: str) -> bool:
+    """Whether the NER takes ``word`` for a person's name in a neutral sentence."""
+    return _probe_label(word) == "PER"
+
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> object:
+    lookups = get_nlp().get_pipe("lemmatizer").lookups
+    return lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
+
+
+def _common_noun(word: str) -> bool:
+    """Whether ``word`` is a French common word the model's lemma table knows in some form
+    (« médecin(s) », « présidente », « élue »): a role, not a first name, when it labels a
+    speaker or opens a sentence. First names that are common words (Rose, Pierre) are caught
+    here too: they need the names list."""
+    lower = word.lower()
+    table = _lemma_table()
+    return any(form in table for form in (lower, lower + "s", lower + "es"))  # type: ignore[operator]
 
 
 def _accent_insensitive(folded: str) -> str:

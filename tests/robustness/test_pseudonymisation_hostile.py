@@ -175,3 +175,26 @@ def test_numbers_that_are_not_phones_stay(text: str) -> None:
     from cloterres.interviews.pseudonymise import Pseudonymiser
 
     assert Pseudonymiser().rewrite(text)[0] == text
+
+
+def test_speaker_names_are_replaced_and_roles_kept(tmp_path: Path, nlp) -> None:
+    """A one-word speaker label that is a first name (even lower case, even one the NER calls
+    MISC) is a person; one that is a role (« Médecin », « Président ») is not, and the word
+    stays in the text."""
+    from cloterres.interviews.pseudonymise import Pseudonymiser
+    from cloterres.interviews.transcripts import read_transcript
+
+    path = tmp_path / "roles.txt"
+    path.write_text(
+        "E : Bonjour nadia.\nMédecin : Le médecin arrive.\nE : Président, une question ?\n"
+        "Médecin : Oui. Le président Faure est là.\nnadia : Moi aussi.\nnadia : Voilà.\n",
+        encoding="utf-8",
+    )
+    interview = read_transcript(path)
+    pseudonymiser = Pseudonymiser()
+    pseudonymiser.learn(interview)
+    out = pseudonymiser.apply(interview)
+    assert "nadia" not in out.text.lower() and "Faure" not in out.text
+    assert "Le médecin arrive" in out.text and "Le président [Personne" in out.text
+    assert "Président, une question" in out.text
+    assert {t.speaker for t in out.turns} >= {"Médecin", "E"}
