@@ -54,8 +54,12 @@ test-tools:
 		echo "chromium / LibreOffice absents (installez-les pour tous les tests) : les tests concernés seront ignorés"; \
 	fi
 
+# tests/pg/run.sh starts a throw-away PostgreSQL server (loopback only, cluster in a temporary
+# folder, installed with apt-get when missing and possible) for the study-store, review and
+# concurrency tests, and stops it at the end; without it those variants are skipped with the
+# reason.
 test: $(STAMP) test-tools
-	$(BIN)/python -m pytest -q
+	tests/pg/run.sh $(BIN)/python -m pytest -q
 
 # Rebuild the development set of plans (corpora/plans-dev) and the small .ods/.xls test tables
 # (tests/data/tableurs): needs LibreOffice (soffice). The results are committed, so `make test`
@@ -77,6 +81,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_network.py
 	$(BIN)/python tests/bench/bench_plans.py
 	$(BIN)/python tests/bench/bench_memory.py
+	$(BIN)/python tests/bench/bench_hostile_lines.py
 
 # The learned layer beside the grid rules: retrained from the reference sets of corpora/reference/
 # (dev split) and the demo hand labels, then measured on the test split; the artefacts ship in

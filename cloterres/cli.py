@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from cloterres import __version__
-from cloterres.errors import InputError
+from cloterres.errors import InputError, InputWarning
+from cloterres.io.files import os_error_fr, visible_name
 from cloterres.nlp import ModelMissingError
 
 try:  # typer >= 0.20 ships its own copy of click: its exceptions are the ones raised
@@ -133,7 +135,7 @@ def categoriser(
     from cloterres.categorize import categorize
 
     command = _command_line()
-    with _optional_study(etude, codeur) as study:
+    with _optional_study(etude, codeur, [sortie]) as study:
         report = _with_progress(
             "Catégorisation : {task.completed} mesures",
             silencieux,
@@ -261,7 +263,7 @@ def coder(
         names_file=noms, places=lieux, organisations=organisations, table_path=table,
         code_interviewer=coder_enqueteur, command=command, reliability_coder=codeur,
     )  # fmt: skip
-    with _optional_study(etude, codeur) as study:
+    with _optional_study(etude, codeur, [sortie, table]) as study:
         report = _with_progress(
             "Codage : {task.completed} unités",
             silencieux,
@@ -448,10 +450,82 @@ def _usage_error_fr(exc: click_exceptions.UsageError) -> str:
     return message
 
 
+_default_showwarning = warnings.showwarning
+
+
+def _repeated_option(command: Any, args: list[str]) -> str | None:
+    """The first option that takes one value and is given more than once (``--sortie a
+    --sortie b`` would silently keep ``b``), or None. Duck-typed: typer may bring its own
+    copy of click."""
+    current = command
+    for arg in args:  # follow the subcommands named on the line
+        commands = getattr(current, "commands", None)
+        if not arg.startswith("-") and isinstance(commands, dict) and arg in commands:
+            current = commands[arg]
+    for param in getattr(current, "params", []):
+        if getattr(param, "param_type_name", "") != "option":
+            continue
+        if param.multiple or getattr(param, "is_flag", False) or getattr(param, "count", False):
+            continue
+        names = [*param.opts, *param.secondary_opts]
+        longs = [f"{n}=" for n in names if n.startswith("--")]
+        given = [a for a in args if a in names or a.startswith(tuple(longs) or ("\0",))]
+        if len(given) > 1:
+            return str(param.opts[0])
+    return None
+
+
+def _silence_libraries() -> None:
+    """Under ``-q``, only errors: no library warning (matplotlib's fonts and layout, openpyxl,
+    numpy) reaches the terminal."""
+    import logging
+    import warnings
+
+    warnings.simplefilter("ignore")
+    os.environ["PYTHONWARNINGS"] = "ignore"  # worker processes too
+    for name in ("matplotlib", "PIL", "fontTools", "pdfminer", "openpyxl"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _quiet_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """An OS error while a half-written file is closed during garbage collection (a full
+    disk: zipfile's ``ZipFile.__del__``) was already reported in French: say nothing more."""
+    if isinstance(unraisable.exc_value, OSError):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Repairs of the input (:class:`InputWarning`) as one French « Attention » line."""
+    if issubclass(category, InputWarning):
+        err.print(f"Attention : {message}", markup=False)
+        return
+    _default_showwarning(message, category, filename, lineno, file, line)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the app and turns user errors into one line and exit code 2."""
+    sys.unraisablehook = _quiet_unraisable
+    warnings.showwarning = _show_warning
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
+    if {"-q", "--silencieux", "--quiet"} & set(args):
+        _silence_libraries()
+    repeated = _repeated_option(command, args[: args.index("--")] if "--" in args else args)
+    if repeated is not None:
+        err.print(
+            f"Erreur : l'option {repeated} est donnée plusieurs fois alors qu'elle n'attend "
+            f"qu'une valeur ; gardez-en une seule (aide : cloterres --help)",
+            markup=False,
+        )
+        sys.exit(2)
     try:
         # Not standalone: click returns the code of a typer.Exit instead of exiting.
         result = command.main(args=args, prog_name="cloterres", standalone_mode=False)
@@ -471,8 +545,8 @@ def main(argv: list[str] | None = None) -> None:
         err.print("Interrompu : aucun fichier de sortie n'a été écrit.", markup=False)
         sys.exit(130)
     except OSError as exc:
-        where = f"{exc.filename} : " if exc.filename else ""
-        err.print(f"Erreur : {where}{exc.strerror or exc}", markup=False)
+        where = f"{visible_name(exc.filename)} : " if exc.filename else ""
+        err.print(f"Erreur : {where}{os_error_fr(exc)}", markup=False)
         sys.exit(2)
     except Exception as exc:  # a bug: one line, details on demand
         if os.environ.get("CLOTERRES_DEBUG"):

@@ -21,7 +21,7 @@ from cloterres.interviews.transcripts import (
     transcript_metadata,
 )
 from cloterres.interviews.units_table import read_units_table
-from cloterres.io.files import atomic_path, check_input_files, prepare_output
+from cloterres.io.files import atomic_path, check_input_files, prepare_output, staged
 from cloterres.io.qdpx import QdaCoding, QdaProject, read_qdpx
 from cloterres.io.run_info import run_info
 from cloterres.io.safety import csv_safe
@@ -189,7 +189,10 @@ def code_interviews(
     grid_file = grid_path or default_interview_grid_path()
     grid = load_grid(grid_file)
     names = read_name_list(names_file) if names_file else []
-    pseudonymising = pseudonymise or bool(names_file) or places or organisations
+    # Asking for a correspondence table or a names list means asking for pseudonyms.
+    pseudonymising = (
+        pseudonymise or bool(names_file) or places or organisations or table_path is not None
+    )
     prepare_output(output, overwrite=overwrite, inputs=inputs)
     table = None
     if pseudonymising:
@@ -242,7 +245,11 @@ def code_interviews(
 
     coder = Coder(grid)
     task = _code_unit_all if code_interviewer else _code_unit
-    with atomic_path(output) as tmp:
+    # All or nothing: the data and the correspondence table are written to hidden temporaries and
+    # renamed together, the table first, so that a crash between the two never loses it.
+    with staged() as staging:
+        table_tmp = staging.path(table) if table is not None else None
+        tmp = staging.path(output)
         sink = SINKS[suffix](tmp, grid)
         committed = False
         try:
@@ -266,13 +273,12 @@ def code_interviews(
         finally:
             if not committed:
                 sink.discard()
-        if table is not None and pseudonymiser is not None:
-            # In place before the data: a crash between the two never loses the mapping.
-            write_correspondence(table, pseudonymiser)
+        if table_tmp is not None and pseudonymiser is not None:
+            write_correspondence(table_tmp, pseudonymiser)
     if study is not None:
         _record(
             study, report, grid, Path(grid_file), inputs, command, reliability_coder,
-            study_units, study_labels,
+            study_units, study_labels, pseudonymiser,
         )  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
@@ -304,9 +310,13 @@ def _record(
     reliability_coder: str | None,
     units: dict[str, UnitInput],
     labels: dict[str, dict[str, MachineLabel]],
+    pseudonymiser: Pseudonymiser | None = None,
 ) -> None:
+    def shown(path: Path) -> str:  # file names often carry the interviewee's name
+        return pseudonymiser.rewrite(str(path))[0] if pseudonymiser else str(path)
+
     sources = [
-        SourceInput(path=str(p), kind=_source_kind(p), sha256=file_sha256(p)) for p in inputs
+        SourceInput(path=shown(p), kind=_source_kind(p), sha256=file_sha256(p)) for p in inputs
     ]
     report.study_round = record_run(
         study, kind="entretiens", grid=grid, grid_path=grid_file, sources=sources,
@@ -321,7 +331,10 @@ def _record(
 
 def write_correspondence(path: Path, pseudonymiser: Pseudonymiser) -> None:
     """The correspondence table (pseudonym -> name), a CSV of its own, never in the data."""
-    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+    with (
+        atomic_path(path, private=True) as tmp,
+        tmp.open("w", encoding="utf-8-sig", newline="") as fh,
+    ):  # readable by its owner only: it holds every real name
         writer = csv.writer(fh, delimiter=";")
         writer.writerow(["type", "pseudonyme", "nom", "autres formes remplacées", "occurrences"])
         writer.writerows([csv_safe(v) for v in row] for row in pseudonymiser.table())

@@ -151,6 +151,7 @@ class Coder:
         self._key_elements: dict[str, int] = {}
         self._exact_elements: dict[str, int] = {}
         self._prefix_elements: dict[str, int] = {}
+        self._longest_prefix = 0
         self._n_elements = 0
         # patterns: sequences of elements
         self._patterns: list[tuple[int, ...]] = []
@@ -214,6 +215,7 @@ class Coder:
                 self._n_elements += 1
             return table[value]
         if value not in self._prefix_elements:
+            self._longest_prefix = max(self._longest_prefix, len(value))
             self._prefix_elements[value] = self._n_elements
             self._n_elements += 1
         return self._prefix_elements[value]
@@ -295,8 +297,11 @@ class Coder:
                 found.add(eid)
             prefixes = self._prefix_elements
             if prefixes:
+                # Prefixes are short: never look past the longest (a 1 MB "word" would make
+                # this loop quadratic).
+                longest = self._longest_prefix
                 for candidate in {info.folded, info.key}:
-                    for length in range(1, len(candidate) + 1):
+                    for length in range(1, min(len(candidate), longest) + 1):
                         p_eid = prefixes.get(candidate[:length])
                         if p_eid is not None:
                             found.add(p_eid)

@@ -12,3 +12,8 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class InputWarning(UserWarning):
+    """Something in the input was repaired (e.g. stray NUL bytes removed): the CLI shows it as
+    one French « Attention : » line (not under ``-q``)."""

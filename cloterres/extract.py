@@ -102,7 +102,7 @@ def _write_csv(path: Path, measures: list[Measure]) -> None:
     headers = measure_columns(measures)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";")
-        writer.writerow(headers)
+        writer.writerow([csv_safe(h) for h in headers])  # extra headers come from the input
         for measure in measures:
             writer.writerow([csv_safe(v) for v in measure_row(measure, headers)])
 

@@ -74,18 +74,48 @@ def get_nlp() -> Language:
     return nlp
 
 
+# spaCy refuses texts over ``nlp.max_length`` (1,000,000 characters, error E088) and the NER
+# needs memory in proportion to its input: long texts are cut into pieces first, at a line break
+# or a space when there is one in the second half of the piece.
+_SENTENCE_PIECE = 100_000
+_NER_PIECE = 20_000
+
+
+def pieces(text: str, size: int) -> list[tuple[int, str]]:
+    """``text`` cut into (offset, piece) of at most ``size`` characters, in linear time."""
+    out: list[tuple[int, str]] = []
+    start, n = 0, len(text)
+    while start < n:
+        end = min(n, start + size)
+        if end < n:
+            cut = text.rfind("\n", start + size // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", start + size // 2, end)
+            if cut > start:
+                end = cut + 1
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences of a text as (start, end) character offsets (spaCy's rule-based sentencizer)."""
     nlp = get_nlp()
-    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(clean(text)))
-    return [(sent.start_char, sent.end_char) for sent in doc.sents]
+    spans: list[tuple[int, int]] = []
+    for offset, piece in pieces(text, _SENTENCE_PIECE):
+        doc = nlp.get_pipe("sentencizer")(nlp.make_doc(clean(piece)))
+        spans += [(offset + sent.start_char, offset + sent.end_char) for sent in doc.sents]
+    return spans
 
 
 def entity_spans(text: str) -> list[tuple[int, int, str]]:
     """Named entities (PER, LOC, ORG, MISC) as (start, end, label), from the model's NER."""
     nlp = get_nlp()
-    doc = nlp.get_pipe("ner")(nlp.make_doc(clean(text)))
-    return [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+    spans: list[tuple[int, int, str]] = []
+    for offset, piece in pieces(text, _NER_PIECE):
+        doc = nlp.get_pipe("ner")(nlp.make_doc(clean(piece)))
+        spans += [(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents]
+    return spans
 
 
 def model_version() -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,48 @@ def write_grid(tmp_path: Path, text: str, name: str = "grille.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- study stores: SQLite and PostgreSQL --------------------------------------------------
+# The study-store, review and concurrency tests run against both back ends. ``make test``
+# (tests/pg/run.sh) starts a throw-away PostgreSQL server on the loopback and exports its URL
+# in CLOTERRES_TEST_PG_URL; without it the PostgreSQL variants are skipped, saying why.
+BACKENDS = ["sqlite", "postgresql"]
+_databases = itertools.count(1)
+
+
+def postgres_url() -> str:
+    url = os.environ.get("CLOTERRES_TEST_PG_URL", "")
+    if not url:
+        reason = os.environ.get(
+            "CLOTERRES_TEST_PG_SKIP",
+            "no PostgreSQL server: run the suite with make test (tests/pg/run.sh starts one)",
+        )
+        pytest.skip(f"PostgreSQL: {reason}")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("PostgreSQL: psycopg is not installed (pip install 'psycopg[binary]')")
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def study_target(request, tmp_path) -> Iterator[str]:
+    """Where a fresh study lives: a SQLite file, or a new database on the test server."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "etude.sqlite")
+        return
+    url = postgres_url()
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"t{os.getpid()}_{next(_databases)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -21,10 +21,10 @@ def _rows(path):
     }
 
 
-def test_accord_reads_review_workbooks_and_study_coders(tmp_path, run_cli):
+def test_accord_reads_review_workbooks_and_study_coders(tmp_path, run_cli, study_target):
     grid_file = tmp_path / "grille.yaml"
     grid_file.write_text(GRID_YAML, encoding="utf-8")
-    with make_study(tmp_path / "etude.sqlite") as study:
+    with make_study(study_target) as study:
         anne = export_review(study, tmp_path / "revue-anne.xlsx", coder=ANNE).output
         bruno = export_review(study, tmp_path / "revue-bruno.xlsx", coder=BRUNO).output
     # Anne: accepts M1 and M2 (Revu = oui), removes « Soins » from M3 (row 5, column K).
@@ -45,11 +45,11 @@ def test_accord_reads_review_workbooks_and_study_coders(tmp_path, run_cli):
     assert abs(rows[("champ", "prevention")]["percent_agreement"] - 2 / 3) < 1e-9
 
     # 2. after importing both, the study holds both coders and the machine
-    with Study(tmp_path / "etude.sqlite") as study:
+    with Study(study_target) as study:
         for path, coder in ((anne, ANNE), (bruno, BRUNO)):
             import_review(study, path, coder=coder)
     code, stdout, stderr = run_cli(
-        "accord", "--etude", tmp_path / "etude.sqlite", "--grille", grid_file,
+        "accord", "--etude", study_target, "--grille", grid_file,
         "--bootstrap", "0", "--sortie", tmp_path / "etude.jsonl",
     )  # fmt: skip
     assert code == 0, stderr
@@ -74,7 +74,7 @@ def test_accord_reads_review_workbooks_and_study_coders(tmp_path, run_cli):
 
     # 3. only two named coders from the study
     code, _out, stderr = run_cli(
-        "accord", "--etude", tmp_path / "etude.sqlite", "--grille", grid_file,
+        "accord", "--etude", study_target, "--grille", grid_file,
         "--codeur", ANNE, "--codeur", "Personne", "--bootstrap", "0",
     )  # fmt: skip
     assert code == 2 and "Personne" in stderr and ANNE in stderr

@@ -172,7 +172,7 @@ def test_pseudonymisation_is_stable_across_interviews(tmp_path, nlp):
     by_name = {row[2]: row[1] for row in p.table()}
     karim = by_name["Karim Benali"]
     assert out[1].text.count(karim) == 1  # "Benali" alone is the same person
-    assert f"{karim} est là" not in out[0].text or by_name.get("Karim") == karim
+    assert f"{karim} est là" in out[0].text  # the first name alone too
     for i in out:  # turns still point at the right text
         for t in i.turns:
             assert i.text[t.start : t.end] == i.text[t.start : t.end].strip()

@@ -28,7 +28,7 @@ ANNE = "Anne Fictive"
 # J Champ › Prévention, K Champ › Soins, L Niveau (single-label list)
 
 
-def make_study(path: Path) -> Study:
+def make_study(path: Path | str) -> Study:
     from cloterres.store import MachineLabel
 
     study = Study(path)
@@ -57,9 +57,17 @@ def make_study(path: Path) -> Study:
     return study
 
 
+def where(study: Study) -> str:
+    """What to give --etude for this study: its file, or its URL."""
+    if study.sqlite:
+        return str(study.url.database)
+    return study.url.render_as_string(hide_password=False)
+
+
 @pytest.fixture
-def study(tmp_path):
-    with make_study(tmp_path / "etude.sqlite") as s:
+def study(study_target):
+    """The fictional study, on SQLite and on PostgreSQL (see tests/conftest.py)."""
+    with make_study(study_target) as s:
         yield s
 
 
@@ -189,9 +197,7 @@ def test_round_trip_records_exactly_the_changes(study, exported, tmp_path):
 
 def test_one_bad_cell_imports_nothing_and_names_the_cell(study, exported, run_cli):
     edited = edit(exported, {"J4": "x", "I5": "oui", "L3": "Communautaire, Politique"})
-    code, _, err = run_cli(
-        "revue", "importer", edited, "--codeur", ANNE, "--etude", study.url.database
-    )
+    code, _, err = run_cli("revue", "importer", edited, "--codeur", ANNE, "--etude", where(study))
     assert code == 2
     assert (
         "feuille « Revue », ligne 3, colonne L (Niveau) : « Communautaire, Politique » : une "
@@ -233,12 +239,11 @@ def _add_row(ws) -> None:  # noqa: ANN001
         ({"A4": "M9"}, "ligne 4, colonne A (Identifiant) : identifiant modifié (« M9 » au lieu de « M2 »)"),
         ({"A4": None}, "ligne 4, colonne A (Identifiant) : identifiant effacé (attendu « M2 »)"),
         (_delete_row, "l'unité « M2 » a disparu du classeur"),
-        (_swap_rows, "ligne 4, colonne A (Identifiant) : ligne déplacée (« M1 » était à la ligne 3)"),
         (_duplicate_row, "ligne 4, colonne A (Identifiant) : identifiant « M1 » en double (attendu « M2 »)"),
         (_add_row, "ligne 7, colonne A (Identifiant) : ligne ajoutée (« M5 »)"),
     ],
     ids=["inconnue", "deux-valeurs", "marque", "revu", "id-modifie", "id-efface", "ligne-supprimee",
-         "lignes-deplacees", "ligne-copiee", "ligne-ajoutee"],
+         "ligne-copiee", "ligne-ajoutee"],
 )  # fmt: skip
 def test_each_problem_is_reported_and_nothing_imported(study, exported, change, expected):
     wb = load_workbook(exported)
@@ -274,7 +279,7 @@ def test_all_problems_are_listed_at_once(study, exported):
 def test_workbook_of_another_coder_is_refused(study, exported, run_cli):
     edited = edit(exported, {"I3": "oui"})
     code, _, err = run_cli(
-        "revue", "importer", edited, "--codeur", "Bruno Fictif", "--etude", study.url.database
+        "revue", "importer", edited, "--codeur", "Bruno Fictif", "--etude", where(study)
     )
     assert code == 2
     assert "exporté pour le codeur « Anne Fictive », pas pour « Bruno Fictif »" in err
@@ -310,9 +315,7 @@ def test_workbook_from_another_study_is_refused(exported, tmp_path):
 
 
 def test_untouched_workbook_records_nothing(study, exported, run_cli):
-    code, out, _ = run_cli(
-        "revue", "importer", exported, "--codeur", ANNE, "--etude", study.url.database
-    )
+    code, out, _ = run_cli("revue", "importer", exported, "--codeur", ANNE, "--etude", where(study))
     assert code == 0 and "rien n'a été enregistré" in out
     assert len(study.rounds()) == 1
 
@@ -349,7 +352,7 @@ def test_export_errors(study, tmp_path):
 
 
 def test_revue_commands(study, exported, run_cli, tmp_path):
-    db = study.url.database
+    db = where(study)
     shutil.copy(exported, tmp_path / "copie.xlsx")
     edited = edit(tmp_path / "copie.xlsx", {"L3": "Politique"})
     code, out, _ = run_cli("review", "import", edited, "--coder", ANNE, "--study", db)
@@ -363,3 +366,74 @@ def test_revue_commands(study, exported, run_cli, tmp_path):
     assert out.count("\n") == 4 and "niveau : politique (corrige l'outil)" in out
     code, _, err = run_cli("revue", "historique", "M1", "--etude", tmp_path / "absente.sqlite")
     assert code == 2 and "étude introuvable" in err
+
+
+def test_rows_in_any_order_are_read_by_their_ids(study, exported):
+    """Coders sort with the filters: the ids are the key, not the row numbers."""
+    wb = load_workbook(exported)
+    ws = wb["Revue"]
+    _swap_rows(ws)  # M2 now on row 3, M1 on row 4
+    ws["J3"] = "x"  # M2: Prévention ticked
+    ws["I4"] = "oui"  # M1 reviewed as is
+    sorted_path = exported.with_name("triee.xlsx")
+    wb.save(sorted_path)
+    report = import_review(study, sorted_path, coder=ANNE)
+    assert report.recorded == 2
+    mine = {(s.unit, s.dimension): s.categories for s in study.current("mesures", origin=HUMAN)}
+    assert sorted(mine[("M2", "champ")]) == ["prevention", "soins"]
+    assert mine[("M1", "champ")] == ["prevention"]
+
+
+def _new_text(study: Study, key: str, text: str) -> None:
+    """Re-run the machine on a changed text for ``key`` (a new unit version)."""
+    from cloterres.store import MachineLabel
+
+    study.record_machine_round(
+        kind="mesures", grid_text=GRID_YAML, grid_sha="a" * 64, grid=grid_model(), sources=[],
+        units=[UnitInput(key=key, text=text, fields={"contrat": "CLS fictif de Valmorin",
+                         "intitule": text, "description": "", "axe": "", "public": ""})],
+        labels={key: {"champ": MachineLabel(categories=["soins"], evidence={})}},
+        engine=ENGINE_CODER, engine_version="0.1.0",
+    )  # fmt: skip
+
+
+def test_a_row_whose_text_changed_since_the_export_is_refused(study, exported):
+    reviewed = edit(exported, {"J5": None, "I4": "oui"})  # M3 edited, M2 reviewed
+    _new_text(study, "M3", "Action fictive M3 entièrement réécrite")
+    with pytest.raises(ReviewError) as caught:
+        import_review(study, reviewed, coder=ANNE)
+    message = "\n".join(caught.value.lines())
+    assert "ligne 5 (« M3 ») : l'unité a changé depuis l'export" in message
+    assert "« Action fictive M3 »" in message and "entièrement réécrite" in message
+    assert "--version-vue" in message and "M2" not in message
+    assert study.current("mesures", origin=HUMAN) == []  # nothing recorded
+
+
+def test_seen_version_records_labels_on_the_text_the_coder_saw(study, exported):
+    from tests.test_store import sql
+
+    reviewed = edit(exported, {"J5": None})
+    _new_text(study, "M3", "Action fictive M3 entièrement réécrite")
+    report = import_review(study, reviewed, coder=ANNE, record_seen=True)
+    assert report.recorded == 1
+    text = sql(
+        study,
+        "SELECT v.text FROM labels l JOIN unit_versions v ON v.id = l.unit_version_id "
+        "WHERE l.origin = 'human'",
+    )
+    assert {t for (t,) in text} == {"Action fictive M3"}
+
+
+def test_seen_version_cli_refusal_is_one_french_line_per_row(study, exported, study_target):
+    from tests.robustness.hostile import run_cli
+
+    reviewed = edit(exported, {"J5": None})
+    _new_text(study, "M3", "Texte changé")
+    code, _out, err = run_cli(
+        "revue", "importer", reviewed, "--codeur", ANNE, "--etude", study_target
+    )
+    assert code == 2 and "l'unité a changé depuis l'export" in err and "Traceback" not in err
+    code, out, err = run_cli(
+        "revue", "importer", reviewed, "--codeur", ANNE, "--etude", study_target, "--version-vue",
+    )  # fmt: skip
+    assert code == 0, err

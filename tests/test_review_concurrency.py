@@ -1,5 +1,6 @@
-"""Two processes importing review workbooks into the same SQLite study at once: no label lost,
-no corruption, and the same workbook imported twice at once is recorded once."""
+"""Two processes importing review workbooks into the same study at once (SQLite, and
+PostgreSQL when the test server runs): no label lost, no corruption, and the same workbook
+imported twice at once is recorded once."""
 
 from __future__ import annotations
 
@@ -46,15 +47,32 @@ def reviewed(study: Study, tmp_path, coder: str, tick_prevention: bool):  # noqa
     return report.output
 
 
+def _blocker(study: Study):  # noqa: ANN202
+    """A connection holding the study's write lock, as another writer would."""
+    if study.sqlite:
+        blocker = sqlite3.connect(study.url.database, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        return blocker, lambda: (blocker.execute("COMMIT"), blocker.close())
+    from sqlalchemy import text
+
+    from cloterres.store.study import WRITE_LOCK
+
+    conn = study.engine.connect()
+    transaction = conn.begin()
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+    return conn, lambda: (transaction.commit(), conn.close())
+
+
 @pytest.mark.slow
-def test_concurrent_imports_lose_nothing(tmp_path):
-    db = tmp_path / "etude.sqlite"
-    with build(db) as study:
+def test_concurrent_imports_lose_nothing(tmp_path, study_target):
+    from tests.test_store import sql
+
+    with build(study_target) as study:
         anne = reviewed(study, tmp_path, "Anne", tick_prevention=True)
         bruno = reviewed(study, tmp_path, "Bruno", tick_prevention=False)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    blocker = sqlite3.connect(db, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the study: importers must queue
+    study = Study(study_target)
+    _conn, release = _blocker(study)  # another writer holds the study: importers must queue
     jobs = [
         subprocess.Popen(
             [
@@ -67,7 +85,7 @@ def test_concurrent_imports_lose_nothing(tmp_path):
                 "--codeur",
                 coder,
                 "--etude",
-                str(db),
+                study_target,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -78,26 +96,22 @@ def test_concurrent_imports_lose_nothing(tmp_path):
         for path, coder in ((anne, "Anne"), (bruno, "Bruno"), (anne, "Anne"))
     ]
     time.sleep(3)  # let them start and wait on the lock (synchronisation, not an assertion)
-    blocker.execute("COMMIT")
-    blocker.close()
+    release()
     results = [(job.wait(timeout=120), *job.communicate()) for job in jobs]
     codes = sorted(code for code, _, _ in results)
     assert codes == [0, 0, 2], results
     assert sum("déjà été importé" in err for _, _, err in results) == 1
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if study.sqlite:
+        assert sql(study, "PRAGMA integrity_check")[0][0] == "ok"
     counts = dict(
-        conn.execute(
-            "SELECT coder, COUNT(*) FROM labels WHERE origin = 'human' GROUP BY coder"
-        ).fetchall()
+        sql(study, "SELECT coder, COUNT(*) FROM labels WHERE origin = 'human' GROUP BY coder")
     )
     assert counts == {"Anne": 2 * N_UNITS, "Bruno": 2 * N_UNITS}
-    numbers = [r[0] for r in conn.execute("SELECT number FROM rounds ORDER BY number")]
+    numbers = [r[0] for r in sql(study, "SELECT number FROM rounds ORDER BY number")]
     assert numbers == [1, 2, 3]
-    conn.close()
-    with Study(db) as study:
-        current = study.current("mesures", origin=HUMAN)
-        anne_champ = {s.categories[0] if s.categories else None for s in current
-                      if s.coder == "Anne" and s.dimension == "champ"}  # fmt: skip
-        assert len(current) == 4 * N_UNITS
-        assert anne_champ == {"prevention"}  # every unit: Prévention and Soins, sorted by grid
+    current = study.current("mesures", origin=HUMAN)
+    anne_champ = {s.categories[0] if s.categories else None for s in current
+                  if s.coder == "Anne" and s.dimension == "champ"}  # fmt: skip
+    assert len(current) == 4 * N_UNITS
+    assert anne_champ == {"prevention"}  # every unit: Prévention and Soins, sorted by grid
+    study.close()

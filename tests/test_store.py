@@ -75,9 +75,18 @@ def machine_round(study: Study, texts: dict[str, str], labels: dict[str, dict[st
 
 
 @pytest.fixture
-def study(tmp_path):
-    with Study(tmp_path / "etude.sqlite") as s:
+def study(study_target):
+    """A fresh study, on SQLite and on PostgreSQL (see tests/conftest.py)."""
+    with Study(study_target) as s:
         yield s
+
+
+def sql(study: Study, query: str) -> list[tuple]:
+    """Rows of a raw SQL query on the study's own database, whatever its back end."""
+    from sqlalchemy import text
+
+    with study.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(query))]
 
 
 def test_created_on_first_use_in_wal_mode(tmp_path):
@@ -99,12 +108,14 @@ def test_missing_study_is_not_created_when_reading(tmp_path):
 
 
 def test_labels_are_append_only(study):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
     machine_round(study, {"M1": "Dépistage"}, {"M1": {"champ": ["prevention"]}})
-    conn = sqlite3.connect(Path(study.url.database))
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("UPDATE labels SET categories = '[]'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("DELETE FROM labels")
+    for statement in ("UPDATE labels SET dimension = 'x'", "DELETE FROM labels"):
+        with pytest.raises(DBAPIError, match="append-only"), study.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert len(sql(study, "SELECT id FROM labels")) == 1
 
 
 def test_rerun_adds_only_changes_and_keeps_history(study):
@@ -153,10 +164,10 @@ def test_rerun_adds_only_changes_and_keeps_history(study):
         "Dépistage du diabète",
         "Médecin et atelier au quartier",
     ]
-    conn = sqlite3.connect(Path(study.url.database))
-    versions = conn.execute(
-        "SELECT u.key, v.text FROM unit_versions v JOIN units u ON u.id = v.unit_id ORDER BY v.id"
-    ).fetchall()
+    versions = sql(
+        study,
+        "SELECT u.key, v.text FROM unit_versions v JOIN units u ON u.id = v.unit_id ORDER BY v.id",
+    )
     assert versions == [
         ("M1", "Dépistage du diabète"),
         ("M2", "Médecin au quartier"),

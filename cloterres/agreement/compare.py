@@ -119,20 +119,21 @@ def _kinds(inputs: list[Path]) -> Kind:
     return "entretiens" if interviews else "mesures"
 
 
-def _assign_names(inputs: list[Path], names: list[str]) -> dict[Path, str | None]:
-    """``--codeur`` names, in input order, for the files of one coder (not the projects)."""
-    files = [p for p in inputs if p.suffix.lower() != ".qdpx"]  # review workbooks count too
+def _assign_names(inputs: list[Path], names: list[str]) -> list[str | None]:
+    """``--codeur`` names, in input order, for the files of one coder (not the projects); by
+    position, so that the same file given twice gets each of its names."""
+    files = [i for i, p in enumerate(inputs) if p.suffix.lower() != ".qdpx"]  # reviews count
     if names and len(names) != len(files):
         raise InputError(
             f"{len(names)} nom(s) donné(s) avec --codeur pour {len(files)} fichier(s) "
             f"d'étiquettes ; donnez un --codeur par fichier .jsonl / .csv, dans l'ordre (les "
             f"codeurs d'un projet .qdpx gardent leur nom d'utilisateur)"
         )
-    assigned: dict[Path, str | None] = {p: None for p in inputs}
-    for path, name in zip(files, names, strict=False):
+    assigned: list[str | None] = [None] * len(inputs)
+    for index, name in zip(files, names, strict=False):
         if not name.strip():
             raise InputError("--codeur : nom vide ; donnez un nom à chaque codeur")
-        assigned[path] = name.strip()
+        assigned[index] = name.strip()
     return assigned
 
 
@@ -218,6 +219,11 @@ def _row(item: Item, result: Agreement, grid: Grid, kind: Kind) -> Row:
     )
 
 
+# 100,000 resamples already give confidence bounds stable to the third decimal; more only
+# costs memory and time (1e8 took 8.7 GB).
+MAX_BOOTSTRAP = 100_000
+
+
 def compare(
     inputs: list[Path],
     output: Path | None = None,
@@ -225,7 +231,7 @@ def compare(
     grid_path: Path | None = None,
     names: list[str] | None = None,
     unit: str = "phrase",
-    study: Path | None = None,
+    study: str | Path | None = None,  # a SQLite file or a URL (postgresql://...)
     kind: Kind | None = None,
     n_boot: int = 1000,
     seed: int = DEFAULT_SEED,
@@ -237,8 +243,12 @@ def compare(
     (when given; a ``.csv`` output gets its disagreements in ``<name>-desaccords.csv``)."""
     started = time.perf_counter()
     _check_output(output)
-    if n_boot < 0:
-        raise InputError("--bootstrap : donnez un nombre de rééchantillonnages positif ou nul")
+    if not 0 <= n_boot <= MAX_BOOTSTRAP:
+        raise InputError(
+            f"--bootstrap : donnez un nombre de rééchantillonnages entre 0 et {MAX_BOOTSTRAP}"
+        )
+    if not 0 <= seed <= 2**32 - 1:
+        raise InputError(f"--graine : donnez un nombre entier entre 0 et {2**32 - 1}")
     if study is None or inputs:
         check_input_files(
             inputs,
@@ -258,8 +268,8 @@ def compare(
             extra = disagreements_path(output)
             prepare_output(extra, overwrite=overwrite, inputs=inputs)
 
-    assigned = _assign_names(inputs, names or []) if inputs else {}
-    files = [read_labels(p, grid, kind, name=assigned[p], unit=unit) for p in inputs]
+    assigned = _assign_names(inputs, names or []) if inputs else []
+    files = [read_labels(p, grid, kind, name=assigned[i], unit=unit) for i, p in enumerate(inputs)]
     _unique_names(files)
     coders = [c for f in files for c in f.coders]
     if study is not None:

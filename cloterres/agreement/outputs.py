@@ -175,7 +175,8 @@ def _labels_text(labels: list[str] | None, show: Any) -> str:
 def write_disagreements_csv(report: AgreementReport, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";")
-        writer.writerow(["unite", "dimension", "texte", *report.coders])
+        # Coder names come from received files (user names in a .qdpx): protected too.
+        writer.writerow([csv_safe(v) for v in ["unite", "dimension", "texte", *report.coders]])
         for d in report.comparison.disagreements:
             line = [d.unit, d.dimension, d.text or ""]
             line += [_labels_text(d.labels[c], " | ".join) for c in report.coders]

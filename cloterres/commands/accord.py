@@ -214,14 +214,14 @@ def accord(
         ),
     ] = "phrase",  # fmt: skip
     etude: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--etude",
             "--study",
             help="Étude dont comparer les codeurs enregistrés (leurs dernières étiquettes, et "
-            "celles de l'outil sous le nom cloterres) ; sans fichier, --codeur choisit les codeurs.",
-            dir_okay=False,
-            metavar="FICHIER",
+            "celles de l'outil sous le nom cloterres) ; sans fichier, --codeur choisit les codeurs. "
+            "Fichier SQLite ou URL (postgresql://...).",
+            metavar="ETUDE",
         ),
     ] = None,  # fmt: skip
     type_: Annotated[

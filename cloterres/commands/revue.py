@@ -5,7 +5,7 @@ study summary that ``categoriser`` and ``coder`` share."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -164,16 +164,25 @@ def importer(
     ],
     codeur: CodeurOpt,
     etude: EtudeOpt = DEFAULT_STUDY,
+    version_vue: Annotated[
+        bool,
+        typer.Option(
+            "--version-vue",
+            "--seen-version",
+            help="Si le texte d'une unité a changé depuis l'export, enregistrer les étiquettes "
+            "sur la version que le codeur a vue (sinon l'import est refusé).",
+        ),
+    ] = False,
     silencieux: SilencieuxOpt = False,
 ) -> None:
     """Vérifier un classeur de revue rempli et l'enregistrer comme nouvelle manche du codeur."""
     from cloterres.review.importer import import_review
     from cloterres.review.reader import ReviewError
-    from cloterres.store.study import DuplicateRound, local_time
+    from cloterres.store.study import DuplicateRound, StaleUnits, local_time
 
     with _open(etude, create=False) as study:
         try:
-            report = import_review(study, fichier, coder=codeur)
+            report = import_review(study, fichier, coder=codeur, record_seen=version_vue)
         except ReviewError as exc:
             for line in exc.lines():
                 err.print(f"Erreur : {line}", markup=False)
@@ -183,7 +192,7 @@ def importer(
                 markup=False,
             )
             raise typer.Exit(2) from None
-        except DuplicateRound as exc:
+        except (DuplicateRound, StaleUnits) as exc:
             err.print(f"Erreur : {fichier} : {exc}", markup=False)
             raise typer.Exit(2) from None
     if report.round is None:
@@ -276,12 +285,23 @@ def register(app: typer.Typer) -> None:
 
 
 @contextlib.contextmanager
-def optional_study(etude: str | None, codeur: str | None) -> Iterator[Study | None]:
-    """The study of ``categoriser`` / ``coder --etude`` (created on first use), or None."""
+def optional_study(
+    etude: str | None, codeur: str | None, outputs: Iterable[Path | None] = ()
+) -> Iterator[Study | None]:
+    """The study of ``categoriser`` / ``coder --etude`` (created on first use), or None.
+    ``outputs``: files the run writes; the study may not be one of them."""
     if etude is None:
         if codeur is not None:
             raise InputError("--codeur demande aussi --etude (l'étude où sont les revues)")
         yield None
         return
+    if "://" not in etude:
+        study_path = Path(etude).expanduser().resolve()
+        for output in outputs:
+            if output is not None and output.expanduser().resolve() == study_path:
+                raise InputError(
+                    f"{etude} : l'étude (--etude) et le fichier de sortie (--sortie) sont le même "
+                    f"fichier ; donnez-leur des noms différents"
+                )
     with _open(etude, create=True) as study:
         yield study

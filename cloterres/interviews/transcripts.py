@@ -44,21 +44,36 @@ _INTERVIEWER_LABELS = {
 _RESPONDENT_LABELS = {"r", "r1", "r2", "repondant", "repondante", "interviewe", "interviewee"}
 
 _TIMESTAMP = r"(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)"
+# Linear time on any line: possessive quantifiers where two neighbouring parts could match the
+# same spaces, and the "Clé : valeur" lines parsed around their first colon.
 _LABEL_COLON = re.compile(
-    rf"^(?P<pre>[ \t]*{_TIMESTAMP}?(?:\*\*|__)?)"
+    rf"^(?P<pre>[ \t]*+{_TIMESTAMP}?(?:\*\*|__)?)"
     r"(?P<label>[^\W\d_][\w.'’ \-]{0,38}?|[A-Z]\d?)"
-    r"(?P<post>[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*)"
+    r"(?P<post>[ \t]*+(?:(?:\*\*|__)[ \t]*+)?:[ \t]*+(?:(?:\*\*|__)[ \t]*+)?)"
 )
 _LABEL_BRACKET = re.compile(
-    rf"^(?P<pre>[ \t]*{_TIMESTAMP}?)\[(?P<label>[^\]\d:][^\]]{{0,40}})\][ \t]*"
+    rf"^(?P<pre>[ \t]*+{_TIMESTAMP}?)\[(?P<label>[^\]\d:][^\]]{{0,40}})\][ \t]*+"
 )
-_LEADING_TIMESTAMP = re.compile(rf"^[ \t]*{_TIMESTAMP}+")
+_LEADING_TIMESTAMP = re.compile(rf"^[ \t]*+{_TIMESTAMP}+")
 _FRONT_MATTER = re.compile(
-    r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S
+    r"\A---[ \t]*+\r?\n(?P<body>.*?)\r?\n(?:---|\.\.\.)[ \t]*+(?:\r?\n|\Z)", re.S
 )
-_KEY_VALUE = re.compile(
-    r"^[ \t]*(?:\*\*|__)?(?P<key>[^:\n*_]{1,40}?)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(?P<value>[^\n]*?)[ \t]*\r?$"
-)
+_KEY = re.compile(r"(?:\*\*|__)?(?P<key>[^:\n*_]{1,40}?)(?:\*\*|__)?[ \t]*")
+
+
+def _key_value(line: str) -> tuple[str, str] | None:
+    """``(key, value)`` of a « Clé : valeur » line (key at most 40 characters), or None."""
+    stripped = line.lstrip(" \t")
+    colon = stripped.find(":", 0, 64)
+    if colon < 0:
+        return None
+    m = _KEY.fullmatch(stripped, 0, colon)
+    if not m:
+        return None
+    value = stripped[colon + 1 :].lstrip(" \t")
+    if value.startswith(("**", "__")):
+        value = value[2:]
+    return m.group("key"), value.strip(" \t\r")
 
 
 def _line_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
@@ -102,9 +117,9 @@ def _metadata(text: str, where: str = "") -> tuple[dict[str, str], int]:
                 body = end
                 break
             continue
-        kv = _KEY_VALUE.match(line)
-        key = normalize_header(kv.group("key")) if kv else ""
-        value = kv.group("value").strip() if kv else ""
+        kv = _key_value(line)
+        key = normalize_header(kv[0]) if kv else ""
+        value = kv[1].strip() if kv else ""
         if not kv or key not in _META_KEYS or len(value) > 80 or value.endswith(("?", "!")):
             break
         variables[_META_KEYS[key]] = value

@@ -61,7 +61,7 @@ class CsvWriter:
             "source",
             "a_verifier",
         ]
-        self._writer.writerow(header)
+        self._writer.writerow([csv_safe(h) for h in header])
 
     def add(self, measure: Measure, payload: tuple[list[object], bool]) -> None:
         self._writer.writerow(payload[0])

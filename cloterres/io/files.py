@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +49,46 @@ def prepare_output(path: Path, *, overwrite: bool, inputs: list[Path] | None = N
         ) from None
 
 
+_ERRNO_FR = {
+    errno.ENOSPC: "disque plein ; libérez de la place ou écrivez ailleurs",
+    errno.EDQUOT: "quota disque dépassé ; libérez de la place ou écrivez ailleurs",
+    errno.EFBIG: "fichier trop grand pour ce système de fichiers",
+    errno.EROFS: "système de fichiers en lecture seule ; écrivez ailleurs",
+    errno.EACCES: "accès refusé (droits insuffisants) ; vérifiez les droits ou écrivez ailleurs",
+    errno.EPERM: "opération non permise ; vérifiez les droits ou écrivez ailleurs",
+    errno.ENOENT: "fichier ou dossier introuvable ; vérifiez le chemin",
+    errno.EISDIR: "est un dossier ; donnez un nom de fichier",
+    errno.ENOTDIR: "une partie du chemin n'est pas un dossier ; vérifiez le chemin",
+    errno.ENAMETOOLONG: "nom de fichier trop long ; choisissez un nom plus court",
+    errno.EIO: "erreur d'entrée-sortie du disque ; vérifiez le support",
+    errno.EMFILE: "trop de fichiers ouverts ; fermez des programmes et relancez",
+    errno.EXDEV: "déplacement impossible entre deux systèmes de fichiers",
+    errno.ETXTBSY: "fichier occupé par un autre programme ; fermez-le et relancez",
+    errno.EBUSY: "fichier occupé par un autre programme ; fermez-le et relancez",
+}
+
+
+def visible_name(name: str | os.PathLike[str] | None) -> str:
+    """The output a hidden temporary file stands for (``dir/.x.xlsx.123.ab.tmp`` ->
+    ``dir/x.xlsx``); any other name as is."""
+    if name is None:
+        return ""
+    path = Path(os.fsdecode(name))
+    parts = path.name.split(".")
+    # ".<name>.<pid>.<random>.tmp": name may hold dots itself
+    if path.name.startswith(".") and len(parts) >= 5 and parts[-1] == "tmp" and parts[-3].isdigit():
+        return str(path.with_name(".".join(parts[1:-3])))
+    return str(path)
+
+
+def os_error_fr(exc: OSError) -> str:
+    """An operating-system error in one French phrase (no hidden temporary file name)."""
+    text = _ERRNO_FR.get(exc.errno or -1)
+    if text is None:
+        text = f"erreur du système ({exc.strerror or type(exc).__name__})"
+    return text
+
+
 def temp_prefix(path: Path) -> str:
     """Temporary files of ``path`` are ``.<name>.<pid>.<random>.tmp`` in the same folder."""
     return f".{path.name}."
@@ -85,27 +127,112 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
+def atomic_path(path: Path, *, private: bool = False) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it onto ``path`` only on success.
 
     The temporary file is named ``.<name>.<pid>.<random>.tmp`` (hidden, next to the output). It
     is removed on any error; if the process is killed, the next run writing the same output
-    removes it. The destination only ever holds the previous complete file or the new one."""
+    removes it. The destination only ever holds the previous complete file or the new one.
+    ``private``: the file stays readable by its owner only (mode 0600), e.g. the
+    correspondence table of a pseudonymisation."""
     remove_stale_temps(path)
     fd, tmp_name = tempfile.mkstemp(
         prefix=f"{temp_prefix(path)}{os.getpid()}.", suffix=".tmp", dir=path.parent
     )
     os.close(fd)
     tmp = Path(tmp_name)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; outputs get the usual permissions
+    if not private:  # mkstemp makes it private; outputs get the usual permissions
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
         with tmp.open("rb") as fh:  # on disk before the rename: a power cut leaves a whole file
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.filename is None or visible_name(exc.filename) in (str(path), str(tmp)):
+            shown = visible_name(path)  # a staged output: its final name
+            raise InputError(f"{shown} : écriture impossible : {os_error_fr(exc)}") from None
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+class Staging:
+    """The outputs of one run, each written to a hidden temporary file next to it and renamed
+    into place only when every one of them was written (:func:`staged`)."""
+
+    def __init__(self) -> None:
+        self._files: list[tuple[Path, Path]] = []  # (temporary, final)
+
+    def path(self, final: Path) -> Path:
+        """A temporary file for ``final`` (the next run removes it if this one is killed)."""
+        remove_stale_temps(final)
+        try:
+            fd, name = tempfile.mkstemp(
+                prefix=f"{temp_prefix(final)}{os.getpid()}.", suffix=".tmp", dir=final.parent
+            )
+        except OSError as exc:
+            raise InputError(f"{final} : écriture impossible : {os_error_fr(exc)}") from None
+        os.close(fd)
+        tmp = Path(name)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        self._files.append((tmp, final))
+        return tmp
+
+    def commit(self) -> None:
+        for tmp, final in self._files:
+            try:
+                with tmp.open("rb") as fh:
+                    os.fsync(fh.fileno())
+            except OSError as exc:
+                raise InputError(f"{final} : écriture impossible : {os_error_fr(exc)}") from None
+        for tmp, final in self._files:
+            os.replace(tmp, final)
+        self._files = []
+
+    def discard(self) -> None:
+        for tmp, _final in self._files:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        self._files = []
+
+
+@contextlib.contextmanager
+def staged() -> Iterator[Staging]:
+    """Outputs written together: all renamed into place at the end, or none (any error)."""
+    staging = Staging()
+    try:
+        yield staging
+        staging.commit()
+    except OSError as exc:
+        staging.discard()
+        where = visible_name(exc.filename)
+        raise InputError(
+            f"{where + ' : ' if where else ''}écriture impossible : {os_error_fr(exc)}"
+        ) from None
+    except BaseException:
+        staging.discard()
+        raise
+
+
+def remove_stale_dirs(folder: Path) -> None:
+    """Remove the hidden report folders (``.<name>.rap.<random>``) a killed run left next to
+    ``folder``, when their process is gone (the pid is in the name)."""
+    prefix = f".{folder.name}.rap."
+    try:
+        candidates = [p for p in folder.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return
+    for candidate in candidates:
+        pid = candidate.name[len(prefix) :].split(".")[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        shutil.rmtree(candidate, ignore_errors=True)

@@ -26,6 +26,11 @@ def iter_json_objects(path: Path, expected: str) -> Iterator[tuple[int, dict[str
                     raise InputError(
                         f"{path}, ligne {line_no} : JSON invalide ({exc.msg}) ; {expected}"
                     ) from None
+                if "\\u" in line and _has_lone_surrogate(line, obj):
+                    raise InputError(
+                        f"{path}, ligne {line_no} : caractère invalide (moitié de paire UTF-16, "
+                        f"« \\udxxx » seul) ; corrigez ou retirez ce caractère ; {expected}"
+                    )
                 if not isinstance(obj, dict):
                     raise InputError(
                         f"{path}, ligne {line_no} : la ligne n'est pas un objet JSON {{…}} ; "
@@ -37,3 +42,14 @@ def iter_json_objects(path: Path, expected: str) -> Iterator[tuple[int, dict[str
             f"{path}, ligne {line_no + 1} : le fichier n'est pas en UTF-8 ; un fichier .jsonl "
             f"s'écrit en UTF-8 ; {expected}"
         ) from None
+
+
+def _has_lone_surrogate(line: str, obj: Any) -> bool:
+    """Whether a ``\\udxxx`` escape decoded to half a UTF-16 pair (no file can hold it)."""
+    if "\\ud" not in line.lower():
+        return False
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

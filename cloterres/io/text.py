@@ -79,8 +79,41 @@ def without_controls(text: str) -> str:
 
 
 def looks_binary(head: bytes) -> bool:
-    """NUL bytes in a file that is not UTF-16: an image, an archive, a program."""
-    return b"\x00" in head and not head.startswith(_UTF16_BOMS)
+    """NUL bytes in a file that is not UTF-16: an image, an archive, a program; unless they are
+    a few stray NULs in what is otherwise text (:func:`stray_nuls`)."""
+    return b"\x00" in head and not head.startswith(_UTF16_BOMS) and not stray_nuls(head)
+
+
+def stray_nuls(head: bytes) -> bool:
+    """A few NUL bytes (at most 5 %, or 16) in a text: once removed, the rest decodes and holds
+    almost no other control bytes than tab and line breaks (a copy-paste accident, not a binary
+    file nor UTF-16 without its BOM, where every other byte is NUL)."""
+    nuls = head.count(b"\x00")
+    if not nuls or head.startswith(_UTF16_BOMS) or nuls > max(16, len(head) // 20):
+        return False
+    rest = head.replace(b"\x00", b"")
+    controls = sum(rest.count(bytes([c])) for c in range(32) if c not in (9, 10, 13))
+    if controls * 100 > len(rest):
+        return False
+    try:
+        rest.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(rest) - 4:
+            try:
+                rest.decode("cp1252")
+            except UnicodeDecodeError:
+                return False
+    return True
+
+
+def warn_stray_nuls(path: Path) -> None:
+    import warnings
+
+    from cloterres.errors import InputWarning
+
+    warnings.warn(
+        InputWarning(f"{path} : octets nuls (NUL) parasites retirés du texte"), stacklevel=2
+    )
 
 
 def read_text(path: Path) -> str:
@@ -95,4 +128,12 @@ def read_text(path: Path) -> str:
         raise InputError(
             f"{path} : fichier binaire, ce n'est pas un texte ; enregistrez la transcription en .txt (UTF-8) ou en .docx"
         )
+    if b"\x00" in raw and not raw.startswith(_UTF16_BOMS):
+        if not stray_nuls(raw):
+            raise InputError(
+                f"{path} : fichier binaire, ce n'est pas un texte ; enregistrez la transcription en "
+                f".txt (UTF-8) ou en .docx"
+            )
+        warn_stray_nuls(path)
+        raw = raw.replace(b"\x00", b"")
     return decode(raw)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cloterres import __version__
 from cloterres.errors import InputError
-from cloterres.io.files import check_input_files, prepare_output
+from cloterres.io.files import check_input_files, prepare_output, staged
 from cloterres.network.analysis import NetworkAnalysis, analyse
 from cloterres.network.comention import MENTION_TYPE
 from cloterres.network.layers import RULES, build_layers
@@ -88,6 +88,8 @@ def run_network(
             f"--symetrisation : règle inconnue « {rule} » ; choisissez union (un des deux côtés "
             f"déclare le lien) ou reciproque (les deux côtés le déclarent)"
         )
+    if not 0 <= seed <= 2**32 - 1:
+        raise InputError(f"--graine : donnez un nombre entier entre 0 et {2**32 - 1}")
     if not 0 <= permutations <= MAX_PERMUTATIONS:
         raise InputError(f"--permutations : donnez un nombre entre 0 et {MAX_PERMUTATIONS}")
     check_input_files([actors_path, *ties_paths], "donnez le tableau des acteurs puis les liens")
@@ -140,21 +142,25 @@ def run_network(
         warnings=warnings,
     )
     written: list[Path] = []
-    for path in files:
-        suffix = path.suffix.lower()
-        if suffix == ".xlsx":
-            write_xlsx(path, analysis, statuses, details)
-        elif suffix == ".jsonl":
-            write_jsonl(path, analysis)
-        elif suffix == ".gexf":
-            write_gexf(path, analysis)
-        elif suffix == ".graphml":
-            write_graphml(path, analysis)
-        else:
-            write_png(path, analysis)
-        written.append(path)
-    write_png(picture, analysis)
-    written.append(picture)
+    # All or nothing: every output is written to a hidden temporary file first, and they are
+    # all renamed into place only when the last one is complete.
+    with staged() as staging:
+        for path in files:
+            suffix = path.suffix.lower()
+            tmp = staging.path(path)
+            if suffix == ".xlsx":
+                write_xlsx(tmp, analysis, statuses, details)
+            elif suffix == ".jsonl":
+                write_jsonl(tmp, analysis)
+            elif suffix == ".gexf":
+                write_gexf(tmp, analysis)
+            elif suffix == ".graphml":
+                write_graphml(tmp, analysis)
+            else:
+                write_png(tmp, analysis)
+            written.append(path)
+        write_png(staging.path(picture), analysis)
+        written.append(picture)
     return NetworkReport(
         analysis=analysis,
         outputs=written,

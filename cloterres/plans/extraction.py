@@ -58,36 +58,36 @@ from cloterres.plans.report import DocumentReport
 from cloterres.plans.tables import normalize_header
 from cloterres.units import Measure, SourceRef
 
-_SEP = r"\s*(?:[:.–—)|-]|\s-\s)?\s*"
+# Possessive spaces: adjacent optional parts never share a run of spaces (linear time).
+_SEP = r"\s*+(?:[:.–—)|-]\s*+)?"
 _NUM = r"(?!(?:19|20)\d\d\b)(?P<num>(?:\d+|[A-Z]{1,2}\d+|[IVXL]+|[A-Z])(?:[.\-/]\d+)*[a-z]?(?:\s?bis|\s?ter)?)(?!\w)\.?"
 _AXIS = re.compile(
-    r"^\s*(?:axe|orientation|priorit[ée]|"
+    r"^\s*+(?:axe|orientation|priorit[ée]|"
     # other words for an axis, only when numbered (« Enjeu 2 – … »; « Enjeux » alone is a
     # fiche's sub-heading)
     r"(?:enjeu|th[ée]matique|d[ée]fi|ambition)(?=\s*n\s?°|\s+(?:\d|(?-i:[IVX]+)\b)))"
-    r"s?(?:\s+(?:strat[ée]gique|prioritaire|th[ée]matique|transversale?))?"
-    rf"(?:\s*(?:n\s?°|no\.?|num[ée]ro)?\s*{_NUM})?{_SEP}(?P<title>.*)$",
+    r"s?(?:\s++(?:strat[ée]gique|prioritaire|th[ée]matique|transversale?))?"
+    rf"(?:\s*+(?:(?:n\s?°|no\.?|num[ée]ro)\s*+)?{_NUM})?{_SEP}(?P<title>.*)$",
     re.I,
 )
 _OBJECTIVE = re.compile(
-    r"^\s*(?:objectif|obj\.)s?(?:\s+(?:strat[ée]gique|g[ée]n[ée]ral|op[ée]rationnel|sp[ée]cifique)s?)?"
-    rf"(?:\s*(?:n\s?°|no\.?|num[ée]ro)?\s*{_NUM})?{_SEP}(?P<title>.*)$",
+    r"^\s*+(?:objectif|obj\.)s?(?:\s++(?:strat[ée]gique|g[ée]n[ée]ral|op[ée]rationnel|sp[ée]cifique)s?)?"
+    rf"(?:\s*+(?:(?:n\s?°|no\.?|num[ée]ro)\s*+)?{_NUM})?{_SEP}(?P<title>.*)$",
     re.I,
 )
 _FICHE = re.compile(
-    r"^\s*(?:fiches?(?:[\s-]+actions?)?|FA)(?:\s*(?:n\s?°|no\.?|n\.|num[ée]ro|#))?\s*"
+    r"^\s*+(?:fiches?(?:[\s-]++actions?)?|FA)(?:\s*+(?:n\s?°|no\.?|n\.|num[ée]ro|#))?\s*+"
     rf"{_NUM}{_SEP}(?P<title>.*)$",
     re.I,
 )
 _ACTION = re.compile(
-    r"^\s*(?:action|mesure)s?(?:\s*(?:n\s?°|no\.?|num[ée]ro|#))?\s*"
+    r"^\s*+(?:action|mesure)s?(?:\s*+(?:n\s?°|no\.?|num[ée]ro|#))?\s*+"
     rf"(?!(?:19|20)\d\d\b)(?P<num>(?:[A-Z]{{1,2}}\.?)?\d+(?:[.\-]\d+)*[a-z]?(?:\s?bis|\s?ter)?)(?!\w)\.?{_SEP}(?P<title>.*)$",
     re.I,
 )
-_NUMBERED = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)*)[.)]?\s+(?P<title>\S.*)$")
-_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|_{4,})\s*\d{0,4}\s*$|\t\s*\d{1,4}\s*$")
+_NUMBERED = re.compile(r"^\s*+(?P<num>\d++(?:\.\d++)*+)[.)]?\s++(?P<title>\S.*)$")
 # « FICHE ACTION » alone (a band's first line, in larger type): the number is on the next line.
-_MARKER_WORD = re.compile(r"^\s*fiches?(?:[\s-]*actions?)?\s*:?\s*$", re.I)
+_MARKER_WORD = re.compile(r"^\s*+fiches?(?:[\s-]*+actions?)?\s*+:?\s*+$", re.I)
 _CLOSING = re.compile(
     r"^\s*(?:annexes?|glossaire|sigles|lexique|sommaire|table des mati[èe]res|signataires|"
     r"signatures|bibliographie|liste des|abr[ée]viations)\b",
@@ -106,7 +106,7 @@ _GENERIC_TITLE = re.compile(
     re.I,
 )
 # Bullets, with the private-use code points of Word's Symbol and Wingdings fonts (U+F0B7...).
-_BULLET = re.compile(r"^\s*(?:[\uf000-\uf0ff]\s*|(?:[-*•·▪◦●■□–]|\d{1,2}[.)])\s+)")
+_BULLET = re.compile(r"^\s*+(?:[\uf000-\uf0ff]\s*+|(?:[-*•·▪◦●■□–]|\d{1,2}[.)])\s+)")
 _PRIVATE = re.compile(r"[\uf000-\uf0ff]")
 # An id written before a title in a table cell or a band: « A1 – titre », « 2.3 : titre ».
 _LEAD_ID = re.compile(
@@ -149,6 +149,24 @@ _TEMPLATE_TITLE = re.compile(
     r"sans titre|untitled|microsoft word",
     re.I,
 )
+def _is_toc_line(text: str) -> bool:
+    """A table-of-contents line: a leader (``....``, ``……``, ``____``) and at most four digits of
+    page number at the end, or a tab and a page number. Read from the end, in linear time."""
+    line = text.rstrip()
+    end = len(line)
+    digits = end
+    while digits > 0 and line[digits - 1].isdecimal():
+        digits -= 1
+    if end - digits > 4:
+        return False
+    spaces = digits
+    while spaces > 0 and line[spaces - 1].isspace():
+        spaces -= 1
+    if end - digits >= 1 and "\t" in line[spaces:digits]:
+        return True
+    return line[:spaces].endswith(("....", "……", "____"))
+
+
 _ROMAN = {
     "I": 1,
     "II": 2,
@@ -405,7 +423,7 @@ class _Extractor:
             if is_table:
                 self.table(block)
                 self.since_table = []
-            elif block.level == -1 or _TOC_LINE.search(block.text):
+            elif block.level == -1 or _is_toc_line(block.text):
                 self.toc += 1
             elif block.kind == "heading":
                 self.heading(block)

@@ -164,7 +164,7 @@ _ANYWHERE = (("indicateur", "indicateurs"), ("evaluation", "indicateurs"))
 _ANYWHERE += (("financement", "financement"), ("budget", "financement"))
 _ARTICLES = {"le", "la", "les", "l", "un", "une", "des", "du", "de", "d"}
 _MAX_LABEL_WORDS = 7
-_SEGMENTS = re.compile(r"\s*/\s*|\s+ou\s+")
+_SEGMENTS = re.compile(r"(?<!\s)\s*/\s*|(?<!\s)\s+ou\s+")  # one try per run of spaces
 _ABBREVIATION = re.compile(r"^\s*([A-Za-zÀ-ÿ]{3,})\.")
 
 
@@ -209,11 +209,16 @@ def field_of(label: str) -> str | None:
     return None
 
 
-_LABEL_VALUE = re.compile(r"^\s*(?P<label>[^:：\n]{1,80}?)\s*[:：]\s*(?P<value>.*)$", re.S)
+_LABEL_VALUE = re.compile(r"\s*+(?P<label>[^:：\n]{1,80}?)\s*+[:：]\s*+(?P<value>.*)$", re.S)
+_LABEL_END = re.compile(r"[:：\n]")
 
 
 def split_label(text: str) -> tuple[str, str, str] | None:
     """``(field, label, value)`` for a « Label : valeur » paragraph whose label is a known field."""
+    start = len(text) - len(text.lstrip())
+    # The label ends at the first colon, near the start: this bounds the regex's work.
+    if not _LABEL_END.search(text, start, start + 200):
+        return None
     m = _LABEL_VALUE.match(text)
     if not m:
         return None

@@ -34,12 +34,15 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from cloterres.errors import InputError
+from cloterres.plans import pdf_limits
 from cloterres.plans.blocks import BOLD_LEVEL, Block, Document
 from cloterres.plans.fields import field_of, split_label
+from cloterres.plans.pdf_limits import PdfBombError
 
 # Bullets, including the private-use code points Word's Symbol and Wingdings fonts draw them with
 # (U+F0B7, U+F0A7, U+F0D8...), which PDF text layers keep as they are.
@@ -148,6 +151,13 @@ def _check_signature(path: Path) -> None:
             f"{path} : ce n'est pas un fichier PDF (signature %PDF absente) ; vérifiez le fichier "
             f"ou son extension"
         )
+
+
+def _bomb(path: Path, exc: PdfBombError) -> InputError:
+    return InputError(
+        f"{path} : PDF refusé : {exc.what} (bombe de décompression ?) ; ouvrez-le dans un "
+        f"lecteur PDF et enregistrez-en une copie, ou demandez le document Word"
+    )
 
 
 def _failure(path: Path, exc: Exception) -> InputError:
@@ -326,6 +336,8 @@ class _Reader:
 
         _check_signature(path)
         self.path = path
+        pdf_limits.install()
+        pdf_limits.reset()
         self._fh = path.open("rb")
         try:
             document = PDFDocument(PDFParser(self._fh), password="")
@@ -336,10 +348,19 @@ class _Reader:
                     self.title = decode_text(value).strip()
                 elif isinstance(value, str):
                     self.title = value.strip()
-            self._pages = list(PDFPage.create_pages(document))
+            self._pages = list(islice(PDFPage.create_pages(document), pdf_limits.MAX_PAGES + 1))
+        except PdfBombError as exc:
+            self._fh.close()
+            raise _bomb(path, exc) from None
         except Exception as exc:
             self._fh.close()
             raise _failure(path, exc) from None
+        if len(self._pages) > pdf_limits.MAX_PAGES:
+            self._fh.close()
+            raise InputError(
+                f"{path} : PDF refusé : plus de {pdf_limits.MAX_PAGES} pages ; découpez le "
+                f"document ou demandez le plan d'action seul"
+            )
         resources = PDFResourceManager(caching=True)
         self._device = _recorder_class()(resources)
         self._interpreter = PDFPageInterpreter(resources, self._device)
@@ -861,6 +882,8 @@ def read_pdf(
     reader = _Reader(path)
     try:
         results = _read_pages(reader, workers, parallel_from)
+    except PdfBombError as exc:
+        raise _bomb(path, exc) from None
     finally:
         reader.close()
     doc = Document(path=str(path), format="PDF")

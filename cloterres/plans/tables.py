@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING
 
 from cloterres.errors import InputError
 from cloterres.io.archive import ODS_LIMITS, XLSX_LIMITS, check_zip
-from cloterres.io.text import decode_lines, detect_encoding, looks_binary, without_controls
+from cloterres.io.text import (
+    decode_lines,
+    detect_encoding,
+    looks_binary,
+    warn_stray_nuls,
+    without_controls,
+)
 from cloterres.nlp import fold
 from cloterres.units import Measure, SourceRef, Warning_
 
@@ -331,6 +337,10 @@ def csv_rows(path: Path) -> Rows:
             f"{name} : fichier binaire, ce n'est pas un tableau CSV ; exportez le tableau en CSV "
             f"(UTF-8) ou en .xlsx"
         )
+    nuls = b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if nuls:  # a few stray NULs in a text: removed, with a warning
+        warn_stray_nuls(path)
+        head = head.replace(b"\x00", b"")
     encoding = detect_encoding(head)
     sample = head.decode(encoding, errors="replace")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else _detect_delimiter(sample)
@@ -341,7 +351,7 @@ def csv_rows(path: Path) -> Rows:
             lines = (
                 codecs.iterdecode(fh, "utf-16", errors="replace")
                 if encoding == "utf-16"
-                else decode_lines(fh, encoding)
+                else decode_lines((line.replace(b"\x00", b"") for line in fh), encoding)
             )
             reader = csv.reader(lines, delimiter=delimiter)
             try:

@@ -14,12 +14,34 @@ from cloterres.errors import InputError
 from cloterres.io.text import read_text
 from cloterres.plans.blocks import Block, Document
 
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-_ITEM = re.compile(r"^(\s*)(?:[-*•·▪◦–]|\d{1,2}[.)])\s+(\S.*)$")
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Every pattern here runs in linear time on any line: no two neighbouring parts can match the
+# same characters (possessive quantifiers where they could), and the ATX heading and the table
+# rule are parsed without a regex (tests/bench/bench_hostile_lines.py feeds 1 MB lines).
+_ATX_OPEN = re.compile(r"\s{0,3}+(#{1,6})(?=\s)")
+_SETEXT = re.compile(r"^\s{0,3}+(?:=++|-++)\s*+$")
+_ITEM = re.compile(r"^(\s*+)(?:[-*•·▪◦–]|\d{1,2}[.)])\s++(\S.*)$")
+_TABLE_ROW = re.compile(r"^\s*+\|.*\|\s*$")
+_RULE_CELL = re.compile(r":?-{2,}+:?")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def _atx(line: str) -> tuple[int, str] | None:
+    """``(level, title)`` of a Markdown ``## Titre ##`` heading line, or None."""
+    m = _ATX_OPEN.match(line)
+    if not m:
+        return None
+    title = line[m.end() :].strip()
+    if title.endswith("#"):  # the optional closing sequence
+        title = title.rstrip("#").rstrip()
+    return len(m.group(1)), title
+
+
+def _is_table_rule(line: str) -> bool:
+    """``|---|:--:|`` : the line under a Markdown table header."""
+    inner = line.strip()
+    inner = inner.removeprefix("|").removesuffix("|")
+    cells = inner.split("|")
+    return all(_RULE_CELL.fullmatch(cell.strip()) for cell in cells)
 
 
 def _plain(text: str) -> str:
@@ -56,7 +78,7 @@ def read_text_plan(path: Path) -> Document:
         if _TABLE_ROW.match(line):
             if not table:
                 table_line = number
-            if not _TABLE_RULE.match(line):
+            if not _is_table_rule(line):
                 cells = line.strip().strip("|").split("|")
                 table.append(tuple(_plain(c).replace("<br>", "\n") for c in cells))
             continue
@@ -64,13 +86,9 @@ def read_text_plan(path: Path) -> Document:
         if not line.strip():
             continue
         nxt = lines[index + 1] if index + 1 < len(lines) else ""
-        atx = _ATX.match(line)
+        atx = _atx(line)
         if atx:
-            blocks.append(
-                Block(
-                    kind="heading", text=_plain(atx.group(2)), level=len(atx.group(1)), line=number
-                )
-            )
+            blocks.append(Block(kind="heading", text=_plain(atx[1]), level=atx[0], line=number))
             continue
         if _SETEXT.match(line):
             continue  # the underline of the previous heading

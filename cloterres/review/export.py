@@ -421,6 +421,7 @@ def export_review(
         dimensions={d.id: d.label for d in grid.dimensions},
         single=single,
         units=len(units),
+        versions={u.key: u.version for u in units if u.version is not None},
     )
     _meta_sheet(meta, identity, meta_rows, edit_columns)
     _guide_sheet(guide, identity, grid, len(units))

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from cloterres.errors import InputError
 from cloterres.review.export import check_coder_name
-from cloterres.review.layout import canonical
-from cloterres.review.reader import read_review
+from cloterres.review.layout import SHEET_REVIEW, canonical
+from cloterres.review.reader import ReviewError, ReviewRow, read_review
 from cloterres.store import MACHINE, HumanLabel, RoundSummary, SourceInput, Study
+from cloterres.store.study import UnitView
 
 
 @dataclass
@@ -42,8 +43,54 @@ def fingerprint(export_id: str, coder: str, rows: list[tuple[str, dict[str, list
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def import_review(study: Study, path: Path, *, coder: str) -> ImportReport:
-    """Validate ``path`` and record its reviewed rows in ``study`` as ``coder``'s new round."""
+def _shorten(text: str, at: int, width: int = 30) -> str:
+    start = max(0, at - width)
+    piece = text[start : at + width].replace("\n", " ")
+    return ("…" if start else "") + piece + ("…" if at + width < len(text) else "")
+
+
+def what_changed(seen: UnitView, now: UnitView) -> str:
+    """One French phrase saying how a unit's recorded version differs from the one seen."""
+    if seen.text != now.text:
+        at = next(
+            (i for i, (a, b) in enumerate(zip(seen.text, now.text, strict=False)) if a != b),
+            min(len(seen.text), len(now.text)),
+        )
+        return f"texte « {_shorten(seen.text, at)} » devenu « {_shorten(now.text, at)} »"
+    fields = sorted(
+        k for k in seen.fields.keys() | now.fields.keys() if seen.fields.get(k) != now.fields.get(k)
+    )
+    return f"champ(s) {', '.join(fields[:5])} modifié(s)" if fields else "nouvelle version"
+
+
+def stale_rows(study: Study, kind: str, rows: list[ReviewRow], seen: dict[str, int]) -> list[str]:
+    """Problems for the rows whose unit has a newer version than the one in the workbook."""
+    wanted = {r.unit: seen[r.unit] for r in rows if r.unit in seen}
+    latest = {u.key: u for u in study.units(kind, wanted)}
+    shown = study.unit_versions(kind, wanted)
+    problems = []
+    for row in rows:
+        now = latest.get(row.unit)
+        if row.unit not in wanted or now is None or now.version == wanted[row.unit]:
+            continue
+        before = shown.get(row.unit)
+        change = what_changed(before, now) if before is not None else "nouvelle version"
+        problems.append(
+            f"feuille « {SHEET_REVIEW} », ligne {row.row} (« {row.unit} ») : l'unité a changé "
+            f"depuis l'export ({change}) ; exportez un nouveau classeur, ou ajoutez --version-vue "
+            f"pour enregistrer ces étiquettes sur le texte que le codeur a vu"
+        )
+    return problems
+
+
+def import_review(
+    study: Study, path: Path, *, coder: str, record_seen: bool = False
+) -> ImportReport:
+    """Validate ``path`` and record its reviewed rows in ``study`` as ``coder``'s new round.
+
+    Every recorded row is checked against the unit version the workbook showed: a unit whose
+    text or fields changed since the export is refused (:class:`ReviewError` naming each row and
+    what changed), or, with ``record_seen``, recorded against the version the coder saw."""
     coder = check_coder_name(coder)
     data = read_review(path, coder=coder)
     identity = data.identity
@@ -66,6 +113,11 @@ def import_review(study: Study, path: Path, *, coder: str) -> ImportReport:
     )
     if not recorded:
         return report
+    seen = identity.versions
+    if seen and not record_seen:
+        problems = stale_rows(study, identity.kind, recorded, seen)
+        if problems:
+            raise ReviewError(path, problems)
     keys = {r.unit for r in recorded}
     machine: dict[tuple[str, str], list[str]] = {
         (s.unit, s.dimension): s.categories
@@ -93,7 +145,10 @@ def import_review(study: Study, path: Path, *, coder: str) -> ImportReport:
             "aveugle": identity.blind,
             "lignes_modifiees": report.edited,
             "lignes_revues_sans_changement": report.reviewed_unchanged,
+            "version_vue": record_seen,
         },
         source=SourceInput(path=str(path), kind="revue", sha256=digest),
+        seen={r.unit: seen[r.unit] for r in recorded if r.unit in seen},
+        record_seen=record_seen,
     )
     return report

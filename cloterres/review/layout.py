@@ -59,6 +59,8 @@ class ReviewIdentity(BaseModel):
     dimensions: dict[str, str]  # dimension id -> French label (in grid order)
     single: dict[str, dict[str, str]] = Field(default_factory=dict)  # dim -> label -> category
     units: int
+    # unit id -> the unit version (text and fields) shown in the workbook; checked on import
+    versions: dict[str, int] = Field(default_factory=dict)
 
 
 def fold(text: str) -> str:

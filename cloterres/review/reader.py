@@ -43,7 +43,9 @@ from cloterres.review.layout import (
 )
 
 MAX_SHOWN = 50
-_SPLIT = re.compile(r"\s*[;,|\n/+]\s*|\s+et\s+")
+# A separator starts where a run of spaces starts (the look-behinds): one try per run, so
+# splitting a cell full of spaces stays linear.
+_SPLIT = re.compile(r"(?<!\s)\s*[;,|\n/+]\s*|(?<!\s)\s+et\s+")
 
 
 class ReviewError(InputError):
@@ -233,7 +235,7 @@ def read_review(path: Path, *, coder: str | None = None) -> ReviewData:
             problem = _single(identity, column.dimension, value, labels)
             if problem:
                 problems.append(f"{where} : « {value} » : {problem}")
-        unit = expected[i]
+        unit = ids[i]  # the id is the key: rows may come in any order
         edited = canonical(labels) != canonical(prefill.get(unit, {}))
         rows.append(ReviewRow(unit, row, labels, reviewed, edited))
     if problems:
@@ -242,25 +244,19 @@ def read_review(path: Path, *, coder: str | None = None) -> ReviewData:
 
 
 def _id_problems(expected: list[str], ids: list[str]) -> list[str]:
-    """Rows whose unit id was erased, edited, duplicated, moved or added, and units whose row
-    disappeared. Rows are matched by id, so one deleted row is one problem, not a cascade."""
+    """Rows whose unit id was erased, edited, duplicated or added, and units whose row
+    disappeared. Rows are matched by id (in any order: coders sort and filter), so one deleted
+    row is one problem, not a cascade."""
     problems: list[str] = []
     position = {key: i for i, key in enumerate(expected)}
     seen: set[str] = set()
     in_place: set[str] = set()  # expected ids replaced at their own row (reported there)
-    last = -1
     for i, got in enumerate(ids):
         row = FIRST_ROW + i
         where = _where(row, 1, "Identifiant")
         exp = expected[i] if i < len(expected) else None
-        if got in position and got not in seen:
+        if got in position and got not in seen:  # any order: sorted or filtered rows are fine
             seen.add(got)
-            if position[got] < last:
-                problems.append(
-                    f"{where} : ligne déplacée (« {got} » était à la ligne "
-                    f"{FIRST_ROW + position[got]}) ; remettez les lignes dans leur ordre d'origine"
-                )
-            last = max(last, position[got])
             continue
         if got in position:
             problems.append(

@@ -138,3 +138,11 @@ APPEND_ONLY_TRIGGERS = [
     """CREATE TRIGGER IF NOT EXISTS labels_no_delete BEFORE DELETE ON labels
        BEGIN SELECT RAISE(ABORT, 'labels are append-only'); END""",
 ]
+
+# The same rule on PostgreSQL: one trigger function, one trigger for updates and deletes.
+APPEND_ONLY_TRIGGERS_POSTGRESQL = [
+    """CREATE OR REPLACE FUNCTION cloterres_labels_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'labels are append-only'; END $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER labels_append_only BEFORE UPDATE OR DELETE ON labels
+       FOR EACH ROW EXECUTE FUNCTION cloterres_labels_append_only()""",
+]

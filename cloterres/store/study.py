@@ -25,9 +25,9 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, case, create_engine, event, func, insert, inspect, select
+from sqlalchemy import Engine, case, create_engine, event, func, insert, inspect, select, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from cloterres import __version__
@@ -36,6 +36,7 @@ from cloterres.grid import Grid
 from cloterres.store.migrations import MIGRATIONS, content_hash
 from cloterres.store.schema import (
     APPEND_ONLY_TRIGGERS,
+    APPEND_ONLY_TRIGGERS_POSTGRESQL,
     HUMAN,
     MACHINE,
     SCHEMA_VERSION,
@@ -120,10 +121,23 @@ class UnitView:
     key: str
     text: str
     fields: dict[str, Any]
+    version: int | None = None  # the unit_versions row shown
 
 
 class DuplicateRound(InputError):
     """The same review workbook was already imported."""
+
+
+class StaleUnits(InputError):
+    """Units whose text changed after the review workbook was exported."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        shown = ", ".join(keys[:10])
+        super().__init__(
+            f"le texte de {len(keys)} unité(s) a changé depuis l'export du classeur ({shown}) ; "
+            f"rien n'a été enregistré"
+        )
 
 
 def study_url(target: str | Path) -> URL:
@@ -131,18 +145,57 @@ def study_url(target: str | Path) -> URL:
     raw = str(target)
     if "://" in raw:
         try:
-            return make_url(raw)
+            url = make_url(raw)
         except ArgumentError:
             raise InputError(
                 f"{raw} : adresse d'étude invalide ; donnez un chemin de fichier ou une URL "
                 f"SQLAlchemy (postgresql://utilisateur@serveur/base)"
             ) from None
+        if url.drivername in ("postgresql", "postgres"):  # psycopg 3, the driver we install
+            url = url.set(drivername="postgresql+psycopg")
+        return url
     return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
 
 
 def _is_locked(exc: OperationalError) -> bool:
     message = str(exc.orig).lower()
     return "locked" in message or "busy" in message
+
+
+def database_error(name: str, exc: DBAPIError) -> InputError:
+    """A database failure as one French line naming the study (never the driver's text)."""
+    message = str(exc.orig).lower()
+    if "not a database" in message or "encrypted" in message or "malformed" in message:
+        return InputError(
+            f"{name} : ce fichier n'est pas une étude cloterres (base SQLite illisible) ; donnez "
+            f"un autre fichier avec --etude"
+        )
+    if "readonly" in message or "read-only" in message or "unable to open" in message:
+        return InputError(
+            f"{name} : impossible d'écrire l'étude (fichier ou dossier en lecture seule, ou droits "
+            f"insuffisants) ; choisissez un dossier où vous pouvez écrire"
+        )
+    if "disk is full" in message or "no space" in message:
+        return InputError(f"{name} : disque plein ; libérez de la place puis relancez")
+    if "disk i/o" in message:
+        return InputError(f"{name} : erreur d'écriture sur le disque ; vérifiez le support")
+    if "locked" in message or "busy" in message:
+        return InputError(
+            f"{name} : l'étude reste verrouillée par un autre programme ; réessayez dans un moment"
+        )
+    if isinstance(exc, OperationalError):
+        return InputError(
+            f"{name} : connexion à l'étude impossible ou interrompue ({type(exc.orig).__name__}) ; "
+            f"vérifiez l'adresse, le serveur et les droits"
+        )
+    return InputError(
+        f"{name} : l'étude a refusé l'écriture ({type(exc.orig).__name__}) ; rien n'a été "
+        f"enregistré"
+    )
+
+
+# The key of the PostgreSQL advisory lock every write transaction takes (any constant).
+WRITE_LOCK = 0x636C6F74
 
 
 class Study:
@@ -152,8 +205,11 @@ class Study:
         self.url = study_url(target)
         self.name = str(target)
         self.sqlite = self.url.get_backend_name() == "sqlite"
+        self.postgresql = self.url.get_backend_name() == "postgresql"
+        new_file: Path | None = None
         if self.sqlite:
             path = Path(self.url.database or "")
+            new_file = None if path.exists() else path
             if not path.exists() and not create:
                 raise InputError(
                     f"{target} : étude introuvable ; vérifiez le chemin (--etude) ou créez-la avec "
@@ -163,18 +219,32 @@ class Study:
                 raise InputError(f"{target} : est un dossier ; donnez un fichier d'étude .sqlite")
             if not path.parent.is_dir():
                 raise InputError(f"{path.parent} : dossier introuvable pour l'étude {target}")
+        if not self.sqlite:  # never show a password in a message
+            self.name = self.url.render_as_string(hide_password=True)
         self.engine = self._engine()
         try:
             self.study_id, self.schema_version = self._prepare()
-        except BaseException:
+        except BaseException as exc:
             self.engine.dispose()
+            if new_file is not None:  # a study this run began to create (disk full...): removed
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    with contextlib.suppress(OSError):
+                        Path(f"{new_file}{suffix}").unlink()
+            if isinstance(exc, DBAPIError):
+                raise database_error(self.name, exc) from None
             raise
 
     # --- connection ------------------------------------------------------------------------
 
     def _engine(self) -> Engine:
         if not self.sqlite:
-            return create_engine(self.url)
+            try:
+                return create_engine(self.url)
+            except ImportError as exc:
+                raise InputError(
+                    f"{self.name} : pilote de base de données absent ({exc.name}) ; pour "
+                    f"PostgreSQL, installez-le avec pip install 'cloterres[postgresql]'"
+                ) from None
         engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
@@ -209,24 +279,28 @@ class Study:
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                    if self.postgresql:  # one writer at a time, as SQLite's BEGIN IMMEDIATE
+                        session.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK}
+                        )
                     return work(session)
             except OperationalError as exc:
                 if not (self.sqlite and _is_locked(exc)) or attempt == WRITE_ATTEMPTS - 1:
-                    if self.sqlite and _is_locked(exc):
-                        raise InputError(
-                            f"{self.name} : l'étude reste verrouillée par un autre programme ; "
-                            f"réessayez dans un moment"
-                        ) from None
-                    raise
+                    raise database_error(self.name, exc) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
+            except DBAPIError as exc:
+                raise database_error(self.name, exc) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         bind = self.engine.execution_options(cloterres_read=True)
-        with Session(bind, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise database_error(self.name, exc) from None
 
     # --- creation and migration ------------------------------------------------------------
 
@@ -244,9 +318,15 @@ class Study:
                                 f"(tables {', '.join(sorted(tables))}) ; choisissez un autre fichier"
                             )
                         Base.metadata.create_all(conn)
-                        if self.sqlite:
-                            for trigger in APPEND_ONLY_TRIGGERS:
-                                conn.exec_driver_sql(trigger)
+                        triggers = (
+                            APPEND_ONLY_TRIGGERS
+                            if self.sqlite
+                            else APPEND_ONLY_TRIGGERS_POSTGRESQL
+                            if self.postgresql
+                            else []
+                        )
+                        for trigger in triggers:
+                            conn.exec_driver_sql(trigger)
                         study_id = str(uuid.uuid4())
                         now = utcnow().isoformat(timespec="seconds")
                         conn.execute(
@@ -404,8 +484,14 @@ class Study:
         fingerprint: str,
         details: dict[str, Any] | None = None,
         source: SourceInput | None = None,
+        seen: dict[str, int] | None = None,
+        record_seen: bool = False,
     ) -> RoundSummary:
-        """Record a coder's review as a new round (refused if ``fingerprint`` was imported)."""
+        """Record a coder's review as a new round (refused if ``fingerprint`` was imported).
+
+        ``seen``: the unit version each label was decided on (from the workbook). A unit whose
+        latest version is another one is refused (:class:`StaleUnits`), unless ``record_seen``:
+        the labels are then recorded against the version the coder saw."""
 
         def work(session: Session) -> RoundSummary:
             now = utcnow()
@@ -436,6 +522,15 @@ class Study:
                     f"a-t-il été exporté d'une autre étude ?"
                 )
             versions = _latest_versions(session, list(units.values()))
+            if seen:
+                stale = [
+                    k for k, uid in units.items()
+                    if k in seen and versions.get(uid, (None,))[0] != seen[k]
+                ]  # fmt: skip
+                if stale and not record_seen:
+                    raise StaleUnits(stale)
+                for key in seen.keys() & units.keys():
+                    versions[units[key]] = (seen[key], "")
             round_row = _new_round(
                 session, origin=HUMAN, coder=coder, kind=kind, grid_id=grid_row.id, engine=None,
                 engine_version=None, fingerprint=fingerprint, details=details or {}, now=now,
@@ -503,7 +598,20 @@ class Study:
         for uid, key in rows:
             version = versions.get(uid)
             if version is not None:
-                out.append(UnitView(key, version.text, dict(version.fields or {})))
+                out.append(UnitView(key, version.text, dict(version.fields or {}), version.id))
+        return out
+
+    def unit_versions(self, kind: str, versions: dict[str, int]) -> dict[str, UnitView]:
+        """The given versions (unit key -> version id) of units of a kind, as recorded."""
+        out: dict[str, UnitView] = {}
+        with self.read() as session:
+            units = _existing_units(session, kind, list(versions))
+            key_of = {uid: key for key, uid in units.items()}
+            for chunk in _chunks([versions[k] for k in units]):
+                for row in session.scalars(select(UnitVersion).where(UnitVersion.id.in_(chunk))):
+                    key = key_of.get(row.unit_id)
+                    if key is not None and versions[key] == row.id:
+                        out[key] = UnitView(key, row.text, dict(row.fields or {}), row.id)
         return out
 
     def current(

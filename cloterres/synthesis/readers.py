@@ -18,7 +18,7 @@ from cloterres.interviews.model import CASE_VARIABLES
 from cloterres.io.archive import XLSX_LIMITS, check_zip
 from cloterres.io.jsonl_read import iter_json_objects
 from cloterres.io.safety import looks_like_formula
-from cloterres.io.text import detect_encoding
+from cloterres.io.text import detect_encoding, looks_binary, stray_nuls, warn_stray_nuls
 from cloterres.nlp import fold
 from cloterres.synthesis.records import (
     UNKNOWN_CONTRACT,
@@ -213,8 +213,11 @@ def _uncsv(value: str) -> str:
 
 def _read_csv(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewUnit]]:
     raw = path.read_bytes()
-    if b"\x00" in raw[:65536]:
+    if looks_binary(raw[:65536]) or (b"\x00" in raw and not stray_nuls(raw)):
         raise InputError(f"{path} : fichier binaire, ce n'est pas un CSV")
+    if b"\x00" in raw:
+        warn_stray_nuls(path)
+        raw = raw.replace(b"\x00", b"")
     encoding = detect_encoding(raw[:65536])
     try:
         text = raw.decode(encoding)

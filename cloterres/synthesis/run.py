@@ -3,7 +3,9 @@ the coordinators' reports."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import os
 import shutil
 import tempfile
@@ -14,7 +16,7 @@ from pathlib import Path
 from cloterres import __version__
 from cloterres.errors import InputError
 from cloterres.grid import Grid, default_grid_path, grid_hash, load_grid
-from cloterres.io.files import atomic_path, prepare_output
+from cloterres.io.files import os_error_fr, prepare_output, remove_stale_dirs, staged
 from cloterres.nlp import fold
 from cloterres.synthesis.interviews import TERRITORY, InterviewSummary, summarize_interviews
 from cloterres.synthesis.profiles import ContractProfile, contract_profiles
@@ -153,18 +155,60 @@ def _prepare_report_dir(folder: Path, overwrite: bool) -> None:
         )
 
 
+def _move(source: Path, target: Path) -> None:
+    """Rename ``source`` onto ``target``; across file systems (a USB key, a network share),
+    copy it next to ``target`` first, then rename it there."""
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        staging = target.with_name(f".{target.name}.{os.getpid()}.copie.tmp")
+        try:
+            shutil.copyfile(source, staging)
+            os.replace(staging, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                staging.unlink()
+            raise
+        source.unlink()
+
+
 def _publish(tmp: Path, folder: Path) -> None:
     """Move the reports built in ``tmp`` into ``folder`` (created, or files replaced)."""
     if not folder.exists():
-        os.replace(tmp, folder)
-        return
+        try:
+            os.replace(tmp, folder)
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            folder.mkdir()
     for path in sorted(tmp.rglob("*")):
         target = folder / path.relative_to(tmp)
         if path.is_dir():
             target.mkdir(exist_ok=True)
         else:
-            os.replace(path, target)
+            _move(path, target)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _report_workspace(report_dir: Path) -> Path:
+    """A hidden folder to build the reports in, on the file system of ``report_dir``:
+    ``.<name>.rap.<pid>.<random>`` beside it, or inside it when it is a mount point (a USB
+    key given as the report folder). The next run removes it if this one is killed."""
+    parent = report_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_dirs(report_dir)
+    inside = report_dir.is_dir() and os.stat(report_dir).st_dev != os.stat(parent).st_dev
+    where = report_dir if inside else parent
+    if inside:
+        remove_stale_dirs(report_dir / report_dir.name)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{report_dir.name}.rap.{os.getpid()}.", dir=where))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; reports are shared
+    return tmp
 
 
 def _study_rows(study: StudyLabels) -> list[tuple[str, object]]:
@@ -327,30 +371,38 @@ def synthesize(
         units=interviews.units if interviews else 0,
         study=from_study,
     )
-    if output is not None:
-        with atomic_path(output) as tmp:
-            report.sheets = write_workbook(tmp, profiles, interviews, about)
-    if report_dir is not None:
-        subjects = report_subjects(
-            profiles, data.units, grids.interviews.grid if grids.interviews else None
-        )
-        report_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp_dir = Path(tempfile.mkdtemp(prefix=f".{report_dir.name}.", dir=report_dir.parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_dir, 0o777 & ~umask)  # mkdtemp makes it private; reports are shared
-        try:
-            taken: set[str] = {"index"}
-            entries: list[tuple[str, str]] = []
-            for subject in subjects:
-                name = slug(subject.name, taken)
-                write_report(tmp_dir, name, subject, footer)
-                entries.append((subject.name, f"{name}.html"))
-            write_index(tmp_dir, entries, footer)
-            _publish(tmp_dir, report_dir)
-        except BaseException:
-            shutil.rmtree(tmp_dir, ignore_errors=True)
-            raise
-        report.reports = [report_dir / file for _, file in entries]
+    # All or nothing: the workbook and the reports are written to hidden temporaries first;
+    # they are put in place only when both are complete.
+    with staged() as staging:
+        if output is not None:
+            report.sheets = write_workbook(staging.path(output), profiles, interviews, about)
+        if report_dir is not None:
+            subjects = report_subjects(
+                profiles, data.units, grids.interviews.grid if grids.interviews else None
+            )
+            try:
+                tmp_dir = _report_workspace(report_dir)
+            except OSError as exc:
+                raise InputError(
+                    f"{report_dir} : écriture impossible : {os_error_fr(exc)}"
+                ) from None
+            try:
+                taken: set[str] = {"index"}
+                entries: list[tuple[str, str]] = []
+                for subject in subjects:
+                    name = slug(subject.name, taken)
+                    write_report(tmp_dir, name, subject, footer)
+                    entries.append((subject.name, f"{name}.html"))
+                write_index(tmp_dir, entries, footer)
+                _publish(tmp_dir, report_dir)
+            except OSError as exc:  # the folder the user gave, never the hidden one
+                shutil.rmtree(tmp_dir, ignore_errors=True)
+                raise InputError(
+                    f"{report_dir} : écriture impossible : {os_error_fr(exc)}"
+                ) from None
+            except BaseException:
+                shutil.rmtree(tmp_dir, ignore_errors=True)
+                raise
+            report.reports = [report_dir / file for _, file in entries]
     report.seconds = time.perf_counter() - started
     return report

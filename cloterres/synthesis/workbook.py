@@ -311,20 +311,22 @@ def write_workbook(
 ) -> list[str]:
     """Write the workbook; return its sheet names in order."""
     wb = Workbook()
-    taken: set[str] = set()
+    # The tool's own sheets keep their names: a contract called « À propos » or « Comparaison »
+    # gets « À propos (2) », never the other way round.
+    taken: set[str] = {SHEET_COMPARISON, SHEET_INTERVIEWS, SHEET_CODES, SHEET_ABOUT}
     ws = wb.active
     if profiles:
-        ws.title = sheet_name(SHEET_COMPARISON, taken)
+        ws.title = SHEET_COMPARISON
         write_comparison(ws, profiles)
         for profile in profiles:
             write_profile(wb.create_sheet(sheet_name(profile.contrat, taken)), profile)
         ws = None
     if interviews is not None:
         sheet = ws if ws is not None else wb.create_sheet()
-        sheet.title = sheet_name(SHEET_INTERVIEWS, taken)
+        sheet.title = SHEET_INTERVIEWS
         write_interviews(sheet, interviews)
-        write_codes_by_group(wb.create_sheet(sheet_name(SHEET_CODES, taken)), interviews)
-    sheet = wb.create_sheet(sheet_name(SHEET_ABOUT, taken))
+        write_codes_by_group(wb.create_sheet(SHEET_CODES), interviews)
+    sheet = wb.create_sheet(SHEET_ABOUT)
     write_table(sheet, ["Élément", "Valeur"], [list(x) for x in about], widths=[34, 110], wrap={2})
     wb.save(path)
     return wb.sheetnames

@@ -10,6 +10,7 @@ CSV, the JSON lines).
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 import zipfile
@@ -55,7 +56,11 @@ def leaks(text: str) -> list[str]:
 def members(path: Path) -> dict[str, str]:
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
-            return {n: zf.read(n).decode("utf-8", errors="replace") for n in zf.namelist()}
+            # XML members spell accents as character references ("S&#233;bastien")
+            return {
+                n: html.unescape(zf.read(n).decode("utf-8", errors="replace"))
+                for n in zf.namelist()
+            }
     return {path.name: path.read_text(encoding="utf-8-sig")}
 
 
