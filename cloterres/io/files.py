@@ -194,8 +194,37 @@ class Staging:
                     os.fsync(fh.fileno())
             except OSError as exc:
                 raise InputError(f"{final} : écriture impossible : {os_error_fr(exc)}") from None
-        for tmp, final in self._files:
-            os.replace(tmp, final)
+        # Keep each previous file under a hidden name (a hard link) until every rename is done:
+        # if one fails (the output became a folder, rights changed), the earlier ones are put
+        # back, so the user keeps the whole previous set.
+        done: list[tuple[Path, Path | None]] = []  # (final, backup of the previous file)
+        try:
+            for tmp, final in self._files:
+                backup = None
+                if final.is_file():
+                    backup = final.with_name(f"{temp_prefix(final)}{os.getpid()}.ancien.tmp")
+                    try:
+                        os.link(final, backup)
+                    except OSError:  # no hard links here (FAT): no way back for this one
+                        backup = None
+                os.replace(tmp, final)
+                done.append((final, backup))
+        except OSError as exc:
+            for final, backup in reversed(done):
+                with contextlib.suppress(OSError):
+                    if backup is not None:
+                        os.replace(backup, final)
+                    else:
+                        final.unlink()
+            raise InputError(
+                f"{visible_name(exc.filename) or 'sortie'} : écriture impossible : "
+                f"{os_error_fr(exc)} ; les fichiers précédents sont conservés"
+            ) from None
+        finally:
+            for _final, backup in done:
+                if backup is not None:
+                    with contextlib.suppress(OSError):
+                        backup.unlink()
         self._files = []
 
     def discard(self) -> None:

@@ -129,3 +129,17 @@ def test_coder_writes_data_and_correspondence_table_together(tmp_path: Path, nlp
     code_, _out, err = run_cli("coder", transcript, "--pseudonymiser", "--sortie", output)
     assert code_ == 2 and "disque plein" in err and ".tmp" not in err
     assert list(tmp_path.iterdir()) == []  # neither the data nor the table, no temporary
+
+
+def test_a_failed_rename_puts_the_earlier_outputs_back(tmp_path: Path) -> None:
+    from cloterres.errors import InputError
+    from cloterres.io.files import staged
+
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.gexf"
+    first.write_text("ancien a", encoding="utf-8")
+    with pytest.raises(InputError, match="fichiers précédents sont conservés"), staged() as staging:
+        staging.path(first).write_text("nouveau a", encoding="utf-8")
+        staging.path(second).write_text("nouveau b", encoding="utf-8")
+        second.mkdir()  # the second output became a folder: its rename fails
+    assert first.read_text(encoding="utf-8") == "ancien a"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl", "b.gexf"]
