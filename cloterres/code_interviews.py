@@ -190,6 +190,14 @@ def code_interviews(
     grid = load_grid(grid_file)
     names = read_name_list(names_file) if names_file else []
     pseudonymising = pseudonymise or bool(names_file) or places or organisations
+    projects = [p for p in inputs if p.suffix.lower() in PROJECT_SUFFIXES]
+    merging = suffix == ".qdpx" and len(projects) == 1 and len(inputs) == 1
+    if merging and pseudonymising:
+        raise InputError(
+            f"{inputs[0]} : un projet .qdpx complété en .qdpx garde les textes d'origine, la "
+            "pseudonymisation n'y est pas possible ; écrivez une sortie .jsonl, .csv ou .xlsx, ou "
+            "pseudonymisez les transcriptions avant de les importer dans votre logiciel"
+        )
     prepare_output(output, overwrite=overwrite, inputs=inputs)
     table = None
     if pseudonymising:
@@ -200,6 +208,12 @@ def code_interviews(
             )
         prepare_output(table, overwrite=overwrite, inputs=inputs)
     report = CodeReport(output=output, correspondence=table)
+    if suffix == ".qdpx" and projects and not merging:
+        report.warnings.append(
+            "seules les transcriptions sont reprises dans la sortie .qdpx, pas les codes, "
+            "utilisateurs ni codages des projets donnés ; pour les garder, donnez un seul projet "
+            ".qdpx à la fois (cloterres coder projet.qdpx --sortie projet-code.qdpx)"
+        )
 
     pseudonymiser = None
     if pseudonymising:  # a first pass learns every name, so that pseudonyms hold corpus-wide
@@ -238,12 +252,15 @@ def code_interviews(
             sink.begin_interview(interview)
             yield from segment(interview, kind)
 
-    from cloterres.io.interview_outputs import SINKS
+    from cloterres.io.interview_outputs import SINKS, MergeSink, UnitSink
 
     coder = Coder(grid)
     task = _code_unit_all if code_interviewer else _code_unit
+    notes: list[str] = []
     with atomic_path(output) as tmp:
-        sink = SINKS[suffix](tmp, grid)
+        sink: UnitSink = (
+            MergeSink(tmp, grid, inputs[0], notes) if merging else SINKS[suffix](tmp, grid)
+        )
         committed = False
         try:
             for seg, result in code_stream(coder, segments(), task, workers=workers):
@@ -257,11 +274,12 @@ def code_interviews(
                     study_labels[seg.id] = machine_labels(grid, result)
                 if progress is not None:
                     progress(report.units)
-            if not report.units:
+            if not report.units and not merging:
                 raise InputError(
                     "aucune unité à coder dans les fichiers donnés ; vérifiez leur contenu"
                 )
             sink.close(report.warnings, run)
+            report.warnings += notes
             committed = True
         finally:
             if not committed:

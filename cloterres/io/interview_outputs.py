@@ -499,6 +499,38 @@ class ProjectSink(UnitSink):
         )  # fmt: skip
 
 
+class MergeSink(ProjectSink):
+    """The input project, kept whole, plus the machine's codings (``coder projet.qdpx --sortie
+    projet-code.qdpx``): see :mod:`cloterres.io.qdpx_merge`."""
+
+    def __init__(self, path: Path, grid: Grid, project: Path, notes: list[str]) -> None:
+        super().__init__(path, grid)
+        self._project = project
+        self._notes = notes
+
+    def close(self, warnings: list[str], run: RunInfo) -> None:
+        from cloterres.agreement.readers import map_code_path
+        from cloterres.io.qdpx import QdaCoding, load_qdpx
+        from cloterres.io.qdpx_merge import merge_qdpx
+
+        loaded = load_qdpx(self._project)
+        codings = [QdaCoding(source_id=i, start=a, end=b, code=c) for i, a, b, c in self._codings]
+        self._codings = []
+        grid = self._grid
+        merged = merge_qdpx(
+            loaded, self._path, grid_codes(grid), codings,
+            match=lambda path: map_code_path(path, grid),
+        )  # fmt: skip
+        users = sorted({c.coder for c in loaded.project.codings})
+        self._notes.append(
+            f"projet {self._project.name} recopié en entier ({len(loaded.project.sources)} "
+            f"source(s) lue(s), {merged.kept_codings} codage(s) de {len(users)} utilisateur(s) "
+            f"gardé(s)) ; {merged.codings} codage(s) de la machine ajouté(s) sous l'utilisateur "
+            f"« {merged.user} » ; {len(merged.matched)} code(s) de la grille reconnu(s) dans le "
+            f"projet, {len(merged.created)} ajouté(s) sous le code « cloterres »"
+        )
+
+
 SINKS: dict[str, type[UnitSink]] = {
     ".jsonl": JsonlSink,
     ".csv": CsvSink,

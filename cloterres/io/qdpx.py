@@ -465,13 +465,33 @@ def read_qdpx(path: Path) -> QdaProject:
     keep their CRLF line breaks). Raises :class:`InputError` (one French line) on any problem.
     """
     path = Path(path)
+    with _open_zip(path) as zf:
+        return _load(zf, path).project
+
+
+@dataclass
+class LoadedProject:
+    """A project as read, with what a lossless rewrite needs: the ``.qde`` member, its parsed
+    XML, every archive member in order (bytes as stored once decompressed) and the GUID of the
+    source behind each source id."""
+
+    project: QdaProject
+    qde_name: str
+    root: etree._Element
+    members: list[tuple[zipfile.ZipInfo, bytes]]
+    source_guids: dict[str, str]  # source id -> GUID as written in the project
+    code_guids: dict[str, str]  # code path -> GUID as written in the project
+    users: dict[str, str]  # user GUID (normalised) -> name
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
     label = str(path)
     if not path.exists():
         raise InputError(f"{label} : fichier introuvable ; vérifiez le chemin")
     if path.is_dir():
         raise InputError(f"{label} : est un dossier ; donnez le fichier .qdpx exporté")
     try:
-        zf = zipfile.ZipFile(path)
+        return zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise InputError(
             f"{label} : archive REFI-QDA illisible (ce n'est pas une archive ZIP valide) ; "
@@ -484,21 +504,41 @@ def read_qdpx(path: Path) -> QdaProject:
             f"{label} : archive REFI-QDA illisible ({exc}) ; "
             "exportez à nouveau le projet depuis votre logiciel"
         ) from None
-    with zf:
-        check_zip(
-            path,
-            ZipLimits(
-                QDPX_LIMITS.kind,
-                members=QDPX_LIMITS.members,
-                member_bytes=MAX_MEMBER_BYTES,
-                total_bytes=MAX_TOTAL_BYTES,
-            ),
-        )
-        archive = _Archive(zf, label)
-        qde = archive.find_qde()
-        root = _parse_xml(archive.read(qde), f"{label} ({qde.filename})")
-        base = posixpath.dirname(_norm_member(qde.filename))
-        return _Reader(archive, label, f"{base}/" if base else "").project(root, path.stem)
+
+
+def _load(zf: zipfile.ZipFile, path: Path, *, keep_members: bool = False) -> LoadedProject:
+    label = str(path)
+    check_zip(
+        path,
+        ZipLimits(
+            QDPX_LIMITS.kind,
+            members=QDPX_LIMITS.members,
+            member_bytes=MAX_MEMBER_BYTES,
+            total_bytes=MAX_TOTAL_BYTES,
+        ),
+    )
+    archive = _Archive(zf, label)
+    qde = archive.find_qde()
+    root = _parse_xml(archive.read(qde), f"{label} ({qde.filename})")
+    base = posixpath.dirname(_norm_member(qde.filename))
+    reader = _Reader(archive, label, f"{base}/" if base else "")
+    project = reader.project(root, path.stem)
+    members: list[tuple[zipfile.ZipInfo, bytes]] = []
+    if keep_members:
+        archive.total = 0
+        for info in zf.infolist():
+            members.append((info, b"" if info.is_dir() else archive.read(info)))
+    code_guids = {p: g for g, p in reader.code_guid_as_written.items()}
+    return LoadedProject(
+        project, qde.filename, root, members, reader.source_guids, code_guids, reader.users
+    )
+
+
+def load_qdpx(path: Path) -> LoadedProject:
+    """Read a project and keep every member of its archive, for a lossless rewrite."""
+    path = Path(path)
+    with _open_zip(path) as zf:
+        return _load(zf, path, keep_members=True)
 
 
 def validate(xml_bytes: bytes, schema_path: Path) -> list[str]:
@@ -717,6 +757,8 @@ class _Reader:
         self.code_paths: dict[str, str] = {}  # code GUID -> path
         self.case_guids: set[str] = set()
         self.trusted = False  # positions written by cloterres: no guessing
+        self.source_guids: dict[str, str] = {}  # source id -> GUID as written
+        self.code_guid_as_written: dict[str, str] = {}  # GUID as written -> code path
 
     def project(self, root: etree._Element, default_name: str) -> QdaProject:
         if _local(root) != "Project":
@@ -756,6 +798,7 @@ class _Reader:
             name = outer.get("name") or text_el.get("name") or guid
             text = self._text(text_el, name)
             source_id = _unique(self._source_id(guid, name, cases), used_ids, "-{n}")
+            self.source_guids[source_id] = outer.get("guid") or ""
             values: dict[str, str] = {}
             for case in cases.values():
                 if guid in case.sources:
@@ -818,6 +861,7 @@ class _Reader:
             path = keys.get(guid) or (name if parent is None else f"{parent}.{name}")
             path = _unique(path, used, " ({n})")
             paths[guid] = path
+            self.code_guid_as_written[el.get("guid") or ""] = path
             description = _kid(el, "Description")
             text = description.text if description is not None else None
             codes.append(QdaCode(path=path, name=name, description=text or "", parent=parent))
