@@ -90,7 +90,8 @@ METHOD = [
         "(pa − pe) / (1 − pe) avec pe = Σ πk (1 − πk) / (q − 1), q le nombre de valeurs "
         "possibles (2 pour une catégorie ; les catégories de la dimension plus « aucune » au "
         "niveau dimension). Moins sensible que les kappas aux catégories rares (paradoxe du "
-        "kappa).",
+        "kappa). Quand tous les codeurs donnent une même valeur, pe = 0 et l'AC1 vaut l'accord "
+        "observé (il reste défini, contrairement aux kappas et à l'alpha).",
         "Gwet K. L. (2008). Computing inter-rater reliability and its variance in the presence "
         "of high agreement. British Journal of Mathematical and Statistical Psychology, 61, "
         "29-48 ; Gwet (2014).",
