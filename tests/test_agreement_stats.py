@@ -211,9 +211,7 @@ def test_undefined_values_are_none_with_a_reason_never_zero():
     assert result.stats["gwet_ac1"].reason is None
     # One same value, with a disagreement on a unit: AC1 = percent agreement still
     mostly = Ratings.from_rows([[0, 0]] * 9 + [[0, 1]], categories=[0, 1])
-    assert gwet_ac1(mostly) == pytest.approx(
-        (0.9 - 2 * 0.95 * 0.05) / (1 - 2 * 0.95 * 0.05)
-    )
+    assert gwet_ac1(mostly) == pytest.approx((0.9 - 2 * 0.95 * 0.05) / (1 - 2 * 0.95 * 0.05))
     only = Ratings.from_rows([[1, 1, 1]] * 4, categories=[0, 1])
     assert gwet_ac1(only) == 1.0
     # No unit rated by two coders

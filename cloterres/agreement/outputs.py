@@ -12,6 +12,7 @@ from openpyxl.styles import Font, PatternFill
 
 from cloterres.agreement.compare import AgreementReport, Row
 from cloterres.agreement.levels import Disagreement
+from cloterres.agreement.open_grid import OBSERVED_GRID_ID
 from cloterres.agreement.stats import STATS
 from cloterres.grid import grid_hash
 from cloterres.io.excel import PERCENT, TITLE_FONT, put, write_table
@@ -274,8 +275,14 @@ def write_workbook(report: AgreementReport, path: Path) -> None:
         ["Date de création", report.date],
         ["Commande", report.command],
         ["Grille", f"{grid.nom} ({grid.id}, version {grid.version})"],
-        ["Fichier de grille", str(report.grid_path)],
-        ["Empreinte SHA-256 de la grille", grid_hash(report.grid_path)],
+        *(
+            [["Fichier de grille", "(aucun : catégories observées dans les fichiers)"]]
+            if grid.id == OBSERVED_GRID_ID
+            else [
+                ["Fichier de grille", str(report.grid_path)],
+                ["Empreinte SHA-256 de la grille", grid_hash(report.grid_path)],
+            ]
+        ),
         ["Unités", "mesures" if report.kind == "mesures" else "unités d'entretien"],
     ]
     if report.unit:
