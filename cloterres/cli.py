@@ -191,7 +191,7 @@ def coder(
     entrees: Annotated[
         list[Path],
         typer.Argument(
-            help="Transcriptions .txt, .md ou .docx, ou tableaux d'unités .csv / .xlsx (id, texte).",
+            help="Transcriptions .txt, .md, .docx ou .vtt (Zoom, Teams), ou tableaux d'unités .csv / .xlsx (id, texte).",
             metavar="ENTREE",
         ),
     ],

@@ -147,7 +147,7 @@ def _check_inputs(paths: list[Path]) -> None:
         if suffix not in TRANSCRIPT_SUFFIXES + TABLE_SUFFIXES + PROJECT_SUFFIXES:
             raise InputError(
                 f"{path} : extension « {suffix or '(aucune)'} » non reconnue ; donnez des "
-                f"transcriptions .txt, .md ou .docx, un tableau d'unités .csv ou .xlsx, ou un "
+                f"transcriptions .txt, .md, .docx ou .vtt, un tableau d'unités .csv ou .xlsx, ou un "
                 f"projet REFI-QDA .qdpx"
             )
 
