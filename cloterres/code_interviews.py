@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cloterres.coding import Coder, CodingResult
 from cloterres.errors import InputError
-from cloterres.grid import Grid, load_grid
+from cloterres.grid import Grid, load_grid, require_rules
 from cloterres.interviews.model import Interview, Segment
 from cloterres.interviews.pseudonymise import Pseudonymiser, read_name_list
 from cloterres.interviews.segmentation import segment, unit_kind
@@ -188,6 +188,7 @@ def code_interviews(
     _check_inputs(inputs)
     grid_file = grid_path or default_interview_grid_path()
     grid = load_grid(grid_file)
+    require_rules(grid, grid_file)
     names = read_name_list(names_file) if names_file else []
     pseudonymising = pseudonymise or bool(names_file) or places or organisations
     projects = [p for p in inputs if p.suffix.lower() in PROJECT_SUFFIXES]
