@@ -73,6 +73,10 @@ def foreign_project(tmp_path: Path) -> Path:
        endPosition="{centre + 30}" creatingUser="{g(2)}">
         <Coding guid="{g(44)}" creatingUser="{g(2)}"><CodeRef targetGUID="{g(12)}"/></Coding>
       </PlainTextSelection>
+      <PlainTextSelection guid="{g(45)}" name="Q :" startPosition="0" endPosition="3"
+       creatingUser="{g(2)}">
+        <Coding guid="{g(46)}" creatingUser="{g(2)}"><CodeRef targetGUID="{g(12)}"/></Coding>
+      </PlainTextSelection>
       <NoteRef targetGUID="{g(61)}"/>
     </TextSource>
     <PictureSource guid="{g(50)}" name="Carte du territoire" path="internal://{g(50)}.png">
@@ -263,3 +267,41 @@ def test_merge_keeps_real_projects_whole(run_cli, tmp_path: Path, name: str) -> 
     kept = {(c.source_id, c.start, c.end, c.code, c.coder) for c in after.codings}
     assert human <= kept
     assert {c.path for c in before.codes} <= {c.path for c in after.codes}
+
+
+def test_what_is_not_coded_is_said(run_cli, tmp_path: Path) -> None:
+    source = foreign_project(tmp_path)
+    code, _stdout, stderr = run_cli(
+        "coder", source, "--sortie", tmp_path / "c.jsonl", "--unite", "tour"
+    )
+    assert code == 0, stderr
+    text = " ".join(stderr.split())
+    assert (
+        "sources non textuelles, non codées et non repris : 1 image(s) (« Carte du territoire »)"
+        in text
+    )
+    assert "1 source(s) audio (« Réunion »)" in text
+    assert "2 note(s) ou mémo(s) non utilisé(e)s, non repris" in text
+    assert "2 ensemble(s) non utilisé(e)s" in text
+    assert "1 codage(s) sur 3 du projet n'atteignent aucune unité" in text
+    assert "« Thème inductif » de Bruno Lefèvre sur « E07 » (0-3)" in text
+    # Merged into a project, the same things are said to be kept
+    code, _stdout, stderr = run_cli("coder", source, "--sortie", tmp_path / "c.qdpx")
+    assert code == 0 and "gardé(e)s tel(le)s quel(le)s dans la sortie" in " ".join(stderr.split())
+
+
+def test_an_empty_project_says_what_it_holds(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "vide.qdpx"
+    qde = (
+        f'<Project xmlns="{PROJECT_NS}" name="Vide"><Users><User guid="{g(1)}" name="Alice"/>'
+        f'</Users><CodeBook><Codes><Code guid="{g(2)}" name="Thème" isCodable="true"/></Codes>'
+        "</CodeBook></Project>"
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde)
+    code, _stdout, stderr = run_cli("coder", path, "--sortie", tmp_path / "c.jsonl")
+    assert code == 2
+    assert (
+        "aucune source texte à coder ; le projet contient 0 source(s) texte, 1 code(s), "
+        "0 codage(s), 1 utilisateur(s)" in " ".join(stderr.split())
+    )

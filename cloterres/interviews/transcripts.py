@@ -122,7 +122,9 @@ def _metadata(text: str, where: str = "") -> tuple[dict[str, str], int]:
             break
         variables[_META_KEYS[key]] = value
         body = end
-    if len(variables) < 2:  # one "Enquêteur : Bonjour..." line is a turn, not metadata
+    # One "Enquêteur : Bonjour..." line is a turn, not metadata; one "id: E01" line is an id.
+    alone_id = list(variables) == ["id"] and bool(re.fullmatch(r"[\w.\-]{1,40}", variables["id"]))
+    if len(variables) < 2 and not alone_id:
         return {}, 0
     return variables, body
 

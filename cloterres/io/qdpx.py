@@ -88,6 +88,12 @@ _VALUE_TAGS = (
     "DateValue",
     "DateTimeValue",
 )
+_SOURCE_KINDS = {
+    "PictureSource": "image(s)",
+    "AudioSource": "source(s) audio",
+    "VideoSource": "vidéo(s)",
+    "PDFSource": "PDF sans texte",
+}
 _KEY_LINE = re.compile(r"^\s*\{?([0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})\}?\t(.+)$")
 _CRLF = re.compile("\r\n")
 _LONE_LF = re.compile("(?<!\r)\n")
@@ -133,6 +139,24 @@ class QdaProject:
     codes: list[QdaCode]
     sources: list[QdaSource]
     codings: list[QdaCoding]
+    # What a project read from a file holds besides (for warnings): sources that are not text,
+    # as (type, name), and how many users, cases, notes and sets it has.
+    skipped_sources: list[tuple[str, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def inventory(self) -> str:
+        """What the project holds, in French, for messages."""
+        kinds: dict[str, int] = {}
+        for kind, _name in self.skipped_sources:
+            kinds[kind] = kinds.get(kind, 0) + 1
+        parts = [
+            f"{len(self.sources)} source(s) texte",
+            *(f"{n} {kind}" for kind, n in kinds.items()),
+            f"{len(self.codes)} code(s)",
+            f"{len(self.codings)} codage(s)",
+            *(f"{n} {what}" for what, n in self.counts.items()),
+        ]
+        return ", ".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -786,6 +810,7 @@ class _Reader:
 
         sources: list[QdaSource] = []
         codings: list[QdaCoding] = []
+        skipped: list[tuple[str, str]] = []
         used_ids: set[str] = set()
         sources_el = _kid(root, "Sources")
         for outer in sources_el.iterchildren("*") if sources_el is not None else ():
@@ -793,7 +818,9 @@ class _Reader:
             # A PDF source carries its text as a TextSource-like Representation.
             text_el = outer if kind == "TextSource" else _kid(outer, "Representation")
             if kind not in ("TextSource", "PDFSource") or text_el is None:
-                continue  # pictures, audio, video: nothing to read as text
+                # pictures, audio, video (and PDFs without text): nothing to read as text
+                skipped.append((_SOURCE_KINDS.get(kind, kind), outer.get("name") or ""))
+                continue
             guid = _norm_guid(outer.get("guid"))
             name = outer.get("name") or text_el.get("name") or guid
             text = self._text(text_el, name)
@@ -808,8 +835,20 @@ class _Reader:
             sources.append(QdaSource(id=source_id, name=name, text=text, variables=values))
             for start, end, code, coder in self._codings(text_el, text, name):
                 codings.append(QdaCoding(source_id, start, end, code, coder))
+        notes = [n for n in _kids(_kid(root, "Notes"), "Note") if n.get("name") != CODE_KEYS_NOTE]
+        counts = {
+            "utilisateur(s)": len(self.users),
+            "cas": len(cases),
+            "note(s) ou mémo(s)": len(notes),
+            "ensemble(s)": len(_kids(_kid(root, "Sets"), "Set")),
+        }
         return QdaProject(
-            name=root.get("name") or default_name, codes=codes, sources=sources, codings=codings
+            name=root.get("name") or default_name,
+            codes=codes,
+            sources=sources,
+            codings=codings,
+            skipped_sources=skipped,
+            counts=counts,
         )
 
     # -- codebook ---------------------------------------------------------------------------
