@@ -421,11 +421,19 @@ def grid_codes(grid: Grid) -> list[Any]:
     for d in grid.dimensions:
         codes.append(QdaCode(path=d.id, name=d.label, description=d.definition.strip()))
         for c in d.categories:
+            parts = [c.definition.strip()] if c.definition.strip() else []
+            # Human coders rely on examples and counter-examples: they travel in the description.
+            if c.exemples:
+                parts.append("Exemples :\n" + "\n".join(f"- {e.strip()}" for e in c.exemples))
+            if c.contre_exemples:
+                parts.append(
+                    "Contre-exemples :\n" + "\n".join(f"- {e.strip()}" for e in c.contre_exemples)
+                )
             codes.append(
                 QdaCode(
                     path=f"{d.id}.{c.id}",
                     name=c.label,
-                    description=c.definition.strip(),
+                    description="\n\n".join(parts),
                     parent=d.id,
                 )
             )
@@ -457,9 +465,15 @@ class ProjectSink(UnitSink):
     def begin_interview(self, interview: Interview) -> None:
         from cloterres.io.qdpx import QdaSource
 
+        from cloterres.io.qdpx import ID_SEPARATOR
+
         self._known.add(interview.id)
+        # The source name carries the interview id: tools that drop cases keep it.
+        name = interview.name
+        if name != interview.id and not name.startswith(f"{interview.id}{ID_SEPARATOR}"):
+            name = f"{interview.id}{ID_SEPARATOR}{name}"
         self._sources.append(
-            QdaSource(id=interview.id, name=interview.name, text=interview.text,
+            QdaSource(id=interview.id, name=name, text=interview.text,
                       variables=dict(interview.variables))
         )  # fmt: skip
 

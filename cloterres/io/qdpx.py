@@ -94,6 +94,9 @@ _SOURCE_KINDS = {
     "VideoSource": "vidéo(s)",
     "PDFSource": "PDF sans texte",
 }
+#: A source name written by cloterres: the interview id, an em dash, the file name.
+ID_SEPARATOR = " — "
+_ID_IN_NAME = re.compile(r"^([\w.\-]{1,60}) — .+$")
 _KEY_LINE = re.compile(r"^\s*\{?([0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})\}?\t(.+)$")
 _CRLF = re.compile("\r\n")
 _LONE_LF = re.compile("(?<!\r)\n")
@@ -437,6 +440,16 @@ def _project_xml(
                         creationDateTime=stamp,
                     )
                     sub(coding_el, "CodeRef", targetGUID=_guid(scope, "code", coding.code))
+            # The case variables again on the source: tools that drop cases (QualCoder) keep them.
+            for name in variable_names:
+                if name in source.variables:
+                    value_el = sub(text_el, "VariableValue")
+                    sub(value_el, "VariableRef", targetGUID=variable_guids[name])
+                    sub(value_el, "TextValue").text = _xml_safe(
+                        str(source.variables[name]),
+                        label,
+                        f"la variable « {name} » de l'entretien « {source.id} »",
+                    )
 
     if project.codes:
         note_guid = _guid(scope, "note", "code-keys")
@@ -824,7 +837,13 @@ class _Reader:
             guid = _norm_guid(outer.get("guid"))
             name = outer.get("name") or text_el.get("name") or guid
             text = self._text(text_el, name)
-            source_id = _unique(self._source_id(guid, name, cases), used_ids, "-{n}")
+            source_id = self._source_id(guid, name, cases)
+            if source_id == name:  # no case names it (QualCoder drops them): its « id: » line
+                from cloterres.interviews.transcripts import transcript_metadata
+
+                header_id = transcript_metadata(text, f"{self.label}, {name}")[0].get("id", "")
+                source_id = header_id.strip() or name
+            source_id = _unique(source_id, used_ids, "-{n}")
             self.source_guids[source_id] = outer.get("guid") or ""
             values: dict[str, str] = {}
             for case in cases.values():
@@ -930,10 +949,15 @@ class _Reader:
 
     @staticmethod
     def _source_id(guid: str, name: str, cases: dict[str, _Case]) -> str:
-        """The name of the case made of this source alone, else the source name."""
+        """The name of the case made of this source alone, else the interview id that cloterres
+        puts at the head of the source name (« E07 — entretien-maire »), else the name."""
         owners = [c for c in cases.values() if guid in c.sources]
         if len(owners) == 1 and len(set(owners[0].sources)) == 1 and owners[0].name:
             return owners[0].name
+        if not owners:
+            m = _ID_IN_NAME.match(name)
+            if m:
+                return m.group(1)
         return name
 
     def _text(self, el: etree._Element, name: str) -> str:
