@@ -463,9 +463,7 @@ class ProjectSink(UnitSink):
         self._codings: list[tuple[str, int, int, str]] = []
 
     def begin_interview(self, interview: Interview) -> None:
-        from cloterres.io.qdpx import QdaSource
-
-        from cloterres.io.qdpx import ID_SEPARATOR
+        from cloterres.io.qdpx import ID_SEPARATOR, QdaSource
 
         self._known.add(interview.id)
         # The source name carries the interview id: tools that drop cases keep it.
