@@ -105,6 +105,7 @@ def test_project_codes_outside_the_grid_are_refused_not_counted_as_none(run_cli,
     )
     assert code == 0, stderr
     assert "hors de la grille entretiens-cls comparées" in stderr and "« Thème inductif »" in stderr
+    assert "1 codage(s) sur 3 n'atteignent aucune unité comparée" in " ".join(stderr.split())
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert any(r["category"] == "codes.theme_inductif" for r in rows)
     assert any(r["category"] == "gouvernance.pilotage" for r in rows)

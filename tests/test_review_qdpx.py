@@ -66,4 +66,4 @@ def test_project_codings_become_a_round_with_a_correspondence(run_cli, tmp_path:
     code, _out, err = run_cli(
         "revue", "importer", human, "--etude", study, "--correspondance", mapping
     )
-    assert code == 2 and "déjà été importé" in err
+    assert code == 2 and "ce projet a déjà été importé" in err

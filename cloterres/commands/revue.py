@@ -201,7 +201,8 @@ def importer(
             try:
                 qdpx_report = import_qdpx_rounds(study, fichier, correspondence=correspondance)
             except DuplicateRound as exc:
-                err.print(f"Erreur : {fichier} : {exc}", markup=False)
+                message = str(exc).replace("ce classeur", "ce projet", 1)
+                err.print(f"Erreur : {fichier} : {message}", markup=False)
                 raise typer.Exit(2) from None
         for note in qdpx_report.notes:
             err.print(f"Attention : {fichier} : {note}", markup=False)
