@@ -305,3 +305,49 @@ def test_an_empty_project_says_what_it_holds(run_cli, tmp_path: Path) -> None:
         "aucune source texte à coder ; le projet contient 0 source(s) texte, 1 code(s), "
         "0 codage(s), 1 utilisateur(s)" in " ".join(stderr.split())
     )
+
+
+def test_added_selections_count_characters_as_the_project_does(tmp_path: Path) -> None:
+    """A project whose tool counts CRLF as one character (ATLAS.ti): the machine's selections
+    are written the same way, so both read back on the same words."""
+    from cloterres.io.qdpx import QdaCode, QdaCoding, load_qdpx
+    from cloterres.io.qdpx_merge import merge_qdpx
+
+    text = "Q : Qui pilote ?\r\nR : Le comité de pilotage.\r\nQ : Et ensuite ?\r\nR : Les élus."
+    norm = text.replace("\r\n", "\n")
+    their = norm.index("Les élus")
+    qde = (
+        f'<Project xmlns="{PROJECT_NS}" name="A"><Users><User guid="{g(1)}" name="Ana"/></Users>'
+        f'<CodeBook><Codes><Code guid="{g(2)}" name="Élus" isCodable="true"/></Codes></CodeBook>'
+        f'<Sources><TextSource guid="{g(3)}" name="E1" plainTextPath="internal://{g(3)}.txt">'
+        f'<PlainTextSelection guid="{g(4)}" name="Les élus" startPosition="{their}" '
+        f'endPosition="{their + 8}" creatingUser="{g(1)}"><Coding guid="{g(5)}" '
+        f'creatingUser="{g(1)}"><CodeRef targetGUID="{g(2)}"/></Coding></PlainTextSelection>'
+        "</TextSource></Sources></Project>"
+    )
+    source = tmp_path / "a.qdpx"
+    with zipfile.ZipFile(source, "w") as zf:
+        zf.writestr("project.qde", qde)
+        zf.writestr(f"sources/{g(3)}.txt", text.encode("utf-8"))
+    loaded = load_qdpx(source)
+    assert loaded.widths  # the CRLF-as-one reading was recognised
+    start = text.index("Le comité de pilotage")
+    coding = QdaCoding("E1", start, start + len("Le comité de pilotage"), "gouvernance.pilotage")
+    out = tmp_path / "b.qdpx"
+    merge_qdpx(
+        loaded,
+        out,
+        [
+            QdaCode("gouvernance", "Gouvernance"),
+            QdaCode("gouvernance.pilotage", "Pilotage", parent="gouvernance"),
+        ],
+        [coding],
+        match=lambda path: None,
+    )
+    check_lossless(source, out)
+    root = etree.fromstring(members(out)["project.qde"])
+    ours = [s for s in root.iter(f"{P}PlainTextSelection") if s.get("guid") != g(4)]
+    assert int(ours[0].get("startPosition")) == norm.index("Le comité de pilotage")
+    back = read_qdpx(out)
+    texts = {(c.coder, back.sources[0].text[c.start : c.end]) for c in back.codings}
+    assert texts == {("Ana", "Les élus"), ("cloterres", "Le comité de pilotage")}

@@ -519,6 +519,13 @@ class LoadedProject:
     source_guids: dict[str, str]  # source id -> GUID as written in the project
     code_guids: dict[str, str]  # code path -> GUID as written in the project
     users: dict[str, str]  # user GUID (normalised) -> name
+    # Source id -> (index, width) of the characters the project's tool does not count as one
+    # (CRLF as one, LF as two, UTF-16 units), read from its selections; absent: the standard.
+    widths: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def position(self, source_id: str, index: int) -> int:
+        """A str index as the project's tool counts it, for a selection added to the source."""
+        return index + sum(w - 1 for i, w in self.widths.get(source_id, []) if i < index)
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
@@ -567,7 +574,14 @@ def _load(zf: zipfile.ZipFile, path: Path, *, keep_members: bool = False) -> Loa
             members.append((info, b"" if info.is_dir() else archive.read(info)))
     code_guids = {p: g for g, p in reader.code_guid_as_written.items()}
     return LoadedProject(
-        project, qde.filename, root, members, reader.source_guids, code_guids, reader.users
+        project,
+        qde.filename,
+        root,
+        members,
+        reader.source_guids,
+        code_guids,
+        reader.users,
+        reader.source_widths,
     )
 
 
@@ -796,6 +810,10 @@ class _Reader:
         self.trusted = False  # positions written by cloterres: no guessing
         self.source_guids: dict[str, str] = {}  # source id -> GUID as written
         self.code_guid_as_written: dict[str, str] = {}  # GUID as written -> code path
+        # Source name -> how the project's tool counts characters there (see _conventions),
+        # when it is not the standard's one code point each.
+        self.conventions: dict[str, list[tuple[int, int]]] = {}
+        self.source_widths: dict[str, list[tuple[int, int]]] = {}  # by source id
 
     def project(self, root: etree._Element, default_name: str) -> QdaProject:
         if _local(root) != "Project":
@@ -854,6 +872,8 @@ class _Reader:
             sources.append(QdaSource(id=source_id, name=name, text=text, variables=values))
             for start, end, code, coder in self._codings(text_el, text, name):
                 codings.append(QdaCoding(source_id, start, end, code, coder))
+            if name in self.conventions:
+                self.source_widths[source_id] = self.conventions.pop(name)
         notes = [n for n in _kids(_kid(root, "Notes"), "Note") if n.get("name") != CODE_KEYS_NOTE]
         counts = {
             "utilisateur(s)": len(self.users),
@@ -1013,7 +1033,10 @@ class _Reader:
             default = selection.get("creatingUser")
             for code, coder in self._refs(selection, default):
                 spans.append(_Span(start, end, code, coder, selection.get("name") or ""))
-        mapped = _map_spans(text, spans, guess=not self.trusted)
+        chosen: list[list[tuple[int, int]]] = []
+        mapped = _map_spans(text, spans, guess=not self.trusted, chosen=chosen)
+        if chosen and chosen[0]:
+            self.conventions[source_name] = chosen[0]
         if mapped is None:
             bad = next((s for s in spans if s.end > len(text)), spans[0])
             raise InputError(
@@ -1124,7 +1147,11 @@ def _splits_crlf(text: str, i: int) -> bool:
 
 
 def _map_spans(
-    text: str, spans: Sequence[_Span], *, guess: bool = True
+    text: str,
+    spans: Sequence[_Span],
+    *,
+    guess: bool = True,
+    chosen: list[list[tuple[int, int]]] | None = None,
 ) -> list[tuple[int, int]] | None:
     """Selections as str indices into ``text``, read with the best fitting convention (only
     the raw code-point reading when ``guess`` is false); None when no reading fits the text.
@@ -1155,4 +1182,6 @@ def _map_spans(
             score = (*hits, edges)
             if best is None or score > best[0]:
                 best = (score, mapped)
+                if chosen is not None:
+                    chosen[:] = [widths]
     return best[1] if best is not None else None

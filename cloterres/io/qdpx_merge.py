@@ -192,8 +192,9 @@ def merge_qdpx(
                 "PlainTextSelection",
                 guid=_guid(scope, "selection", key),
                 name=_snippet(text[start:end]),
-                startPosition=str(start),
-                endPosition=str(end),
+                # Counted as the project's tool counts (CRLF as one character, say).
+                startPosition=str(loaded.position(source_id, start)),
+                endPosition=str(loaded.position(source_id, end)),
                 creatingUser=user_guid,
                 creationDateTime=when,
             )
