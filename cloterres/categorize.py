@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from cloterres.coding import Coder, CodingResult
 from cloterres.errors import InputError
-from cloterres.grid import default_grid_path, load_grid
+from cloterres.grid import default_grid_path, load_grid, require_rules
 from cloterres.io.csv_export import CsvWriter
 from cloterres.io.files import atomic_path, prepare_output
 from cloterres.io.jsonl import JsonlWriter
@@ -138,6 +138,7 @@ def categorize(
     check_inputs(inputs)
     grid_file = grid_path or default_grid_path()
     grid = load_grid(grid_file)
+    require_rules(grid, grid_file)
     prepare_output(output, overwrite=overwrite, inputs=inputs)
     coder = Coder(grid)
     read_report = ReadReport()

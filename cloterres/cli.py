@@ -193,7 +193,7 @@ def coder(
     entrees: Annotated[
         list[Path],
         typer.Argument(
-            help="Transcriptions .txt, .md ou .docx, ou tableaux d'unités .csv / .xlsx / .ods / .xls (id, texte).",
+            help="Transcriptions .txt, .md, .docx ou .vtt (Zoom, Teams), ou tableaux d'unités .csv / .xlsx / .ods / .xls (id, texte).",
             metavar="ENTREE",
         ),
     ],
@@ -392,8 +392,56 @@ def exporter(
     out.print(f"Livre de codes écrit dans : {sortie}", markup=False)
 
 
+def importer(
+    fichier: Annotated[
+        Path,
+        typer.Argument(
+            help="Livre de codes REFI-QDA (.qdc) ou projet (.qdpx) dont importer les codes.",
+            metavar="FICHIER",
+        ),
+    ],
+    sortie: Annotated[
+        Path,
+        typer.Option(
+            "--sortie",
+            "--out",
+            "-o",
+            help="Grille YAML à écrire.",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = Path("grille.yaml"),
+    ecraser: Annotated[
+        bool, typer.Option("--ecraser", "--overwrite", help="Remplacer le fichier s'il existe.")
+    ] = False,
+) -> None:
+    """Importer le livre de codes d'un logiciel QDA (.qdc, .qdpx) comme grille YAML : thèmes →
+    codes, descriptions comme définitions (sans termes : à écrire pour le codage automatique)."""
+    from cloterres.errors import InputError
+    from cloterres.io.codebook_in import CODEBOOK_SUFFIXES, load_codebook_grid, write_grid_yaml
+    from cloterres.io.files import prepare_output
+
+    if fichier.suffix.lower() not in CODEBOOK_SUFFIXES:
+        raise InputError(
+            f"{fichier} : donnez un livre de codes .qdc ou un projet .qdpx (extension "
+            f"« {fichier.suffix or '(aucune)'} »)"
+        )
+    if sortie.suffix.lower() not in (".yaml", ".yml"):
+        raise InputError(f"{sortie} : la grille s'écrit dans un fichier .yaml")
+    grid = load_codebook_grid(fichier)
+    prepare_output(sortie, overwrite=ecraser, inputs=[fichier])
+    write_grid_yaml(sortie, grid)
+    n_cat = sum(len(d.categories) for d in grid.dimensions)
+    out.print(
+        f"Grille écrite dans : {sortie} ({len(grid.dimensions)} thème(s), {n_cat} code(s), sans "
+        "termes : ajoutez-en sous « inclure » pour le codage automatique)",
+        markup=False,
+    )
+
+
 for _name, _alias, _fn in (
     ("exporter", "export", exporter),
+    ("importer", "import", importer),
     ("valider", "validate", valider),
     ("afficher", "show", afficher),
     ("tester", "try", tester),

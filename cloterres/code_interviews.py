@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cloterres.coding import Coder, CodingResult
 from cloterres.errors import InputError
-from cloterres.grid import Grid, load_grid
+from cloterres.grid import Grid, load_grid, require_rules
 from cloterres.interviews.model import Interview, Segment
 from cloterres.interviews.pseudonymise import Pseudonymiser, read_name_list
 from cloterres.interviews.segmentation import segment, unit_kind
@@ -71,14 +71,47 @@ class _Document:
     codings: list[QdaCoding]
 
 
-def _documents(inputs: list[Path]) -> Iterator[_Document | Segment]:
-    """Every interview and every spreadsheet unit of the inputs, in order, read one at a time."""
+def project_warnings(path: Path, project: QdaProject, *, kept: bool) -> list[str]:
+    """What a project holds that is not coded (``kept``: the output keeps it all the same)."""
+    fate = "gardé(e)s tel(le)s quel(le)s dans la sortie" if kept else "non repris"
+    out = []
+    if project.skipped_sources:
+        kinds: dict[str, list[str]] = {}
+        for kind, name in project.skipped_sources:
+            kinds.setdefault(kind, []).append(name)
+        listed = " ; ".join(
+            f"{len(names)} {kind} ({', '.join(f'« {n} »' for n in names[:3] if n)})"
+            for kind, names in kinds.items()
+        )
+        out.append(f"{path} : sources non textuelles, non codées et {fate} : {listed}")
+    for what in ("note(s) ou mémo(s)", "ensemble(s)"):
+        if project.counts.get(what):
+            out.append(f"{path} : {project.counts[what]} {what} non utilisé(e)s, {fate}")
+    if not project.sources:
+        out.append(
+            f"{path} : aucune source texte à coder ; le projet contient {project.inventory()}"
+        )
+    return out
+
+
+def _documents(
+    inputs: list[Path], notes: list[str] | None = None, *, kept: bool = False
+) -> Iterator[_Document | Segment]:
+    """Every interview and every spreadsheet unit of the inputs, in order, read one at a time
+    (what a project holds that is not coded goes to ``notes``)."""
     for path in inputs:
         suffix = path.suffix.lower()
         if suffix in TRANSCRIPT_SUFFIXES:
             yield _Document(read_transcript(path), [])
         elif suffix in PROJECT_SUFFIXES:
             project = read_qdpx(path)
+            if notes is not None:
+                notes += project_warnings(path, project, kept=kept)
+                if not project.sources and not kept:
+                    raise InputError(
+                        f"{path} : aucune source texte à coder ; le projet contient "
+                        f"{project.inventory()}"
+                    )
             by_source: dict[str, list[QdaCoding]] = {}
             for coding in project.codings:
                 by_source.setdefault(coding.source_id, []).append(coding)
@@ -92,10 +125,12 @@ def default_interview_grid_path() -> Path:
     return Path(__file__).resolve().parent.parent / "grids" / "entretiens-cls.yaml"
 
 
-def map_codings(seg: Segment, codings: list[QdaCoding]) -> dict[str, list[str]]:
+def map_codings(
+    seg: Segment, codings: list[QdaCoding], reached: set[int] | None = None
+) -> dict[str, list[str]]:
     """Codes that people gave, in another tool, to a selection covering this unit: a selection
     counts for the unit when it covers at least half of the unit or the unit holds at least half
-    of the selection."""
+    of the selection (``reached`` collects the ``id()`` of the codings that count)."""
     out: dict[str, list[str]] = {}
     length = seg.end - seg.start
     for c in codings:
@@ -103,10 +138,29 @@ def map_codings(seg: Segment, codings: list[QdaCoding]) -> dict[str, list[str]]:
         if overlap <= 0 or length <= 0:
             continue
         if overlap * 2 >= length or overlap * 2 >= (c.end - c.start):
+            if reached is not None:
+                reached.add(id(c))
             codes = out.setdefault(c.coder, [])
             if c.code not in codes:
                 codes.append(c.code)
     return out
+
+
+def unreached_warnings(imported: dict[str, list[QdaCoding]], reached: set[int]) -> list[str]:
+    """Codings of a project that count for no unit (on a speaker label, say), counted, with
+    the first ones."""
+    lost = [(iid, c) for iid, codings in imported.items() for c in codings if id(c) not in reached]
+    if not lost:
+        return []
+    total = sum(len(c) for c in imported.values())
+    first = " ; ".join(
+        f"« {c.code} » de {c.coder} sur « {iid} » ({c.start}-{c.end})" for iid, c in lost[:5]
+    )
+    return [
+        f"{len(lost)} codage(s) sur {total} du projet n'atteignent aucune unité (sélection trop "
+        f"courte ou hors de la parole : étiquette de locuteur, métadonnées) : {first}"
+        + (" ; …" if len(lost) > 5 else "")
+    ]
 
 
 def project_interviews(path: Path, project: QdaProject) -> list[Interview]:
@@ -147,7 +201,8 @@ def _check_inputs(paths: list[Path]) -> None:
         if suffix not in TRANSCRIPT_SUFFIXES + TABLE_SUFFIXES + PROJECT_SUFFIXES:
             raise InputError(
                 f"{path} : extension « {suffix or '(aucune)'} » non reconnue ; donnez des "
-                f"transcriptions .txt, .md ou .docx, un tableau d'unités .csv, .xlsx, .ods ou .xls, ou un "
+                f"transcriptions .txt, .md, .docx ou .vtt, un tableau d'unités .csv, .xlsx, .ods "
+                f"ou .xls, ou un "
                 f"projet REFI-QDA .qdpx"
             )
 
@@ -188,11 +243,20 @@ def code_interviews(
     _check_inputs(inputs)
     grid_file = grid_path or default_interview_grid_path()
     grid = load_grid(grid_file)
+    require_rules(grid, grid_file)
     names = read_name_list(names_file) if names_file else []
     # Asking for a correspondence table or a names list means asking for pseudonyms.
     pseudonymising = (
         pseudonymise or bool(names_file) or places or organisations or table_path is not None
     )
+    projects = [p for p in inputs if p.suffix.lower() in PROJECT_SUFFIXES]
+    merging = suffix == ".qdpx" and len(projects) == 1 and len(inputs) == 1
+    if merging and pseudonymising:
+        raise InputError(
+            f"{inputs[0]} : un projet .qdpx complété en .qdpx garde les textes d'origine, la "
+            "pseudonymisation n'y est pas possible ; écrivez une sortie .jsonl, .csv ou .xlsx, ou "
+            "pseudonymisez les transcriptions avant de les importer dans votre logiciel"
+        )
     prepare_output(output, overwrite=overwrite, inputs=inputs)
     table = None
     if pseudonymising:
@@ -203,6 +267,12 @@ def code_interviews(
             )
         prepare_output(table, overwrite=overwrite, inputs=inputs)
     report = CodeReport(output=output, correspondence=table)
+    if suffix == ".qdpx" and projects and not merging:
+        report.warnings.append(
+            "seules les transcriptions sont reprises dans la sortie .qdpx, pas les codes, "
+            "utilisateurs ni codages des projets donnés ; pour les garder, donnez un seul projet "
+            ".qdpx à la fois (cloterres coder projet.qdpx --sortie projet-code.qdpx)"
+        )
 
     pseudonymiser = None
     if pseudonymising:  # a first pass learns every name, so that pseudonyms hold corpus-wide
@@ -218,12 +288,13 @@ def code_interviews(
 
     run = run_info(Path(grid_file), command, unit=kind, pseudonymised=pseudonymising)
     imported: dict[str, list[QdaCoding]] = {}  # interview id -> codings made in another tool
+    reached: set[int] = set()  # id() of the imported codings that count for some unit
     study_units: dict[str, UnitInput] = {}  # what the study records (only with --etude)
     study_labels: dict[str, dict[str, MachineLabel]] = {}
 
     def segments() -> Iterator[Segment]:
         seen: set[str] = set()
-        for item in _documents(inputs):
+        for item in _documents(inputs, report.warnings, kept=merging):
             if isinstance(item, Segment):
                 yield pseudonymiser.apply_unit(item) if pseudonymiser else item
                 continue
@@ -241,20 +312,25 @@ def code_interviews(
             sink.begin_interview(interview)
             yield from segment(interview, kind)
 
-    from cloterres.io.interview_outputs import SINKS
+    from cloterres.io.interview_outputs import SINKS, MergeSink, UnitSink
 
     coder = Coder(grid)
     task = _code_unit_all if code_interviewer else _code_unit
+    notes: list[str] = []
     # All or nothing: the data and the correspondence table are written to hidden temporaries and
     # renamed together, the table first, so that a crash between the two never loses it.
     with staged() as staging:
         table_tmp = staging.path(table) if table is not None else None
         tmp = staging.path(output)
-        sink = SINKS[suffix](tmp, grid)
+        sink: UnitSink = (
+            MergeSink(tmp, grid, inputs[0], notes) if merging else SINKS[suffix](tmp, grid)
+        )
         committed = False
         try:
             for seg, result in code_stream(coder, segments(), task, workers=workers):
-                unit = CodedUnit(seg, result, map_codings(seg, imported.get(seg.interview, [])))
+                unit = CodedUnit(
+                    seg, result, map_codings(seg, imported.get(seg.interview, []), reached)
+                )
                 sink.add(unit)
                 report.units += 1
                 report.coded += result is not None
@@ -264,11 +340,13 @@ def code_interviews(
                     study_labels[seg.id] = machine_labels(grid, result)
                 if progress is not None:
                     progress(report.units)
-            if not report.units:
+            if not report.units and not merging:
                 raise InputError(
                     "aucune unité à coder dans les fichiers donnés ; vérifiez leur contenu"
                 )
+            report.warnings += unreached_warnings(imported, reached)
             sink.close(report.warnings, run)
+            report.warnings += notes
             committed = True
         finally:
             if not committed:

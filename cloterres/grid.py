@@ -360,6 +360,15 @@ def load_grid(path: str | Path) -> Grid:
     """Load and validate a grid file; raise GridError listing every problem (file, line, field)."""
     path = Path(path)
     name = str(path)
+    if path.suffix.lower() in (".qdc", ".qdpx"):  # a QDA tool's codebook: themes -> codes
+        from cloterres.io.codebook_in import load_codebook_grid
+
+        try:
+            return load_codebook_grid(path)
+        except GridError:
+            raise
+        except InputError as exc:
+            raise GridError([str(exc)]) from None
     if not path.exists():
         raise GridError([f"{name} : fichier de grille introuvable"])
     if path.is_dir():
@@ -453,3 +462,22 @@ def summarize_term(term: Term) -> str:
     if term.sans:
         extras.append("sans " + " | ".join(term.sans))
     return f"{text} ({'; '.join(extras)})" if extras else text
+
+
+def require_rules(grid: Grid, path: str | Path) -> None:
+    """Automatic coding needs terms: refuse a grid without any (a codebook imported from a QDA
+    tool), with what to do."""
+    if any(c.inclure for d in grid.dimensions for c in d.categories):
+        return
+    path = Path(path)
+    if path.suffix.lower() in (".qdc", ".qdpx"):
+        raise InputError(
+            f"{path} : ce livre de codes n'a pas de règles (termes) pour le codage automatique ; "
+            f"importez-le avec « cloterres grille importer {path.name} --sortie grille.yaml », "
+            "écrivez des termes sous « inclure », puis relancez avec --grille grille.yaml "
+            "(l'accord et la revue l'acceptent tel quel)"
+        )
+    raise InputError(
+        f"{path} : la grille n'a aucun terme (« inclure ») : le codage automatique ne trouverait "
+        "rien ; écrivez des termes pour ses catégories"
+    )

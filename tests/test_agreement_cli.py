@@ -185,7 +185,7 @@ def test_three_coders_workbook_leaves_undefined_cells_empty_with_a_note(run_cli,
     prevention = rows["prevention"]
     assert prevention[col["Accord observé"]] == 1.0
     assert prevention[col["Alpha de Krippendorff"]] is None
-    assert prevention[col["AC1 de Gwet"]] is None
+    assert prevention[col["AC1 de Gwet"]] == 1.0  # chance term 0: AC1 = percent agreement
     assert "appliquée par aucun codeur" in prevention[col["Remarque"]]
     assert prevention[col["Unités où la catégorie est appliquée, par codeur"]] == (
         "alice : 0 ; bruno : 0 ; chloe : 0"

@@ -229,7 +229,8 @@ def test_unknown_category_is_one_error_naming_file_and_line(tmp_path, small_grid
     with pytest.raises(InputError) as exc:
         compare([good, bad], grid_path=small_grid, n_boot=0)
     message = str(exc.value)
-    assert message.startswith(f"{bad}, ligne 2 : catégorie inconnue « sport »")
+    assert message.startswith("1 étiquette(s) absente(s) de la grille")
+    assert f"« champ : sport » ({bad}, ligne 2)" in message
     assert "champ" in message and "--grille" in message and "\n" not in message
 
 
@@ -285,7 +286,8 @@ def test_machine_coder_output_against_two_people_in_a_project(coded_interview, t
     assert code == 0, err
     assert "machine — " in stdout and "Awa Diallo — " in stdout and "Jules Martin — " in stdout
     assert "3 unités, dont 3 codées aussi par un autre codeur" in stdout
-    assert "« Divers » (1 codage)" in err and "kappa de Cohen non calculé" in err
+    assert "hors de la grille entretiens-cls comparées" in err and "« Divers »" in err
+    assert "kappa de Cohen non calculé" in err
     rows = {
         (r["dimension"], r["category"]): r
         for r in map(json.loads, out.read_text("utf-8").splitlines())

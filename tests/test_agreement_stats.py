@@ -202,10 +202,18 @@ def test_undefined_values_are_none_with_a_reason_never_zero():
     never = Ratings.from_rows([[0, 0]] * 10, categories=[0, 1])
     result = agreement(never, n_boot=100)
     assert result.value("percent_agreement") == 1.0
-    for name in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1"):
+    for name in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha"):
         assert result.stats[name].value is None
         assert result.stats[name].reason == ONE_VALUE
         assert result.stats[name].ci_low is None
+    # ... but Gwet's AC1 is: its chance term is 0 there, so AC1 = percent agreement
+    assert result.value("gwet_ac1") == 1.0
+    assert result.stats["gwet_ac1"].reason is None
+    # One same value, with a disagreement on a unit: AC1 = percent agreement still
+    mostly = Ratings.from_rows([[0, 0]] * 9 + [[0, 1]], categories=[0, 1])
+    assert gwet_ac1(mostly) == pytest.approx((0.9 - 2 * 0.95 * 0.05) / (1 - 2 * 0.95 * 0.05))
+    only = Ratings.from_rows([[1, 1, 1]] * 4, categories=[0, 1])
+    assert gwet_ac1(only) == 1.0
     # No unit rated by two coders
     apart = Ratings.from_rows([[0, N], [N, 1], [1, N]], categories=[0, 1])
     result = agreement(apart)

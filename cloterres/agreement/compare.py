@@ -10,6 +10,12 @@ from pathlib import Path
 
 from cloterres import __version__
 from cloterres.agreement.levels import NONE_VALUE, Comparison, Item, build_comparison
+from cloterres.agreement.open_grid import (
+    grid_from_labels,
+    seen_labels,
+    unknown_error,
+    unknown_labels,
+)
 from cloterres.agreement.readers import (
     LabelFile,
     detect_kind,
@@ -261,6 +267,33 @@ def compare(
         kind = study_kind(study) if study is not None else "mesures"
     grid_file = grid_path or default_grid_for(kind)
     grid = load_grid(grid_file)
+    grid_notes: list[str] = []
+    seen = [seen_labels(p, kind) for p in inputs]
+    labels = [label for found in seen if found is not None for label in found]
+    unknown = unknown_labels(labels, grid, kind)
+    if unknown and grid_path is not None:
+        raise unknown_error(unknown, grid)
+    if unknown:
+        if any(found is None for found in seen):
+            raise unknown_error(unknown, grid)  # a workbook or table needs the grid's columns
+        base = grid
+        if len(unknown) < len(labels):  # some labels are the grid's: extend it
+            grid = grid_from_labels(unknown, kind, base)
+            added = sorted({u.full for u in unknown})
+            shown = ", ".join(f"« {a} »" for a in added[:10])
+            more = f" et {len(added) - 10} autre(s)" if len(added) > 10 else ""
+            grid_notes.append(
+                f"sans --grille : étiquettes hors de la grille {base.id} comparées telles "
+                f"qu'elles apparaissent dans les fichiers : {shown}{more}"
+            )
+        else:
+            grid = grid_from_labels(labels, kind)
+            n_cats = sum(len(d.categories) for d in grid.dimensions)
+            grid_notes.append(
+                f"sans --grille, et aucune étiquette de la grille {base.id} : les catégories "
+                f"sont celles des fichiers ({len(grid.dimensions)} dimension(s), {n_cats} "
+                f"catégorie(s))"
+            )
     extra = None
     if output is not None:
         prepare_output(output, overwrite=overwrite, inputs=inputs)
@@ -291,7 +324,7 @@ def compare(
     )
     rows = [_row(i, r, grid, kind) for i, r in zip(comparison.items, results, strict=True)]
 
-    notes = [f"{f.path} : {n}" for f in files for n in f.notes]
+    notes = grid_notes + [f"{f.path} : {n}" for f in files for n in f.notes]
     if comparison.skipped_dimensions:
         notes.append(
             "dimension(s) codée(s) par moins de deux codeurs, non comparée(s) : "

@@ -12,6 +12,7 @@ from openpyxl.styles import Font, PatternFill
 
 from cloterres.agreement.compare import AgreementReport, Row
 from cloterres.agreement.levels import Disagreement
+from cloterres.agreement.open_grid import OBSERVED_GRID_ID
 from cloterres.agreement.stats import STATS
 from cloterres.grid import grid_hash
 from cloterres.io.excel import PERCENT, TITLE_FONT, put, write_table
@@ -90,7 +91,8 @@ METHOD = [
         "(pa − pe) / (1 − pe) avec pe = Σ πk (1 − πk) / (q − 1), q le nombre de valeurs "
         "possibles (2 pour une catégorie ; les catégories de la dimension plus « aucune » au "
         "niveau dimension). Moins sensible que les kappas aux catégories rares (paradoxe du "
-        "kappa).",
+        "kappa). Quand tous les codeurs donnent une même valeur, pe = 0 et l'AC1 vaut l'accord "
+        "observé (il reste défini, contrairement aux kappas et à l'alpha).",
         "Gwet K. L. (2008). Computing inter-rater reliability and its variance in the presence "
         "of high agreement. British Journal of Mathematical and Statistical Psychology, 61, "
         "29-48 ; Gwet (2014).",
@@ -274,8 +276,14 @@ def write_workbook(report: AgreementReport, path: Path) -> None:
         ["Date de création", report.date],
         ["Commande", report.command],
         ["Grille", f"{grid.nom} ({grid.id}, version {grid.version})"],
-        ["Fichier de grille", str(report.grid_path)],
-        ["Empreinte SHA-256 de la grille", grid_hash(report.grid_path)],
+        *(
+            [["Fichier de grille", "(aucun : catégories observées dans les fichiers)"]]
+            if grid.id == OBSERVED_GRID_ID
+            else [
+                ["Fichier de grille", str(report.grid_path)],
+                ["Empreinte SHA-256 de la grille", grid_hash(report.grid_path)],
+            ]
+        ),
         ["Unités", "mesures" if report.kind == "mesures" else "unités d'entretien"],
     ]
     if report.unit:

@@ -467,6 +467,7 @@ def _read_qdpx(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Labe
     themes = [d.id for d in grid.dimensions]
     coders = []
     locations: dict[str, str] = {}
+    reached: set[int] = set()  # id() of the codings that count for some unit
     for user in users:
         coded_sources = {c.source_id for c in project.codings if c.coder == user}
         labels = CoderLabels(coder=user, kind="entretiens")
@@ -474,7 +475,7 @@ def _read_qdpx(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Labe
             if seg.interviewer or seg.interview not in coded_sources:
                 continue
             own = [c for c in by_source.get(seg.interview, []) if c.coder == user]
-            codes = map_codings(seg, own).get(user, [])
+            codes = map_codings(seg, own, reached).get(user, [])
             unit_labels: dict[str, list[str]] = {t: [] for t in themes}
             for code in codes:
                 target = mapping.get(code)
@@ -491,6 +492,16 @@ def _read_qdpx(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Labe
     ]
     if interviewer:
         notes.append(f"{interviewer} unité(s) des tours de l'enquêteur ignorée(s)")
+    lost = [c for c in project.codings if id(c) not in reached]
+    if lost:
+        first = " ; ".join(
+            f"« {c.code} » de {c.coder} sur « {c.source_id} » ({c.start}-{c.end})" for c in lost[:5]
+        )
+        notes.append(
+            f"{len(lost)} codage(s) sur {len(project.codings)} n'atteignent aucune unité "
+            f"comparée (sélection trop courte, hors de la parole ou dans un tour de l'enquêteur) : "
+            f"{first}" + (" ; …" if len(lost) > 5 else "")
+        )
     if unmapped:
         listed = ", ".join(
             f"« {code} » ({n} codage{'s' if n > 1 else ''})" for code, n in sorted(unmapped.items())

@@ -17,7 +17,8 @@ Formulas (``n_uk``: ratings of unit u in value k; ``m_u``: ratings of unit u; q:
 - Krippendorff's alpha (nominal): ``1 - (n - 1) D_o / D_e`` from the coincidence matrix of the
   pairable values (units with ``m_u >= 2``) (Krippendorff 2011);
 - Gwet's AC1: ``(p_a - p_e) / (1 - p_e)`` with ``p_e = sum_k pi_k (1 - pi_k) / (q - 1)``
-  (Gwet 2008; multi-rater form with missing ratings, Gwet 2014).
+  (Gwet 2008; multi-rater form with missing ratings, Gwet 2014). When every coder gives one
+  same value, ``p_e = 0`` and AC1 equals the percent agreement (it stays defined).
 
 A statistic that cannot be computed is ``None`` with a French reason, never 0 or NaN.
 """
@@ -205,7 +206,9 @@ def _from_totals(
         out["fleiss_kappa"] = (np.where(bad > 0, np.nan, (pa - pe_f) / (1 - pe_f)), bad)
 
         pe_g = (pi * (1 - pi)).sum(axis=1) / max(q - 1, 1)
-        ac1_bad = np.where(no_pair, 1, np.where(single | (q < 2), 4, 0))
+        # One value observed (or one possible): every pi_k is 0 or 1, so p_e = 0 and AC1 is the
+        # percent agreement (unlike the kappas and alpha, whose chance term is then 1).
+        ac1_bad = np.where(no_pair, 1, 0)
         out["gwet_ac1"] = (np.where(ac1_bad > 0, np.nan, (pa - pe_g) / (1 - pe_g)), ac1_bad)
 
         d_e = a_n**2 - (pairable**2).sum(axis=1)

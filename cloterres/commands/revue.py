@@ -160,9 +160,19 @@ def exporter(
 
 def importer(
     fichier: Annotated[
-        Path, typer.Argument(help="Classeur de revue .xlsx rempli.", metavar="FICHIER")
+        Path,
+        typer.Argument(
+            help="Classeur de revue .xlsx rempli, ou projet REFI-QDA .qdpx (une manche par "
+            "utilisateur).",
+            metavar="FICHIER",
+        ),
     ],
-    codeur: CodeurOpt,
+    codeur: Annotated[
+        str | None,
+        typer.Option(
+            "--codeur", "--coder", help="Nom du codeur qui revoit (classeur .xlsx).", metavar="NOM"
+        ),
+    ] = None,
     etude: EtudeOpt = DEFAULT_STUDY,
     version_vue: Annotated[
         bool,
@@ -173,12 +183,52 @@ def importer(
             "sur la version que le codeur a vue (sinon l'import est refusé).",
         ),
     ] = False,
+    correspondance: Annotated[
+        Path | None,
+        typer.Option(
+            "--correspondance",
+            "--mapping",
+            help="Projet .qdpx : CSV « code du projet ; code de la grille (thème.code) » pour les "
+            "codes sans équivalent dans la grille.",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = None,
     silencieux: SilencieuxOpt = False,
 ) -> None:
-    """Vérifier un classeur de revue rempli et l'enregistrer comme nouvelle manche du codeur."""
+    """Vérifier un classeur de revue rempli et l'enregistrer comme nouvelle manche du codeur ; ou
+    enregistrer les codages de chaque utilisateur d'un projet .qdpx comme sa manche."""
+    from cloterres.errors import InputError
     from cloterres.review.importer import import_review
     from cloterres.review.reader import ReviewError
     from cloterres.store.study import DuplicateRound, StaleUnits, local_time
+
+    if fichier.suffix.lower() == ".qdpx":
+        from cloterres.review.qdpx_import import import_qdpx_rounds
+
+        with _open(etude, create=False) as study:
+            try:
+                qdpx_report = import_qdpx_rounds(study, fichier, correspondence=correspondance)
+            except DuplicateRound as exc:
+                message = str(exc).replace("ce classeur", "ce projet", 1)
+                err.print(f"Erreur : {fichier} : {message}", markup=False)
+                raise typer.Exit(2) from None
+        for note in qdpx_report.notes:
+            err.print(f"Attention : {fichier} : {note}", markup=False)
+        if not qdpx_report.rounds:
+            out.print(f"{fichier} : aucun codage d'une personne à enregistrer.", markup=False)
+            return
+        if not silencieux:
+            for r in qdpx_report.rounds:
+                out.print(
+                    f"Manche {r.number} enregistrée pour « {r.coder} » le "
+                    f"{local_time(r.created_at)} : {qdpx_report.units[r.coder]} unité(s), "
+                    f"{r.changed} étiquette(s) différente(s) de l'outil.",
+                    markup=False,
+                )
+        return
+    if codeur is None:
+        raise InputError("--codeur : donnez le nom du codeur qui a rempli le classeur")
 
     with _open(etude, create=False) as study:
         try:

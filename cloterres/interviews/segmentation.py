@@ -20,7 +20,11 @@ UNITS = {
     "line": "ligne",
 }
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
-_TIMESTAMP = re.compile(r"\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*")
+# Timestamps left out of units: bracketed [00:12:31] (00:12) {00:12}, or bare h:mm:ss (NVivo).
+_TIMESTAMP = re.compile(
+    r"(?:[\[({]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])}]"
+    r"|\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?(?=\s))[ \t]*"
+)
 
 
 def unit_kind(name: str) -> str:

@@ -21,7 +21,7 @@ from cloterres.io.yaml_safe import YamlBombError, safe_load
 from cloterres.plans.tables import normalize_header
 from cloterres.units import SourceRef
 
-TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx")
+TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt")
 
 # Metadata keys (folded) -> case variable
 _META_KEYS = {
@@ -43,9 +43,22 @@ _INTERVIEWER_LABELS = {
 }  # fmt: skip
 _RESPONDENT_LABELS = {"r", "r1", "r2", "repondant", "repondante", "interviewe", "interviewee"}
 
-_TIMESTAMP = r"(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)"
 # Linear time on any line: possessive quantifiers where two neighbouring parts could match the
 # same spaces, and the "Clé : valeur" lines parsed around their first colon.
+# Timestamps of transcription tools before a speaker label or a turn: [00:12:31] (docx exports,
+# Zoom), (00:12:31), bare 00:12:31 or 0:12:31.5 (NVivo), 00:12 (oTranscribe), {00:12}.
+_TIMESTAMP = (
+    r"(?:(?:[\[({]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])}]"
+    r"|\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?=[ \t]))[ \t]*(?:[-–][ \t]+)?)"
+)
+# Otter.ai and Teams label lines: "Firstname Lastname  11:24" (or h:mm:ss) alone on a line, the
+# speech on the lines that follow.
+_LABEL_TIME_LINE = re.compile(
+    r"^[ \t]*+(?P<label>[^\W\d_][\w.'’ \-]{0,38}?)[ \t]+(?:\d{1,2}:)?\d{1,2}:\d{2}[ \t]*+$"
+)
+_HEADING = re.compile(r"[ \t]*(?:#{1,6}[ \t]|$)")
+#: Speaker of the speech before the first label line of a transcript.
+UNKNOWN_SPEAKER = "(locuteur non indiqué)"
 _LABEL_COLON = re.compile(
     rf"^(?P<pre>[ \t]*+{_TIMESTAMP}?(?:\*\*|__)?)"
     r"(?P<label>[^\W\d_][\w.'’ \-]{0,38}?|[A-Z]\d?)"
@@ -124,7 +137,9 @@ def _metadata(text: str, where: str = "") -> tuple[dict[str, str], int]:
             break
         variables[_META_KEYS[key]] = value
         body = end
-    if len(variables) < 2:  # one "Enquêteur : Bonjour..." line is a turn, not metadata
+    # One "Enquêteur : Bonjour..." line is a turn, not metadata; one "id: E01" line is an id.
+    alone_id = list(variables) == ["id"] and bool(re.fullmatch(r"[\w.\-]{1,40}", variables["id"]))
+    if len(variables) < 2 and not alone_id:
         return {}, 0
     return variables, body
 
@@ -152,38 +167,57 @@ def _is_interviewer(label: str, interviewer_name: str) -> bool:
 
 def _turns(text: str, body: int, interviewer_name: str) -> list[Turn]:
     lines = _line_spans(text, body)
-    candidates: list[tuple[int, str, int]] = []  # (line index, label, where the speech starts)
+    # (line index, label, where the speech starts, looks like a label line of a tool)
+    candidates: list[tuple[int, str, int, bool]] = []
     for index, (start, end) in enumerate(lines):
         line = text[start:end]
-        m = _LABEL_BRACKET.match(line) or _LABEL_COLON.match(line)
+        timed = _LABEL_TIME_LINE.match(line)
+        m = timed or _LABEL_BRACKET.match(line) or _LABEL_COLON.match(line)
         if not m:
             continue
         label = m.group("label").strip(" -")
         if len(label.split()) > 4:
             continue
-        candidates.append((index, label, start + m.end()))
-    counts = Counter(normalize_header(label) for _, label, _ in candidates)
+        # A label line with a timestamp is a transcription tool's: kept even if seen once.
+        stamped = bool(timed) or bool(_LEADING_TIMESTAMP.match(line))
+        candidates.append((index, label, start + m.end(), stamped))
+    counts = Counter(normalize_header(label) for _, label, _, _ in candidates)
     known = _INTERVIEWER_LABELS | _RESPONDENT_LABELS
     accepted = [
         c for c in candidates
-        if counts[normalize_header(c[1])] >= 2 or normalize_header(c[1]) in known
+        if c[3] or counts[normalize_header(c[1])] >= 2 or normalize_header(c[1]) in known
         or _is_interviewer(c[1], interviewer_name)
     ]  # fmt: skip
-    turns: list[Turn] = []
-    for number, (index, label, speech) in enumerate(accepted, start=1):
+    spans: list[tuple[str, bool, int, int]] = []
+    if accepted:
+        # Speech before the first label line belongs to no named speaker, but it is speech.
+        first = lines[accepted[0][0]][0]
+        start = body
+        for line_start, line_end in lines:  # a Markdown title is not speech
+            if line_start >= first or not _HEADING.match(text, line_start, line_end):
+                break
+            start = line_end
+        start, end = _strip(text, start, first)
+        if end > start:
+            spans.append((UNKNOWN_SPEAKER, False, start, end))
+    for number, (index, label, speech, _stamped) in enumerate(accepted, start=1):
         next_index = accepted[number][0] if number < len(accepted) else len(lines)
         end = lines[next_index - 1][1] if next_index > index else lines[index][1]
         ts = _LEADING_TIMESTAMP.match(text, speech, end)
-        start = ts.end() if ts else speech
-        while start < end and text[start] in " \t\r\n":
-            start += 1
-        while end > start and text[end - 1] in " \t\r\n":
-            end -= 1
-        turns.append(
-            Turn(number=number, speaker=label, interviewer=_is_interviewer(label, interviewer_name),
-                 start=start, end=end)
-        )  # fmt: skip
-    return turns
+        start, end = _strip(text, ts.end() if ts else speech, end)
+        spans.append((label, _is_interviewer(label, interviewer_name), start, end))
+    return [
+        Turn(number=number, speaker=label, interviewer=interviewer, start=start, end=end)
+        for number, (label, interviewer, start, end) in enumerate(spans, start=1)
+    ]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\r\n":
+        start += 1
+    while end > start and text[end - 1] in " \t\r\n":
+        end -= 1
+    return start, end
 
 
 def _docx_text(path: Path) -> str:
@@ -232,12 +266,58 @@ def _paragraph_lines(document) -> str:  # noqa: ANN001
     return "\n".join(lines)
 
 
+_VTT_SPEAKER = re.compile(
+    r"^(?P<label>[^\W\d_][\w.'’ \-]{0,38}?)[ \t]*:[ \t]*(?P<speech>.*)$", re.S
+)
+
+
+def _vtt_text(path: Path) -> str:
+    """A Zoom or Teams ``.vtt`` transcript as "[hh:mm:ss] Speaker : speech" lines, one per
+    run of cues of one speaker (Teams names them in ``<v Name>``, Zoom as "Name: ")."""
+    import webvtt
+    from webvtt.errors import MalformedFileError
+
+    raw = read_text(path).removeprefix("\ufeff")
+    try:
+        captions = list(webvtt.from_string(raw))
+    except (MalformedFileError, ValueError, IndexError) as exc:
+        raise InputError(
+            f"{path} : fichier WebVTT illisible ({exc or type(exc).__name__}) ; exportez à "
+            "nouveau la transcription depuis Zoom ou Teams au format .vtt"
+        ) from None
+    runs: list[tuple[str, str, list[str]]] = []  # (start, speaker, speech)
+    for caption in captions:
+        speech = " ".join(line.strip() for line in caption.text.splitlines() if line.strip())
+        speaker = (getattr(caption, "voice", None) or "").strip()
+        if not speaker:
+            m = _VTT_SPEAKER.match(speech)
+            if m and len(m.group("label").split()) <= 4:
+                speaker, speech = m.group("label").strip(), m.group("speech").strip()
+        if not speech:
+            continue
+        if runs and runs[-1][1] == speaker:
+            runs[-1][2].append(speech)
+        else:
+            runs.append((caption.start[:8], speaker, [speech]))
+    if not runs:
+        raise InputError(f"{path} : fichier WebVTT sans texte ; vérifiez l'export")
+    return "\n".join(
+        f"[{start}] {speaker} : {' '.join(speech)}" if speaker else f"[{start}] {' '.join(speech)}"
+        for start, speaker, speech in runs
+    )
+
+
 def read_transcript(path: Path) -> Interview:
     """Read one transcript; raise InputError when it cannot be used.
 
     Line endings are normalised to ``\\n`` (every tool then counts offsets the same way)."""
     suffix = path.suffix.lower()
-    text = _docx_text(path) if suffix == ".docx" else read_text(path)
+    if suffix == ".docx":
+        text = _docx_text(path)
+    elif suffix == ".vtt":
+        text = _vtt_text(path)
+    else:
+        text = read_text(path)
     if text.startswith("\ufeff"):
         text = text[1:]
     text = without_controls(text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -421,11 +421,19 @@ def grid_codes(grid: Grid) -> list[Any]:
     for d in grid.dimensions:
         codes.append(QdaCode(path=d.id, name=d.label, description=d.definition.strip()))
         for c in d.categories:
+            parts = [c.definition.strip()] if c.definition.strip() else []
+            # Human coders rely on examples and counter-examples: they travel in the description.
+            if c.exemples:
+                parts.append("Exemples :\n" + "\n".join(f"- {e.strip()}" for e in c.exemples))
+            if c.contre_exemples:
+                parts.append(
+                    "Contre-exemples :\n" + "\n".join(f"- {e.strip()}" for e in c.contre_exemples)
+                )
             codes.append(
                 QdaCode(
                     path=f"{d.id}.{c.id}",
                     name=c.label,
-                    description=c.definition.strip(),
+                    description="\n\n".join(parts),
                     parent=d.id,
                 )
             )
@@ -455,11 +463,15 @@ class ProjectSink(UnitSink):
         self._codings: list[tuple[str, int, int, str]] = []
 
     def begin_interview(self, interview: Interview) -> None:
-        from cloterres.io.qdpx import QdaSource
+        from cloterres.io.qdpx import ID_SEPARATOR, QdaSource
 
         self._known.add(interview.id)
+        # The source name carries the interview id: tools that drop cases keep it.
+        name = interview.name
+        if name != interview.id and not name.startswith(f"{interview.id}{ID_SEPARATOR}"):
+            name = f"{interview.id}{ID_SEPARATOR}{name}"
         self._sources.append(
-            QdaSource(id=interview.id, name=interview.name, text=interview.text,
+            QdaSource(id=interview.id, name=name, text=interview.text,
                       variables=dict(interview.variables))
         )  # fmt: skip
 
@@ -497,6 +509,38 @@ class ProjectSink(UnitSink):
             QdaProject(name=f"cloterres — {grid.nom}", codes=grid_codes(grid), sources=sources,
                        codings=codings),
         )  # fmt: skip
+
+
+class MergeSink(ProjectSink):
+    """The input project, kept whole, plus the machine's codings (``coder projet.qdpx --sortie
+    projet-code.qdpx``): see :mod:`cloterres.io.qdpx_merge`."""
+
+    def __init__(self, path: Path, grid: Grid, project: Path, notes: list[str]) -> None:
+        super().__init__(path, grid)
+        self._project = project
+        self._notes = notes
+
+    def close(self, warnings: list[str], run: RunInfo) -> None:
+        from cloterres.agreement.readers import map_code_path
+        from cloterres.io.qdpx import QdaCoding, load_qdpx
+        from cloterres.io.qdpx_merge import merge_qdpx
+
+        loaded = load_qdpx(self._project)
+        codings = [QdaCoding(source_id=i, start=a, end=b, code=c) for i, a, b, c in self._codings]
+        self._codings = []
+        grid = self._grid
+        merged = merge_qdpx(
+            loaded, self._path, grid_codes(grid), codings,
+            match=lambda path: map_code_path(path, grid),
+        )  # fmt: skip
+        users = sorted({c.coder for c in loaded.project.codings})
+        self._notes.append(
+            f"projet {self._project.name} recopié en entier ({len(loaded.project.sources)} "
+            f"source(s) lue(s), {merged.kept_codings} codage(s) de {len(users)} utilisateur(s) "
+            f"gardé(s)) ; {merged.codings} codage(s) de la machine ajouté(s) sous l'utilisateur "
+            f"« {merged.user} » ; {len(merged.matched)} code(s) de la grille reconnu(s) dans le "
+            f"projet, {len(merged.created)} ajouté(s) sous le code « cloterres »"
+        )
 
 
 SINKS: dict[str, type[UnitSink]] = {

@@ -88,6 +88,15 @@ _VALUE_TAGS = (
     "DateValue",
     "DateTimeValue",
 )
+_SOURCE_KINDS = {
+    "PictureSource": "image(s)",
+    "AudioSource": "source(s) audio",
+    "VideoSource": "vidéo(s)",
+    "PDFSource": "PDF sans texte",
+}
+#: A source name written by cloterres: the interview id, an em dash, the file name.
+ID_SEPARATOR = " — "
+_ID_IN_NAME = re.compile(r"^([\w.\-]{1,60}) — .+$")
 _KEY_LINE = re.compile(r"^\s*\{?([0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})\}?\t(.+)$")
 _CRLF = re.compile("\r\n")
 _LONE_LF = re.compile("(?<!\r)\n")
@@ -133,6 +142,24 @@ class QdaProject:
     codes: list[QdaCode]
     sources: list[QdaSource]
     codings: list[QdaCoding]
+    # What a project read from a file holds besides (for warnings): sources that are not text,
+    # as (type, name), and how many users, cases, notes and sets it has.
+    skipped_sources: list[tuple[str, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def inventory(self) -> str:
+        """What the project holds, in French, for messages."""
+        kinds: dict[str, int] = {}
+        for kind, _name in self.skipped_sources:
+            kinds[kind] = kinds.get(kind, 0) + 1
+        parts = [
+            f"{len(self.sources)} source(s) texte",
+            *(f"{n} {kind}" for kind, n in kinds.items()),
+            f"{len(self.codes)} code(s)",
+            f"{len(self.codings)} codage(s)",
+            *(f"{n} {what}" for what, n in self.counts.items()),
+        ]
+        return ", ".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,6 +440,16 @@ def _project_xml(
                         creationDateTime=stamp,
                     )
                     sub(coding_el, "CodeRef", targetGUID=_guid(scope, "code", coding.code))
+            # The case variables again on the source: tools that drop cases (QualCoder) keep them.
+            for name in variable_names:
+                if name in source.variables:
+                    value_el = sub(text_el, "VariableValue")
+                    sub(value_el, "VariableRef", targetGUID=variable_guids[name])
+                    sub(value_el, "TextValue").text = _xml_safe(
+                        str(source.variables[name]),
+                        label,
+                        f"la variable « {name} » de l'entretien « {source.id} »",
+                    )
 
     if project.codes:
         note_guid = _guid(scope, "note", "code-keys")
@@ -465,13 +502,40 @@ def read_qdpx(path: Path) -> QdaProject:
     keep their CRLF line breaks). Raises :class:`InputError` (one French line) on any problem.
     """
     path = Path(path)
+    with _open_zip(path) as zf:
+        return _load(zf, path).project
+
+
+@dataclass
+class LoadedProject:
+    """A project as read, with what a lossless rewrite needs: the ``.qde`` member, its parsed
+    XML, every archive member in order (bytes as stored once decompressed) and the GUID of the
+    source behind each source id."""
+
+    project: QdaProject
+    qde_name: str
+    root: etree._Element
+    members: list[tuple[zipfile.ZipInfo, bytes]]
+    source_guids: dict[str, str]  # source id -> GUID as written in the project
+    code_guids: dict[str, str]  # code path -> GUID as written in the project
+    users: dict[str, str]  # user GUID (normalised) -> name
+    # Source id -> (index, width) of the characters the project's tool does not count as one
+    # (CRLF as one, LF as two, UTF-16 units), read from its selections; absent: the standard.
+    widths: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def position(self, source_id: str, index: int) -> int:
+        """A str index as the project's tool counts it, for a selection added to the source."""
+        return index + sum(w - 1 for i, w in self.widths.get(source_id, []) if i < index)
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
     label = str(path)
     if not path.exists():
         raise InputError(f"{label} : fichier introuvable ; vérifiez le chemin")
     if path.is_dir():
         raise InputError(f"{label} : est un dossier ; donnez le fichier .qdpx exporté")
     try:
-        zf = zipfile.ZipFile(path)
+        return zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise InputError(
             f"{label} : archive REFI-QDA illisible (ce n'est pas une archive ZIP valide) ; "
@@ -484,21 +548,48 @@ def read_qdpx(path: Path) -> QdaProject:
             f"{label} : archive REFI-QDA illisible ({exc}) ; "
             "exportez à nouveau le projet depuis votre logiciel"
         ) from None
-    with zf:
-        check_zip(
-            path,
-            ZipLimits(
-                QDPX_LIMITS.kind,
-                members=QDPX_LIMITS.members,
-                member_bytes=MAX_MEMBER_BYTES,
-                total_bytes=MAX_TOTAL_BYTES,
-            ),
-        )
-        archive = _Archive(zf, label)
-        qde = archive.find_qde()
-        root = _parse_xml(archive.read(qde), f"{label} ({qde.filename})")
-        base = posixpath.dirname(_norm_member(qde.filename))
-        return _Reader(archive, label, f"{base}/" if base else "").project(root, path.stem)
+
+
+def _load(zf: zipfile.ZipFile, path: Path, *, keep_members: bool = False) -> LoadedProject:
+    label = str(path)
+    check_zip(
+        path,
+        ZipLimits(
+            QDPX_LIMITS.kind,
+            members=QDPX_LIMITS.members,
+            member_bytes=MAX_MEMBER_BYTES,
+            total_bytes=MAX_TOTAL_BYTES,
+        ),
+    )
+    archive = _Archive(zf, label)
+    qde = archive.find_qde()
+    root = _parse_xml(archive.read(qde), f"{label} ({qde.filename})")
+    base = posixpath.dirname(_norm_member(qde.filename))
+    reader = _Reader(archive, label, f"{base}/" if base else "")
+    project = reader.project(root, path.stem)
+    members: list[tuple[zipfile.ZipInfo, bytes]] = []
+    if keep_members:
+        archive.total = 0
+        for info in zf.infolist():
+            members.append((info, b"" if info.is_dir() else archive.read(info)))
+    code_guids = {p: g for g, p in reader.code_guid_as_written.items()}
+    return LoadedProject(
+        project,
+        qde.filename,
+        root,
+        members,
+        reader.source_guids,
+        code_guids,
+        reader.users,
+        reader.source_widths,
+    )
+
+
+def load_qdpx(path: Path) -> LoadedProject:
+    """Read a project and keep every member of its archive, for a lossless rewrite."""
+    path = Path(path)
+    with _open_zip(path) as zf:
+        return _load(zf, path, keep_members=True)
 
 
 def validate(xml_bytes: bytes, schema_path: Path) -> list[str]:
@@ -717,6 +808,12 @@ class _Reader:
         self.code_paths: dict[str, str] = {}  # code GUID -> path
         self.case_guids: set[str] = set()
         self.trusted = False  # positions written by cloterres: no guessing
+        self.source_guids: dict[str, str] = {}  # source id -> GUID as written
+        self.code_guid_as_written: dict[str, str] = {}  # GUID as written -> code path
+        # Source name -> how the project's tool counts characters there (see _conventions),
+        # when it is not the standard's one code point each.
+        self.conventions: dict[str, list[tuple[int, int]]] = {}
+        self.source_widths: dict[str, list[tuple[int, int]]] = {}  # by source id
 
     def project(self, root: etree._Element, default_name: str) -> QdaProject:
         if _local(root) != "Project":
@@ -744,6 +841,7 @@ class _Reader:
 
         sources: list[QdaSource] = []
         codings: list[QdaCoding] = []
+        skipped: list[tuple[str, str]] = []
         used_ids: set[str] = set()
         sources_el = _kid(root, "Sources")
         for outer in sources_el.iterchildren("*") if sources_el is not None else ():
@@ -751,11 +849,20 @@ class _Reader:
             # A PDF source carries its text as a TextSource-like Representation.
             text_el = outer if kind == "TextSource" else _kid(outer, "Representation")
             if kind not in ("TextSource", "PDFSource") or text_el is None:
-                continue  # pictures, audio, video: nothing to read as text
+                # pictures, audio, video (and PDFs without text): nothing to read as text
+                skipped.append((_SOURCE_KINDS.get(kind, kind), outer.get("name") or ""))
+                continue
             guid = _norm_guid(outer.get("guid"))
             name = outer.get("name") or text_el.get("name") or guid
             text = self._text(text_el, name)
-            source_id = _unique(self._source_id(guid, name, cases), used_ids, "-{n}")
+            source_id = self._source_id(guid, name, cases)
+            if source_id == name:  # no case names it (QualCoder drops them): its « id: » line
+                from cloterres.interviews.transcripts import transcript_metadata
+
+                header_id = transcript_metadata(text, f"{self.label}, {name}")[0].get("id", "")
+                source_id = header_id.strip() or name
+            source_id = _unique(source_id, used_ids, "-{n}")
+            self.source_guids[source_id] = outer.get("guid") or ""
             values: dict[str, str] = {}
             for case in cases.values():
                 if guid in case.sources:
@@ -765,8 +872,22 @@ class _Reader:
             sources.append(QdaSource(id=source_id, name=name, text=text, variables=values))
             for start, end, code, coder in self._codings(text_el, text, name):
                 codings.append(QdaCoding(source_id, start, end, code, coder))
+            if name in self.conventions:
+                self.source_widths[source_id] = self.conventions.pop(name)
+        notes = [n for n in _kids(_kid(root, "Notes"), "Note") if n.get("name") != CODE_KEYS_NOTE]
+        counts = {
+            "utilisateur(s)": len(self.users),
+            "cas": len(cases),
+            "note(s) ou mémo(s)": len(notes),
+            "ensemble(s)": len(_kids(_kid(root, "Sets"), "Set")),
+        }
         return QdaProject(
-            name=root.get("name") or default_name, codes=codes, sources=sources, codings=codings
+            name=root.get("name") or default_name,
+            codes=codes,
+            sources=sources,
+            codings=codings,
+            skipped_sources=skipped,
+            counts=counts,
         )
 
     # -- codebook ---------------------------------------------------------------------------
@@ -818,6 +939,7 @@ class _Reader:
             path = keys.get(guid) or (name if parent is None else f"{parent}.{name}")
             path = _unique(path, used, " ({n})")
             paths[guid] = path
+            self.code_guid_as_written[el.get("guid") or ""] = path
             description = _kid(el, "Description")
             text = description.text if description is not None else None
             codes.append(QdaCode(path=path, name=name, description=text or "", parent=parent))
@@ -847,10 +969,15 @@ class _Reader:
 
     @staticmethod
     def _source_id(guid: str, name: str, cases: dict[str, _Case]) -> str:
-        """The name of the case made of this source alone, else the source name."""
+        """The name of the case made of this source alone, else the interview id that cloterres
+        puts at the head of the source name (« E07 — entretien-maire »), else the name."""
         owners = [c for c in cases.values() if guid in c.sources]
         if len(owners) == 1 and len(set(owners[0].sources)) == 1 and owners[0].name:
             return owners[0].name
+        if not owners:
+            m = _ID_IN_NAME.match(name)
+            if m:
+                return m.group(1)
         return name
 
     def _text(self, el: etree._Element, name: str) -> str:
@@ -906,7 +1033,10 @@ class _Reader:
             default = selection.get("creatingUser")
             for code, coder in self._refs(selection, default):
                 spans.append(_Span(start, end, code, coder, selection.get("name") or ""))
-        mapped = _map_spans(text, spans, guess=not self.trusted)
+        chosen: list[list[tuple[int, int]]] = []
+        mapped = _map_spans(text, spans, guess=not self.trusted, chosen=chosen)
+        if chosen and chosen[0]:
+            self.conventions[source_name] = chosen[0]
         if mapped is None:
             bad = next((s for s in spans if s.end > len(text)), spans[0])
             raise InputError(
@@ -1017,7 +1147,11 @@ def _splits_crlf(text: str, i: int) -> bool:
 
 
 def _map_spans(
-    text: str, spans: Sequence[_Span], *, guess: bool = True
+    text: str,
+    spans: Sequence[_Span],
+    *,
+    guess: bool = True,
+    chosen: list[list[tuple[int, int]]] | None = None,
 ) -> list[tuple[int, int]] | None:
     """Selections as str indices into ``text``, read with the best fitting convention (only
     the raw code-point reading when ``guess`` is false); None when no reading fits the text.
@@ -1048,4 +1182,6 @@ def _map_spans(
             score = (*hits, edges)
             if best is None or score > best[0]:
                 best = (score, mapped)
+                if chosen is not None:
+                    chosen[:] = [widths]
     return best[1] if best is not None else None

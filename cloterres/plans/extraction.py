@@ -149,6 +149,8 @@ _TEMPLATE_TITLE = re.compile(
     r"sans titre|untitled|microsoft word",
     re.I,
 )
+
+
 def _is_toc_line(text: str) -> bool:
     """A table-of-contents line: a leader (``....``, ``……``, ``____``) and at most four digits of
     page number at the end, or a tab and a page number. Read from the end, in linear time."""

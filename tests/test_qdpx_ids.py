@@ -1,0 +1,90 @@
+"""Ids and variables that survive a trip through tools that drop cases (QualCoder)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from cloterres.grid import load_grid
+from cloterres.io.qdpx import CODEBOOK_NS, PROJECT_NS, read_qdpx
+
+P = f"{{{PROJECT_NS}}}"
+GRIDS = Path(__file__).resolve().parents[1] / "grids"
+TRANSCRIPT = (
+    "id: E07\nterritoire: Pays de Redon\ntype d'acteur: élu\n\n"
+    "Enquêtrice : Comment le contrat est-il piloté ?\n"
+    "M. Texier : Le comité de pilotage se réunit deux fois par an avec l'ARS.\n"
+    "Enquêtrice : Et les habitants ?\n"
+    "M. Texier : Ils participent aux groupes de travail du contrat local de santé.\n"
+)
+
+
+def without_cases(source: Path, target: Path) -> None:
+    """What QualCoder gives back: the same project, its cases dropped."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "project.qde":
+                root = etree.fromstring(data)
+                for cases in root.findall(f"{P}Cases"):
+                    root.remove(cases)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            zout.writestr(info, data)
+
+
+def test_ids_and_variables_survive_a_tool_that_drops_cases(run_cli, tmp_path: Path) -> None:
+    transcript = tmp_path / "entretien-maire.txt"
+    transcript.write_text(TRANSCRIPT, encoding="utf-8")
+    project, codes = tmp_path / "projet.qdpx", tmp_path / "codes.jsonl"
+    assert run_cli("coder", transcript, "--sortie", project, "--unite", "tour")[0] == 0
+    assert run_cli("coder", transcript, "--sortie", codes, "--unite", "tour")[0] == 0
+    with zipfile.ZipFile(project) as zf:
+        root = etree.fromstring(zf.read("project.qde"))
+    source = root.find(f"{P}Sources/{P}TextSource")
+    assert source.get("name") == "E07 — entretien-maire"
+    values = source.findall(f"{P}VariableValue")
+    assert {v.findtext(f"{P}TextValue") for v in values} == {"Pays de Redon", "élu"}
+
+    back = tmp_path / "retour.qdpx"
+    without_cases(project, back)
+    read = read_qdpx(back)
+    assert [s.id for s in read.sources] == ["E07"]
+    assert read.sources[0].variables == {"territoire": "Pays de Redon", "type_acteur": "élu"}
+    # Units match: accord finds them in common
+    out = tmp_path / "accord.jsonl"
+    code, _stdout, stderr = run_cli(
+        "accord", codes, back, "--unite", "tour", "--sortie", out, "--bootstrap", "0"
+    )
+    assert code == 0, stderr
+    assert "aucune unité en commun" not in stderr
+
+
+def test_the_header_id_names_a_source_without_case(tmp_path: Path) -> None:
+    text = "id: E09\n\nQ : Bonjour ?\nR : Le CLS nous aide.\n"
+    qde = (
+        f'<Project xmlns="{PROJECT_NS}" name="X"><Sources>'
+        '<TextSource guid="00000000-0000-4000-8000-000000000001" name="Transcript 3">'
+        f"<PlainTextContent>{text}</PlainTextContent></TextSource></Sources></Project>"
+    )
+    path = tmp_path / "p.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde)
+    assert [s.id for s in read_qdpx(path).sources] == ["E09"]
+
+
+def test_codebook_descriptions_carry_examples_and_counter_examples(run_cli, tmp_path: Path):
+    out = tmp_path / "grille.qdc"
+    assert run_cli("grille", "exporter", GRIDS / "entretiens-cls.yaml", "--sortie", out)[0] == 0
+    grid = load_grid(GRIDS / "entretiens-cls.yaml")
+    category = next(c for d in grid.dimensions for c in d.categories if c.exemples)
+    root = etree.fromstring(out.read_bytes())
+    code = next(c for c in root.iter(f"{{{CODEBOOK_NS}}}Code") if c.get("name") == category.label)
+    description = code.findtext(f"{{{CODEBOOK_NS}}}Description")
+    assert description.startswith(category.definition.strip()[:40])
+    assert "Exemples :\n- " + category.exemples[0].strip() in description
+    if category.contre_exemples:
+        assert "Contre-exemples :\n- " + category.contre_exemples[0].strip() in description
+    assert json.dumps(description)  # plain text
