@@ -99,34 +99,28 @@ def build_rows(grid: Grid, examples: list[Example]) -> list[Row]:
     return rows
 
 
+def _binary(features: list[list[str]], names: list[str]):  # noqa: ANN202 - scipy sparse
+    """Rows × names matrix with 1 where a row has the feature (sorted: same bytes every run)."""
+    from scipy.sparse import csr_matrix
+
+    index = {name: i for i, name in enumerate(names)}
+    ri: list[int] = []
+    ci: list[int] = []
+    for i, feats in enumerate(features):
+        for j in sorted({index[f] for f in feats if f in index}):
+            ri.append(i)
+            ci.append(j)
+    return csr_matrix(
+        (np.ones(len(ri), dtype=np.float64), (ri, ci)), shape=(len(features), len(names))
+    )
+
+
 class Design:
     """Feature matrices of a set of rows."""
 
     def __init__(self, rows: list[Row], vocab: list[str], rule_feats: list[str]) -> None:
-        from scipy.sparse import csr_matrix
-
-        v_index = {w: i for i, w in enumerate(vocab)}
-        r_index = {r: i for i, r in enumerate(rule_feats)}
-        ri, ci = [], []
-        for i, row in enumerate(rows):
-            for w in row.words:
-                j = v_index.get(w)
-                if j is not None:
-                    ri.append(i)
-                    ci.append(j)
-        self.words = csr_matrix(
-            (np.ones(len(ri), dtype=np.float64), (ri, ci)), shape=(len(rows), len(vocab))
-        )
-        ri, ci = [], []
-        for i, row in enumerate(rows):
-            for r in set(row.rules):
-                j = r_index.get(r)
-                if j is not None:
-                    ri.append(i)
-                    ci.append(j)
-        self.rules = csr_matrix(
-            (np.ones(len(ri), dtype=np.float64), (ri, ci)), shape=(len(rows), len(rule_feats))
-        )
+        self.words = _binary([row.words for row in rows], vocab)
+        self.rules = _binary([row.rules for row in rows], rule_feats)
         self.vec = np.stack(
             [r.vector if r.vector is not None else np.zeros(300, np.float32) for r in rows]
         ).astype(np.float64)
