@@ -486,13 +486,21 @@ class Coder:
             evidence.sort(key=lambda ev: (self._all_fields.index(ev.field), ev.start))
         return Decision(cc.category.id, round(score, 3), ORIGIN_TEXT, evidence)
 
-    def code(self, fields: Mapping[str, str | None]) -> CodingResult:
-        """Apply the grid to one unit given as {field: text}."""
+    def code(self, fields: Mapping[str, str | None], *, learned: bool = True) -> CodingResult:
+        """Apply the grid to one unit given as {field: text} (``learned=False``: the rules
+        alone, even when the coder has a learned layer)."""
+        return self._code(fields, learned)[0]
+
+    def _code(
+        self, fields: Mapping[str, str | None], learned: bool
+    ) -> tuple[CodingResult, dict[str, str], dict[str, _TokenView]]:
+        """The coding of a unit, with its texts and token views (read once)."""
         texts = {k: v for k, v in fields.items() if isinstance(v, str) and v.strip()}
         dims = self._dims
-        if not any(texts.get(f) for fs in self._dim_fields for f in fs):
-            return CodingResult({d.id: [] for d in dims}, self._derive({}, {}), empty=True)
         views: dict[str, _TokenView] = {}
+        if not any(texts.get(f) for fs in self._dim_fields for f in fs):
+            empty = CodingResult({d.id: [] for d in dims}, self._derive({}, {}), empty=True)
+            return empty, texts, views
         found = self._match(texts, views)
         by_fields: dict[tuple[str, ...], dict[int, list[tuple[str, int, int]]]] = {}
 
@@ -564,7 +572,7 @@ class Coder:
             if not decs and dim.min >= 1 and dim.defaut:
                 decs = [Decision(dim.defaut, 0.0, ORIGIN_DEFAULT)]
             result[dim.id] = decs
-        if self.learned is not None:
+        if learned and self.learned is not None:
             self._apply_learned(self.learned, result, texts, views)
         for d_index, dim in enumerate(dims):
             decs = result[dim.id]
@@ -581,19 +589,19 @@ class Coder:
                 )
                 decs = [best]
             result[dim.id] = decs
-        return CodingResult(result, self._derive(result, present_in(tuple(self.grid.champs_texte))))
+        coded = CodingResult(
+            result, self._derive(result, present_in(tuple(self.grid.champs_texte)))
+        )
+        return coded, texts, views
 
     # learned layer
 
     def unit_inputs(
         self, fields: Mapping[str, str | None]
     ) -> tuple[CodingResult, tuple[list[tuple[str, str, int, int]], np.ndarray | None, list[str]]]:
-        """The coding of a unit and what the learned layer reads of it (used in training, with a
-        rules-only coder, so that the inputs are the ones the layer sees at run time)."""
-        texts = {k: v for k, v in fields.items() if isinstance(v, str) and v.strip()}
-        views: dict[str, _TokenView] = {}
-        self._match(texts, views)
-        result = self.code(texts)
+        """The rules' coding of a unit and what the learned layer reads of it (used in training,
+        so that the inputs are the ones the layer sees at run time)."""
+        result, texts, views = self._code(fields, False)
         words, rows, rules = self.layer_inputs(texts, views, result.labels)
         return result, (words, self.vector_sum(rows), rules)
 
@@ -753,21 +761,20 @@ class Coder:
 
 def check_examples(grid: Grid, coder: Coder | None = None) -> list[str]:
     """Examples coded without their category, counter-examples coded with it (French messages)."""
-    if coder is None or coder.learned is not None:  # examples illustrate the rules alone
-        coder = Coder(grid, learned=False)
+    coder = coder or Coder(grid, learned=False)
     field_name = grid.champs_texte[0]
     problems: list[str] = []
     for dim in grid.dimensions:
         for cat in dim.categories:
-            for example in cat.exemples:
-                got = coder.code({field_name: example}).ids(dim.id)
+            for example in cat.exemples:  # examples illustrate the rules alone
+                got = coder.code({field_name: example}, learned=False).ids(dim.id)
                 if cat.id not in got:
                     problems.append(
                         f"{dim.id}.{cat.id} : l'exemple « {example} » n'est pas codé avec cette "
                         f"catégorie (codé : {', '.join(got) or 'rien'})"
                     )
             for counter in cat.contre_exemples:
-                got = coder.code({field_name: counter}).ids(dim.id)
+                got = coder.code({field_name: counter}, learned=False).ids(dim.id)
                 if cat.id in got:
                     problems.append(
                         f"{dim.id}.{cat.id} : le contre-exemple « {counter} » est codé avec cette "

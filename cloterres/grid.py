@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,6 +14,7 @@ from cloterres.errors import InputError
 from cloterres.io.yaml_safe import YamlBombError, compose_and_construct
 
 IDENT = r"^[a-z][a-z0-9_]*$"
+_NOT_IDENT = re.compile(r"[^a-z0-9]+")
 MAX_GRID_BYTES = 5_000_000
 
 
@@ -350,6 +352,22 @@ def _describe(err: dict[str, Any]) -> str:
         except (KeyError, IndexError):
             return template
     return str(err.get("msg", "valeur invalide"))
+
+
+def identifier(name: str, used: set[str], fallback: str = "code") -> str:
+    """A grid id (ASCII snake_case, unique among ``used``, which it joins) made from a name:
+    « Santé mentale » -> ``sante_mentale``, then ``sante_mentale_2``..."""
+    from cloterres.nlp import fold
+
+    base = _NOT_IDENT.sub("_", fold(name)).strip("_") or fallback
+    if not base[0].isalpha():
+        base = f"{fallback}_{base}"
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{base}_{n}"
+    used.add(candidate)
+    return candidate
 
 
 def grid_hash(path: Path) -> str:

@@ -9,19 +9,16 @@ codebook, a coding scheme of a QDA tool), and the report says so.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from cloterres.errors import InputError
-from cloterres.grid import Grid
+from cloterres.grid import Grid, identifier
 from cloterres.io.jsonl_read import iter_json_objects
 from cloterres.labels import Kind
-from cloterres.nlp import fold
 from cloterres.plans.tables import csv_rows, normalize_header
 
-_SLUG = re.compile(r"[^a-z0-9]+")
 #: Theme of the codes of a project that have no parent code, in a grid made from the inputs.
 FLAT_THEME = "Codes"
 #: Id of a grid made from the labels seen.
@@ -130,18 +127,6 @@ def unknown_error(unknown: list[SeenLabel], grid: Grid) -> InputError:
     )
 
 
-def _slug(text: str, used: set[str]) -> str:
-    base = _SLUG.sub("_", fold(text)).strip("_") or "c"
-    if not base[0].isalpha():
-        base = f"c_{base}"
-    candidate, n = base, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{base}_{n}"
-    used.add(candidate)
-    return candidate
-
-
 def grid_from_labels(labels: list[SeenLabel], kind: Kind, base: Grid | None = None) -> Grid:
     """A grid of the dimensions and categories seen, in order of appearance (ids from names,
     names as labels); with ``base``, that grid extended by ``labels`` (the ones it lacks)."""
@@ -157,7 +142,7 @@ def grid_from_labels(labels: list[SeenLabel], kind: Kind, base: Grid | None = No
         name = label.dimension or FLAT_THEME
         dim = dims_by_key.get(_key(name) or _key(FLAT_THEME))
         if dim is None:
-            dim = {"id": _slug(name, used_dims), "label": name, "categories": []}
+            dim = {"id": identifier(name, used_dims, "c"), "label": name, "categories": []}
             data["dimensions"].append(dim)
             dims_by_key[_key(name) or _key(FLAT_THEME)] = dim
         categories = dim["categories"]
@@ -167,7 +152,7 @@ def grid_from_labels(labels: list[SeenLabel], kind: Kind, base: Grid | None = No
         if _key(value) in keys or value in {c["id"] for c in categories}:
             continue
         used = {c["id"] for c in categories}
-        categories.append({"id": _slug(value, used), "label": value})
+        categories.append({"id": identifier(value, used, "c"), "label": value})
     if not data["dimensions"]:
         raise InputError(
             "aucune étiquette dans les fichiers donnés et pas de grille : rien à comparer ; "

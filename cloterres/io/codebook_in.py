@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from cloterres.errors import InputError
-from cloterres.grid import Grid
+from cloterres.grid import Grid, identifier
 from cloterres.io.files import atomic_path
 from cloterres.io.qdpx import QdaCode, _kid, _kids, _parse_xml, read_qdpx
 from cloterres.nlp import fold
@@ -67,18 +67,6 @@ def read_codebook(path: Path) -> list[QdaCode]:
     return codes
 
 
-def _slug(text: str, used: set[str], fallback: str = "code") -> str:
-    base = _SLUG.sub("_", fold(text)).strip("_") or fallback
-    if not base[0].isalpha():
-        base = f"{fallback}_{base}"
-    candidate, n = base, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{base}_{n}"
-    used.add(candidate)
-    return candidate
-
-
 def grid_from_codebook(codes: list[QdaCode], path: Path) -> Grid:
     """A grid (themes -> codes) from a codebook; raises InputError when it has no code."""
     label = str(path)
@@ -109,11 +97,11 @@ def grid_from_codebook(codes: list[QdaCode], path: Path) -> Grid:
         used: set[str] = set()
         dims.append(
             {
-                "id": _slug(root.name, used_dims, "theme"),
+                "id": identifier(root.name, used_dims, "theme"),
                 "label": root.name,
                 "definition": root.description,
                 "categories": [
-                    {"id": _slug(name, used), "label": name, "definition": code.description}
+                    {"id": identifier(name, used), "label": name, "definition": code.description}
                     for name, code in below
                 ],
             }
@@ -122,10 +110,10 @@ def grid_from_codebook(codes: list[QdaCode], path: Path) -> Grid:
         used = set()
         dims.append(
             {
-                "id": _slug(FLAT_THEME, used_dims, "theme"),
+                "id": identifier(FLAT_THEME, used_dims, "theme"),
                 "label": FLAT_THEME,
                 "categories": [
-                    {"id": _slug(c.name, used), "label": c.name, "definition": c.description}
+                    {"id": identifier(c.name, used), "label": c.name, "definition": c.description}
                     for c in flat
                 ],
             }

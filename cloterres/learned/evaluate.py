@@ -56,10 +56,9 @@ def measure_test(
     log: Callable[[str], Any] = print,
 ) -> dict[str, Any]:
     """Figures of the rules alone and of rules + layer on the test examples."""
-    rules = Coder(grid, learned=False)
     layered = Coder(grid, learned=LearnedLayer(artefact))
     gold = [_sets(grid, ex, None) for ex in test]
-    pred_rules = [_sets(grid, ex, rules.code(ex.fields)) for ex in test]
+    pred_rules = [_sets(grid, ex, layered.code(ex.fields, learned=False)) for ex in test]
     results = [layered.code(ex.fields) for ex in test]
     pred_layer = [_sets(grid, ex, r) for ex, r in zip(test, results, strict=True)]
     dims: dict[str, dict[str, float]] = {}

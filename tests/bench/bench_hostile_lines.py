@@ -37,6 +37,11 @@ def pdf_bomb(path: Path, inflated: int) -> None:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
     ]
+    write_pdf(path, objects)
+
+
+def write_pdf(path: Path, objects: list[bytes]) -> None:
+    """A PDF file of numbered objects (object 1 the catalog), with its cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):

@@ -16,7 +16,7 @@ from cloterres.plans.extraction import _AXIS, _FICHE, _is_toc_line
 from cloterres.plans.fields import split_label
 from cloterres.plans.text import _atx, _is_table_rule, read_text_plan
 from cloterres.review.reader import _SPLIT
-from tests.bench.bench_hostile_lines import pdf_bomb
+from tests.bench.bench_hostile_lines import pdf_bomb, write_pdf
 
 N = 200_000
 SPACES = " " * N
@@ -103,19 +103,7 @@ def _pdf(path: Path, streams: list[bytes], pages: int = 1) -> None:
     objects += [
         f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [{contents}] >>".encode()
     ] * pages
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    path.write_bytes(bytes(out))
+    write_pdf(path, objects)
 
 
 def test_pdf_total_decoded_size_and_page_count_are_bounded(tmp_path: Path, monkeypatch) -> None:
