@@ -85,13 +85,13 @@ bench: $(STAMP)
 
 # The learned layer beside the grid rules: retrained from the reference sets of corpora/reference/
 # (dev split) and the demo hand labels, then measured on the test split; the artefacts ship in
-# cloterres/learned/artefacts/. Deterministic: the same repository gives the same artefacts.
+# cloterres/engine/learned/artefacts/. Deterministic: the same repository gives the same artefacts.
 modele: $(STAMP)
-	$(BIN)/python -m cloterres.learned.train
+	$(BIN)/python -m cloterres.training.train
 
 # Figures on the real-sourced test split (rules alone, rules + learned layer, reliability).
 evaluer: $(STAMP)
-	$(BIN)/python -m cloterres.learned.evaluate
+	$(BIN)/python -m cloterres.training.evaluate
 
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests

@@ -15,9 +15,9 @@ from typing import Annotated, Any
 import typer
 
 from cloterres import __version__
+from cloterres.engine.nlp import ModelMissingError
 from cloterres.errors import InputError, InputWarning
 from cloterres.io.files import os_error_fr, visible_name
-from cloterres.nlp import ModelMissingError
 
 try:  # typer >= 0.20 ships its own copy of click: its exceptions are the ones raised
     from typer._click import exceptions as click_exceptions
@@ -132,7 +132,7 @@ def categoriser(
     silencieux: SilencieuxOpt = False,
 ) -> None:
     """Catégoriser chaque mesure avec la grille CLoterreS et écrire le résultat."""
-    from cloterres.categorize import categorize
+    from cloterres.plans.categorize import categorize
 
     command = _command_line()
     with _optional_study(etude, codeur, [sortie]) as study:
@@ -255,7 +255,7 @@ def coder(
     silencieux: SilencieuxOpt = False,
 ) -> None:
     """Coder des entretiens avec la grille d'analyse (implication, gouvernance, rôles, bénéfices, coûts...)."""
-    from cloterres.code_interviews import code_interviews
+    from cloterres.interviews.coding import code_interviews
 
     command = _command_line()
     options = dict(
@@ -305,8 +305,8 @@ FichierGrille = Annotated[
 
 def valider(fichier: FichierGrille = None) -> None:
     """Vérifier une grille : structure, références, et codage de ses exemples."""
-    from cloterres.coding import Coder, check_examples
-    from cloterres.grid import GridError, default_grid_path, load_grid
+    from cloterres.engine.coding import Coder, check_examples
+    from cloterres.engine.grid import GridError, default_grid_path, load_grid
 
     path = fichier or default_grid_path()
     try:
@@ -340,8 +340,8 @@ def afficher(
     ] = None,
 ) -> None:
     """Afficher une grille lisiblement : dimensions, catégories, définitions, termes."""
-    from cloterres.grid import default_grid_path, load_grid
-    from cloterres.grid_display import render_grid
+    from cloterres.engine.grid import default_grid_path, load_grid
+    from cloterres.engine.grid_display import render_grid
 
     grid = load_grid(fichier or default_grid_path())
     out.print(render_grid(grid, dimension), markup=False)
@@ -352,9 +352,9 @@ def tester(
     grille: GrilleOpt = None,
 ) -> None:
     """Catégoriser un texte et montrer les mots qui ont déclenché chaque catégorie."""
-    from cloterres.coding import Coder
-    from cloterres.grid import default_grid_path, load_grid
-    from cloterres.io.records import evidence_display
+    from cloterres.engine.coding import Coder
+    from cloterres.engine.grid import default_grid_path, load_grid
+    from cloterres.plans.records import evidence_display
 
     grid = load_grid(grille or default_grid_path())
     result = Coder(grid).code({grid.champs_texte[0]: texte})
@@ -379,10 +379,10 @@ def exporter(
     ] = False,
 ) -> None:
     """Exporter une grille en livre de codes REFI-QDA (.qdc) pour NVivo, ATLAS.ti, MAXQDA, QualCoder."""
+    from cloterres.engine.grid import default_grid_path, load_grid
     from cloterres.errors import InputError
-    from cloterres.grid import default_grid_path, load_grid
+    from cloterres.interviews.outputs import write_codebook
     from cloterres.io.files import prepare_output
-    from cloterres.io.interview_outputs import write_codebook
 
     if sortie.suffix.lower() != ".qdc":
         raise InputError(f"{sortie} : le livre de codes s'écrit dans un fichier .qdc")
@@ -417,8 +417,12 @@ def importer(
 ) -> None:
     """Importer le livre de codes d'un logiciel QDA (.qdc, .qdpx) comme grille YAML : thèmes →
     codes, descriptions comme définitions (sans termes : à écrire pour le codage automatique)."""
+    from cloterres.engine.codebook_import import (
+        CODEBOOK_SUFFIXES,
+        load_codebook_grid,
+        write_grid_yaml,
+    )
     from cloterres.errors import InputError
-    from cloterres.io.codebook_in import CODEBOOK_SUFFIXES, load_codebook_grid, write_grid_yaml
     from cloterres.io.files import prepare_output
 
     if fichier.suffix.lower() not in CODEBOOK_SUFFIXES:

@@ -18,21 +18,21 @@ GRID_PATH = ROOT / "grids" / "cloterres-mesures.yaml"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from cloterres.nlp import get_nlp
+    from cloterres.engine.nlp import get_nlp
 
     return get_nlp()
 
 
 @pytest.fixture(scope="session")
 def grid():
-    from cloterres.grid import load_grid
+    from cloterres.engine.grid import load_grid
 
     return load_grid(GRID_PATH)
 
 
 @pytest.fixture(scope="session")
 def coder(grid, nlp):
-    from cloterres.coding import Coder
+    from cloterres.engine.coding import Coder
 
     return Coder(grid)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from cloterres.categorize import categorize
-from cloterres.scoring import micro_scores, read_labels_jsonl
+from cloterres.engine.scoring import micro_scores, read_labels_jsonl
+from cloterres.plans.categorize import categorize
 from tests.conftest import DEMO, EVALUATION
 
 TARGETS = {

@@ -14,8 +14,8 @@ import json
 
 import pytest
 
-from cloterres.code_interviews import code_interviews
-from cloterres.scoring import micro_scores
+from cloterres.engine.scoring import micro_scores
+from cloterres.interviews.coding import code_interviews
 from tests.conftest import DEMO, ROOT
 
 HELD_OUT = ROOT / "tests" / "data" / "entretiens"

@@ -16,9 +16,9 @@ import json
 
 import pytest
 
-from cloterres.categorize import categorize
-from cloterres.code_interviews import code_interviews
-from cloterres.scoring import micro_scores
+from cloterres.engine.scoring import micro_scores
+from cloterres.interviews.coding import code_interviews
+from cloterres.plans.categorize import categorize
 from tests.conftest import ROOT
 
 REFERENCE = ROOT / "corpora" / "reference"

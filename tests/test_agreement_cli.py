@@ -26,7 +26,7 @@ KEYS = [
 @pytest.fixture(scope="module")
 def machine(tmp_path_factory, coder) -> Path:
     """`categoriser corpora/demo/*.csv` as JSONL (in-process; the session's model)."""
-    from cloterres.categorize import categorize
+    from cloterres.plans.categorize import categorize
 
     path = tmp_path_factory.mktemp("machine") / "machine.jsonl"
     categorize(sorted(DEMO.glob("*.csv")), path, command="cloterres categoriser (test)")

@@ -11,8 +11,8 @@ import pytest
 from cloterres.agreement.compare import compare
 from cloterres.agreement.levels import build_comparison
 from cloterres.agreement.readers import detect_kind, map_code_path, read_labels
+from cloterres.engine.grid import load_grid
 from cloterres.errors import InputError
-from cloterres.grid import load_grid
 from cloterres.io.qdpx import QdaCode, QdaCoding, QdaProject, QdaSource, write_qdpx
 from tests.conftest import DEMO, ROOT
 
@@ -39,7 +39,7 @@ def interview_grid():
 @pytest.fixture(scope="module")
 def categorised(tmp_path_factory, coder):
     """One demo plan categorised into JSONL and CSV (the model is the session's)."""
-    from cloterres.categorize import categorize
+    from cloterres.plans.categorize import categorize
 
     folder = tmp_path_factory.mktemp("categorise")
     plan = DEMO / "cls-pays-des-hautes-combes.csv"
@@ -81,7 +81,7 @@ def test_reference_labels_read_with_every_dimension(grid):
 
 @pytest.fixture(scope="module")
 def coded_interview(tmp_path_factory, nlp):
-    from cloterres.code_interviews import code_interviews
+    from cloterres.interviews.coding import code_interviews
 
     folder = tmp_path_factory.mktemp("coder")
     transcript = folder / "E01.txt"

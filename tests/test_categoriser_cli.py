@@ -20,7 +20,7 @@ DEMO_FILES = sorted(DEMO.glob("*.csv"))
 @pytest.fixture(scope="module")
 def demo_outputs(tmp_path_factory, coder):
     """The demo corpus categorised once into the three formats (in-process)."""
-    from cloterres.categorize import categorize
+    from cloterres.plans.categorize import categorize
 
     folder = tmp_path_factory.mktemp("sorties")
     outputs = {}
@@ -213,7 +213,7 @@ def grid_label(grid, derived_id: str) -> str:
 
 
 def test_formula_like_text_is_inert_in_every_export(tmp_path, coder):
-    from cloterres.categorize import categorize
+    from cloterres.plans.categorize import categorize
 
     src = tmp_path / "piege.csv"
     src.write_text(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cloterres.grid import load_grid
+from cloterres.engine.grid import load_grid
 from cloterres.io.qdpx import QdaCode, write_qdc
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "qda-real"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cloterres.coding import (
+from cloterres.engine.coding import (
     ORIGIN_CONTEXT,
     ORIGIN_DEFAULT,
     ORIGIN_IMPLIED,
@@ -12,7 +12,7 @@ from cloterres.coding import (
     Coder,
     check_examples,
 )
-from cloterres.grid import load_grid
+from cloterres.engine.grid import load_grid
 from tests.conftest import write_grid
 
 GRID = """

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from cloterres.coding import check_examples
-from cloterres.grid import GridError, load_grid
+from cloterres.engine.coding import check_examples
+from cloterres.engine.grid import GridError, load_grid
 from tests.conftest import GRID_PATH, write_grid
 
 VALID = """\
@@ -170,7 +170,7 @@ def test_unreadable_grid_files(tmp_path, content, expected):
 
 
 def test_shipped_grid_file_is_the_default(grid):
-    from cloterres.grid import default_grid_path
+    from cloterres.engine.grid import default_grid_path
 
     assert default_grid_path() == GRID_PATH
     assert grid.id == "cloterres-mesures"
@@ -181,7 +181,7 @@ def test_shipped_grids_have_no_exact_function_words(name):
     """An exact form (`=...`) makes its words content words in every text, so an exact
     function word (« =en », « =que », « =une ») would silently break the multi-word terms of
     every other category (grids/README.md)."""
-    from cloterres.nlp import FUNCTION_WORDS
+    from cloterres.engine.nlp import FUNCTION_WORDS
 
     grid = load_grid(GRID_PATH.parent / name)
     texts = [

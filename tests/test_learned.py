@@ -8,10 +8,10 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from cloterres.coding import Coder
-from cloterres.grid import load_grid
-from cloterres.learned.data import reference_examples
-from cloterres.learned.layer import ORIGIN_MODEL, artefact_dir, layer_for
+from cloterres.engine.coding import Coder
+from cloterres.engine.grid import load_grid
+from cloterres.engine.learned.layer import ORIGIN_MODEL, artefact_dir, layer_for
+from cloterres.training.data import reference_examples
 from tests.conftest import DEMO, ROOT
 
 INTERVIEW_GRID = ROOT / "grids" / "entretiens-cls.yaml"
@@ -97,7 +97,7 @@ def test_confidence_is_calibrated_on_the_test_split(grid, interview_grid, nlp):
     labels given at 0.9 or more are right at least 85 % of the time, and labels under 0.6 are
     right less often than those. (The middle bins are optimistic by about 0.2 on measures: the
     rules were written from the dev split the confidence is fitted on; README.)"""
-    from cloterres.learned.evaluate import measure_test
+    from cloterres.training.evaluate import measure_test
 
     for g in (grid, interview_grid):
         test = [e for e in reference_examples(g.id) if e.split == "test"]
@@ -117,8 +117,8 @@ def test_confidence_is_calibrated_on_the_test_split(grid, interview_grid, nlp):
 
 
 def test_confidence_reaches_jsonl_csv_and_workbook(tmp_path, nlp):
-    from cloterres.categorize import categorize
     from cloterres.io.excel import REVIEW_FILL
+    from cloterres.plans.categorize import categorize
 
     inputs = sorted(DEMO.glob("*.csv"))
     out_jsonl, out_csv, out_xlsx = tmp_path / "m.jsonl", tmp_path / "m.csv", tmp_path / "m.xlsx"
@@ -164,7 +164,7 @@ def test_confidence_reaches_jsonl_csv_and_workbook(tmp_path, nlp):
 
 
 def test_interview_jsonl_has_decisions_with_confidence(tmp_path, nlp):
-    from cloterres.code_interviews import code_interviews
+    from cloterres.interviews.coding import code_interviews
 
     out = tmp_path / "u.jsonl"
     code_interviews([DEMO / "entretiens" / "E01-coordinatrice.txt"], out, unit="tour")

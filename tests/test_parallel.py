@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cloterres.categorize import categorize
+from cloterres.engine.parallel import PARALLEL_FROM
 from cloterres.errors import InputError
-from cloterres.parallel import PARALLEL_FROM
+from cloterres.plans.categorize import categorize
 from tests.conftest import DEMO
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from cloterres.grid import load_grid
+from cloterres.engine.grid import load_grid
 from cloterres.io.qdpx import CODEBOOK_NS, PROJECT_NS, read_qdpx
 
 P = f"{{{PROJECT_NS}}}"

@@ -9,12 +9,12 @@ import sqlite3
 import pytest
 from openpyxl import load_workbook
 
-from cloterres.grid import grid_hash
-from cloterres.reliability import category_scores
+from cloterres.agreement.study_coders import study_coder_labels
+from cloterres.engine.grid import grid_hash
 from cloterres.review.export import export_review
 from cloterres.review.importer import import_review
 from cloterres.store import HUMAN, MACHINE, Study
-from cloterres.store.coder_labels import study_coder_labels
+from cloterres.store.reliability import category_scores
 from tests.conftest import DEMO, GRID_PATH
 from tests.test_store import grid_model
 

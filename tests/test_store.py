@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect
 
+from cloterres.agreement.study_coders import study_coder_labels
+from cloterres.engine.grid import Grid
 from cloterres.errors import InputError
-from cloterres.grid import Grid
 from cloterres.store import (
     ENGINE_CODER,
     HUMAN,
@@ -24,7 +25,6 @@ from cloterres.store import (
     Study,
     UnitInput,
 )
-from cloterres.store.coder_labels import study_coder_labels
 from cloterres.store.schema import utcnow
 
 GRID_YAML = """\

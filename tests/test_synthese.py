@@ -95,7 +95,7 @@ def test_profiles_match_hand_counts(grid):
 
 
 def test_interview_summary_matches_hand_counts():
-    from cloterres.grid import load_grid
+    from cloterres.engine.grid import load_grid
     from cloterres.synthesis import read_inputs, summarize_interviews
 
     grid = load_grid(ROOT / "grids" / "entretiens-cls.yaml")

@@ -25,8 +25,8 @@ ENV_LEVELS = {"interpersonnel", "organisationnel", "communautaire", "politique"}
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, nlp) -> dict[str, Path]:
     """Demo plans categorised and demo interviews coded, in JSONL and CSV, then summarised."""
-    from cloterres.categorize import categorize
-    from cloterres.code_interviews import code_interviews
+    from cloterres.interviews.coding import code_interviews
+    from cloterres.plans.categorize import categorize
     from cloterres.synthesis import synthesize
 
     folder = tmp_path_factory.mktemp("demo-synthese")

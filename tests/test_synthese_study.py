@@ -30,7 +30,7 @@ def jsonl(path: Path) -> list[dict]:
 
 def review_columns(ws) -> dict[tuple[str, str], int]:  # noqa: ANN001
     """(dimension id, category id) -> column of the « Revue » sheet (labels mapped by the grid)."""
-    from cloterres.grid import default_grid_path, load_grid
+    from cloterres.engine.grid import default_grid_path, load_grid
 
     grid = load_grid(default_grid_path())
     dims = {d.label: d for d in grid.dimensions}
@@ -72,8 +72,8 @@ def review(study: Study, folder: Path, coder: str, changes: dict[str, dict[str, 
 @pytest.fixture(scope="module")
 def built(nlp, tmp_path_factory):
     """The study, the machine's JSONL outputs, the units reviewed and how."""
-    from cloterres.categorize import categorize
-    from cloterres.code_interviews import code_interviews
+    from cloterres.interviews.coding import code_interviews
+    from cloterres.plans.categorize import categorize
 
     folder = tmp_path_factory.mktemp("etude")
     db = folder / "etude.sqlite"
@@ -95,7 +95,7 @@ def built(nlp, tmp_path_factory):
         c = next(k for k in ids if k not in (a, b))
         d = next(k for k in ids if k not in (a, b, c))
         used = {t for lab in labels.values() for t in lab["thematique"]}
-        from cloterres.grid import default_grid_path, load_grid
+        from cloterres.engine.grid import default_grid_path, load_grid
 
         themes = [t.id for t in load_grid(default_grid_path()).dimension("thematique").categories]
         new_theme = next(t for t in themes if t not in used)

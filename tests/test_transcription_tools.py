@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cloterres.code_interviews import project_interviews
 from cloterres.errors import InputError
+from cloterres.interviews.coding import project_interviews
 from cloterres.interviews.model import Interview, Segment
 from cloterres.interviews.segmentation import segment
 from cloterres.interviews.transcripts import UNKNOWN_SPEAKER, read_transcript

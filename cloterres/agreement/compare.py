@@ -30,10 +30,11 @@ from cloterres.agreement.stats import (
     Agreement,
     agreements,
 )
+from cloterres.engine.grid import Grid, load_grid
+from cloterres.engine.labels import CoderLabels, Kind
 from cloterres.errors import InputError
-from cloterres.grid import Grid, default_grid_path, load_grid
+from cloterres.frontends import INTERVIEWS, MEASURES, front_end
 from cloterres.io.files import check_input_files, prepare_output
-from cloterres.labels import CoderLabels, Kind
 
 OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl")
 NEVER_USED = "catégorie appliquée par aucun codeur"
@@ -90,11 +91,7 @@ class AgreementReport:
 
 
 def default_grid_for(kind: Kind) -> Path:
-    if kind == "entretiens":
-        from cloterres.code_interviews import default_interview_grid_path
-
-        return default_interview_grid_path()
-    return default_grid_path()
+    return front_end(kind).default_grid_path()
 
 
 def disagreements_path(output: Path) -> Path:
@@ -115,14 +112,14 @@ def _check_output(output: Path | None) -> None:
 
 def _kinds(inputs: list[Path]) -> Kind:
     kinds = {path: detect_kind(path) for path in inputs}
-    measures = [p for p, k in kinds.items() if k == "mesures"]
-    interviews = [p for p, k in kinds.items() if k == "entretiens"]
+    measures = [p for p, k in kinds.items() if k == MEASURES.kind]
+    interviews = [p for p, k in kinds.items() if k == INTERVIEWS.kind]
     if measures and interviews:
         raise InputError(
             f"{measures[0]} porte sur des mesures et {interviews[0]} sur des entretiens ; "
             f"comparez des codages des mêmes unités (mesures entre elles, entretiens entre eux)"
         )
-    return "entretiens" if interviews else "mesures"
+    return INTERVIEWS.kind if interviews else MEASURES.kind
 
 
 def _assign_names(inputs: list[Path], names: list[str]) -> list[str | None]:
@@ -185,8 +182,7 @@ def _check_overlap(files: list[LabelFile], coders: list[CoderLabels]) -> list[In
 
 
 def _category_label(grid: Grid, kind: Kind, dim: str, category: str) -> str:
-    cat = category.split(".", 1)[1] if kind == "entretiens" else category
-    return grid.label_of(dim, cat)
+    return grid.label_of(dim, front_end(kind).category(category))
 
 
 def _row(item: Item, result: Agreement, grid: Grid, kind: Kind) -> Row:
@@ -264,7 +260,7 @@ def compare(
     if inputs:
         kind = _kinds(inputs)
     elif kind is None:
-        kind = study_kind(study) if study is not None else "mesures"
+        kind = study_kind(study) if study is not None else MEASURES.kind
     grid_file = grid_path or default_grid_for(kind)
     grid = load_grid(grid_file)
     grid_notes: list[str] = []

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cloterres.agreement.stats import MISSING, Ratings
-from cloterres.grid import Grid
-from cloterres.labels import CoderLabels
+from cloterres.engine.grid import Grid
+from cloterres.engine.labels import CoderLabels
+from cloterres.frontends import MEASURES, front_end
 
 NONE_VALUE = "aucune"
 
@@ -54,9 +55,8 @@ class Comparison:
 def category_ids(grid: Grid, dim_id: str, kind: str) -> list[str]:
     """Category ids as the labels carry them (``theme.code`` for interviews)."""
     dim = grid.dimension(dim_id)
-    if kind == "entretiens":
-        return [f"{dim.id}.{c.id}" for c in dim.categories]
-    return [c.id for c in dim.categories]
+    front = front_end(kind)
+    return [front.label(dim.id, c.id) for c in dim.categories]
 
 
 def union_of_units(coders: list[CoderLabels]) -> list[str]:
@@ -72,7 +72,7 @@ def build_comparison(coders: list[CoderLabels], grid: Grid) -> Comparison:
     units = union_of_units(coders)
     index = {uid: i for i, uid in enumerate(units)}
     names = [c.coder for c in coders]
-    kind = coders[0].kind if coders else "mesures"
+    kind = coders[0].kind if coders else MEASURES.kind
     texts: dict[str, str] = {}
     for c in coders:
         for uid, unit in c.units.items():

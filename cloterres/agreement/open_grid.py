@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cloterres.engine.grid import Grid, identifier
+from cloterres.engine.labels import Kind
 from cloterres.errors import InputError
-from cloterres.grid import Grid, identifier
+from cloterres.frontends import INTERVIEWS, MEASURES
 from cloterres.io.jsonl_read import iter_json_objects
-from cloterres.labels import Kind
 from cloterres.plans.tables import csv_rows, normalize_header
 
 #: Theme of the codes of a project that have no parent code, in a grid made from the inputs.
@@ -37,8 +38,8 @@ class SeenLabel:
 def _json_labels(path: Path, kind: Kind) -> Iterator[SeenLabel]:
     for line_no, obj in iter_json_objects(path, "donnez une sortie .jsonl"):
         where = f"{path}, ligne {line_no}"
-        if kind == "mesures":
-            raw = obj.get("labels")
+        if kind == MEASURES.kind:
+            raw = obj.get(MEASURES.labels_key)
             if isinstance(raw, dict):
                 for dim, values in raw.items():
                     for value in values if isinstance(values, list) else []:
@@ -90,7 +91,7 @@ def seen_labels(path: Path, kind: Kind) -> list[SeenLabel] | None:
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         return list(_json_labels(path, kind))
-    if suffix in (".csv", ".tsv") and kind == "entretiens":
+    if suffix in (".csv", ".tsv") and kind == INTERVIEWS.kind:
         return list(_csv_codes(path))
     if suffix == ".qdpx":
         return list(_qdpx_codes(path))
@@ -99,7 +100,8 @@ def seen_labels(path: Path, kind: Kind) -> list[SeenLabel] | None:
 
 def unknown_labels(labels: list[SeenLabel], grid: Grid, kind: Kind) -> list[SeenLabel]:
     """Labels that name no category of ``grid`` (by id or label, ignoring case and accents)."""
-    from cloterres.agreement.readers import _Categories, map_code_path
+    from cloterres.agreement.readers import _Categories
+    from cloterres.engine.code_paths import map_code_path
 
     cats = _Categories(grid)
     unknown = []

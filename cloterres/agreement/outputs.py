@@ -14,7 +14,8 @@ from cloterres.agreement.compare import AgreementReport, Row
 from cloterres.agreement.levels import Disagreement
 from cloterres.agreement.open_grid import OBSERVED_GRID_ID
 from cloterres.agreement.stats import STATS
-from cloterres.grid import grid_hash
+from cloterres.engine.grid import grid_hash
+from cloterres.frontends import front_end
 from cloterres.io.excel import PERCENT, TITLE_FONT, put, write_table
 from cloterres.io.files import atomic_path
 from cloterres.io.safety import csv_safe
@@ -186,7 +187,7 @@ def write_disagreements_csv(report: AgreementReport, path: Path) -> None:
 
 
 def _label_of(report: AgreementReport, dim: str, category: str) -> str:
-    cat = category.split(".", 1)[1] if report.kind == "entretiens" else category
+    cat = front_end(report.kind).category(category)
     try:
         return report.grid.label_of(dim, cat)
     except KeyError:
@@ -284,7 +285,7 @@ def write_workbook(report: AgreementReport, path: Path) -> None:
                 ["Empreinte SHA-256 de la grille", grid_hash(report.grid_path)],
             ]
         ),
-        ["Unités", "mesures" if report.kind == "mesures" else "unités d'entretien"],
+        ["Unités", front_end(report.kind).nouns.units],
     ]
     if report.unit:
         about.append(["Découpage des projets .qdpx", report.unit])

@@ -9,7 +9,7 @@ One reader per extension (``READERS``):
   separated by ``|``) or ``coder`` output (``id``, ``codes``; rows with ``enqueteur = oui`` are
   skipped);
 - ``.qdpx``: a REFI-QDA project, one coder per user who coded something, mapped onto the units
-  ``coder`` would cut (:func:`cloterres.code_interviews.map_codings`);
+  ``coder`` would cut (:func:`cloterres.interviews.coding.map_codings`);
 - ``.xlsx``: review workbooks written by ``cloterres revue exporter`` (the rows a coder changed
   or marked « Revu = oui »).
 
@@ -24,11 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cloterres.engine.code_paths import map_code_path
+from cloterres.engine.grid import Dimension, Grid
+from cloterres.engine.labels import CoderLabels, Kind, UnitLabels
+from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
-from cloterres.grid import Dimension, Grid
+from cloterres.frontends import INTERVIEWS, MEASURES, kind_of_row
 from cloterres.io.jsonl_read import iter_json_objects
-from cloterres.labels import CoderLabels, Kind, UnitLabels
-from cloterres.nlp import fold
 from cloterres.plans.tables import csv_rows, normalize_header
 
 LABEL_SUFFIXES = (".jsonl", ".csv", ".tsv", ".qdpx", ".xlsx", ".xlsm")
@@ -73,7 +75,7 @@ def detect_kind(path: Path) -> Kind:
     """Measures or interviews, from the file's extension and first object or header."""
     suffix = path.suffix.lower()
     if suffix == ".qdpx":
-        return "entretiens"
+        return INTERVIEWS.kind
     if suffix in (".xlsx", ".xlsm"):
         return review_kind(path)
     if suffix == ".jsonl":
@@ -81,17 +83,17 @@ def detect_kind(path: Path) -> Kind:
         if first is None:
             raise InputError(f"{path} : fichier vide ; aucune unité à comparer")
         line_no, obj = first
-        if "codes" in obj:
-            return "entretiens"
-        if "labels" in obj:
-            return "mesures"
+        found = kind_of_row(obj)
+        if found is not None:
+            return found
         raise InputError(
             f"{path}, ligne {line_no} : ni « labels » (mesures) ni « codes » (entretiens) ; "
             f"donnez une sortie de cloterres categoriser ou cloterres coder"
         )
     if suffix in (".csv", ".tsv"):
         _line, headers = _header(path)
-        return "entretiens" if "codes" in {normalize_header(h) for h in headers} else "mesures"
+        coded = INTERVIEWS.labels_key in {normalize_header(h) for h in headers}
+        return INTERVIEWS.kind if coded else MEASURES.kind
     raise InputError(
         f"{path} : extension « {suffix or '(aucune)'} » non reconnue ; donnez des étiquettes "
         f".jsonl ou .csv (sorties de categoriser ou coder), ou un projet REFI-QDA .qdpx"
@@ -155,7 +157,7 @@ def study_kind(study: Path | str) -> Kind:
 def read_study_coders(study: Path | str, coders: list[str], kind: Kind) -> list[CoderLabels]:
     """Coders recorded in a study: each human coder's latest labels, then the machine
     (``cloterres``); only those named in ``coders`` when given."""
-    from cloterres.store.coder_labels import study_coder_labels
+    from cloterres.agreement.study_coders import study_coder_labels
 
     found = study_coder_labels(study, kind=kind)
     if coders:
@@ -301,8 +303,8 @@ def _read_jsonl(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Lab
         if "id" not in obj or obj["id"] is None or str(obj["id"]).strip() == "":
             raise InputError(f"{where} : pas d'« id » ; chaque unité doit avoir un identifiant")
         uid = str(obj["id"])
-        if kind == "mesures":
-            raw = obj.get("labels")
+        if kind == MEASURES.kind:
+            raw = obj.get(MEASURES.labels_key)
             if not isinstance(raw, dict) or not all(
                 isinstance(v, list) and all(isinstance(x, str) for x in v) for v in raw.values()
             ):
@@ -368,7 +370,7 @@ def _read_csv(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Label
                     f"{path}, ligne {line_no} : pas de colonne « id » ; chaque unité doit avoir "
                     f"un identifiant"
                 )
-            if kind == "mesures":
+            if kind == MEASURES.kind:
                 # categoriser writes its label columns after "autres_colonnes" (a dimension may
                 # share its name with a measure field, such as "public")
                 first = keys.index("autres colonnes") + 1 if "autres colonnes" in keys else 0
@@ -391,7 +393,7 @@ def _read_csv(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Label
         uid = cell(columns["id"])
         if not uid:
             raise InputError(f"{where} : « id » vide ; chaque unité doit avoir un identifiant")
-        if kind == "mesures":
+        if kind == MEASURES.kind:
             raw = {
                 dim: [v.strip() for v in cell(i).split(_CSV_SEPARATOR) if v.strip()]
                 for dim, i in dims.items()
@@ -416,34 +418,8 @@ def _read_csv(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Label
 # --- REFI-QDA ---------------------------------------------------------------------------------
 
 
-def map_code_path(path: str, grid: Grid) -> str | None:
-    """The grid code (``theme.code``) a project's code path stands for, or None.
-
-    Paths are ids (``gouvernance.pilotage``, projects written by cloterres) or names built by
-    :func:`cloterres.io.qdpx.read_qdpx` (``Gouvernance.Pilotage du CLS``); ids and labels are
-    compared case- and accent-insensitively, first on the whole path, then on its last two
-    levels, then on the code alone when no other theme has a code of that name."""
-    full: dict[str, str] = {}
-    alone: dict[str, set[str]] = {}
-    for d in grid.dimensions:
-        for c in d.categories:
-            code = f"{d.id}.{c.id}"
-            for theme in (d.id, d.label):
-                for name in (c.id, c.label):
-                    full.setdefault(f"{_key(theme)}.{_key(name)}", code)
-            for name in (c.id, c.label):
-                alone.setdefault(_key(name), set()).add(code)
-    parts = [_key(p) for p in path.split(".")]
-    candidates = [".".join(parts), ".".join(parts[-2:])] if len(parts) >= 2 else []
-    for candidate in candidates:
-        if candidate in full:
-            return full[candidate]
-    matches = alone.get(parts[-1], set())
-    return next(iter(matches)) if len(matches) == 1 else None
-
-
 def _read_qdpx(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> LabelFile:
-    from cloterres.code_interviews import map_codings, project_interviews
+    from cloterres.interviews.coding import map_codings, project_interviews
     from cloterres.interviews.segmentation import segment, unit_kind
     from cloterres.io.qdpx import read_qdpx
 
@@ -470,7 +446,7 @@ def _read_qdpx(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Labe
     reached: set[int] = set()  # id() of the codings that count for some unit
     for user in users:
         coded_sources = {c.source_id for c in project.codings if c.coder == user}
-        labels = CoderLabels(coder=user, kind="entretiens")
+        labels = CoderLabels(coder=user, kind=INTERVIEWS.kind)
         for seg in segments:
             if seg.interviewer or seg.interview not in coded_sources:
                 continue
@@ -507,7 +483,7 @@ def _read_qdpx(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Labe
             f"« {code} » ({n} codage{'s' if n > 1 else ''})" for code, n in sorted(unmapped.items())
         )
         notes.append(f"codes sans équivalent dans la grille {grid.id}, non comparés : {listed}")
-    return LabelFile(path, "entretiens", coders, notes, locations)
+    return LabelFile(path, INTERVIEWS.kind, coders, notes, locations)
 
 
 READERS: dict[str, Callable[[Path, Grid, Kind, str, str], LabelFile]] = {

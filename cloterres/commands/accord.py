@@ -20,8 +20,8 @@ from cloterres.commands.common import (
     out,
     with_progress,
 )
+from cloterres.engine.labels import Kind
 from cloterres.errors import InputError
-from cloterres.labels import Kind
 
 WORST = 10
 _HEADERS = {

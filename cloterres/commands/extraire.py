@@ -41,7 +41,7 @@ def extraire(
 ) -> None:
     """Extraire les mesures (fiches actions) des plans d'action, sans les catégoriser : vérifiez et
     corrigez le fichier obtenu, puis donnez-le à « cloterres categoriser »."""
-    from cloterres.extract import extract
+    from cloterres.plans.extract import extract
     from cloterres.plans.report import report_lines
 
     report = with_progress(

@@ -61,7 +61,7 @@ CodeurOpt = Annotated[
 
 def print_study_outcome(report: object, silencieux: bool) -> None:
     """What ``categoriser`` / ``coder --etude`` recorded, and the machine's reliability."""
-    from cloterres.reliability import reliability_lines
+    from cloterres.store.reliability import reliability_lines
 
     summary = getattr(report, "study_round", None)
     rel = getattr(report, "reliability", None)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from cloterres.units import SourceRef
+from cloterres.engine.coding import CodingResult
+from cloterres.io.sources import SourceRef
 
 # Case variables of an interview (interview-grid.md), with their French column headers.
 CASE_VARIABLES: dict[str, str] = {
@@ -60,3 +63,15 @@ class Segment(BaseModel):
     text: str
     variables: dict[str, str] = Field(default_factory=dict)
     source: SourceRef
+
+
+@dataclass(frozen=True)
+class CodedUnit:
+    segment: Segment
+    result: CodingResult | None  # None: not coded (interviewer turn)
+    imported: dict[str, list[str]] = field(default_factory=dict)  # coder -> codes from a .qdpx
+
+    def codes(self) -> list[str]:
+        if self.result is None:
+            return []
+        return [f"{dim}.{d.category}" for dim, decs in self.result.labels.items() for d in decs]

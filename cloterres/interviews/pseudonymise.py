@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from cloterres.engine.nlp import FUNCTION_WORDS, clean, entity_spans, fold, get_nlp
 from cloterres.errors import InputError
 from cloterres.interviews.model import Interview, Segment, Turn
 from cloterres.io.text import read_text, without_controls
-from cloterres.nlp import FUNCTION_WORDS, clean, entity_spans, fold, get_nlp
 
 KINDS = {
     "PER": "Personne", "LOC": "Commune", "ORG": "Organisation",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from cloterres.engine.nlp import sentence_spans
 from cloterres.errors import InputError
 from cloterres.interviews.model import Interview, Segment
-from cloterres.nlp import sentence_spans
 
 UNITS = {
     "phrase": "phrase",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cloterres.errors import InputError
 from cloterres.interviews.model import Segment
+from cloterres.io.sources import SourceRef
 from cloterres.plans.tables import (
     WORKBOOK_SUFFIXES,
     _cell_text,
@@ -14,7 +15,6 @@ from cloterres.plans.tables import (
     normalize_header,
     spreadsheet_sheets,
 )
-from cloterres.units import SourceRef
 
 _FIELDS = {
     "id": ("id", "identifiant", "code", "ref", "n", "numero", "id unite", "unite"),

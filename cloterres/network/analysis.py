@@ -139,7 +139,7 @@ class NetworkAnalysis:
 
 def group_labels(values: list[str]) -> tuple[list[str], np.ndarray]:
     """Group names (sorted) and each actor's integer label."""
-    from cloterres.nlp import fold
+    from cloterres.engine.nlp import fold
 
     names = sorted(set(values), key=lambda v: (fold(v), v))
     index = {name: i for i, name in enumerate(names)}

@@ -23,12 +23,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from cloterres.engine.nlp import clean, fold
 from cloterres.errors import InputError
 from cloterres.io.jsonl_read import iter_json_objects
+from cloterres.io.sources import SourceRef
 from cloterres.network.model import Actor, Tie
 from cloterres.network.readers import TieRead, iter_unit_rows
-from cloterres.nlp import clean, fold
-from cloterres.units import SourceRef
 
 UNIT_TYPE = "co_mention_unite"
 INTERVIEW_TYPE = "co_mention_entretien"

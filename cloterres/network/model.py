@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cloterres.units import SourceRef
+from cloterres.io.sources import SourceRef
 
 
 class Actor(BaseModel):

@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
+from cloterres.io.sources import SourceRef
 from cloterres.network.model import Actor, ReadWarning, Tie
-from cloterres.nlp import fold
 from cloterres.plans.tables import (
     WORKBOOK_SUFFIXES,
     _cell_text,
@@ -31,7 +32,6 @@ from cloterres.plans.tables import (
     normalize_header,
     spreadsheet_sheets,
 )
-from cloterres.units import SourceRef
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", *WORKBOOK_SUFFIXES)
 

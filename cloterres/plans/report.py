@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from cloterres.io.excel import stream_table, write_table
 from cloterres.plans.fields import DOCUMENT_FIELDS, field_of
-from cloterres.units import MEASURE_FIELDS, Measure
+from cloterres.plans.measure import MEASURE_FIELDS, Measure
 
 SHEET_IMPORT = "Import"
 MAX_AXES = 200

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
 from cloterres.io.archive import ODS_LIMITS, XLSX_LIMITS, check_zip
+from cloterres.io.sources import SourceRef, Warning_
 from cloterres.io.text import (
     decode_lines,
     detect_encoding,
@@ -28,8 +30,7 @@ from cloterres.io.text import (
     warn_stray_nuls,
     without_controls,
 )
-from cloterres.nlp import fold
-from cloterres.units import Measure, SourceRef, Warning_
+from cloterres.plans.measure import Measure
 
 if TYPE_CHECKING:
     from cloterres.plans.report import DocumentReport

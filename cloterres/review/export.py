@@ -33,8 +33,9 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cloterres.engine.grid import Grid
 from cloterres.errors import InputError
-from cloterres.grid import Grid
+from cloterres.frontends import FRONT_ENDS, front_end
 from cloterres.io.excel import HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, put
 from cloterres.io.files import atomic_path, prepare_output
 from cloterres.review.layout import (
@@ -60,19 +61,6 @@ READ_FILL = PatternFill("solid", fgColor="F2F2F2")
 GROUP_FILL = PatternFill("solid", fgColor="D9E1F2")
 THIN = Side(style="thin", color="BFBFBF")
 GROUP_BORDER = Border(left=Side(style="medium", color="1F4E78"))
-MEASURE_COLUMNS = (
-    ("contrat", "Contrat", 18),
-    ("axe", "Axe", 22),
-    ("intitule", "Intitulé", 36),
-    ("description", "Description", 55),
-    ("public", "Public", 20),
-)
-INTERVIEW_COLUMNS = (
-    ("entretien", "Entretien", 14),
-    ("locuteur", "Locuteur", 16),
-    ("lignes", "Lignes", 9),
-    ("texte", "Texte", 70),
-)
 
 
 @dataclass
@@ -100,12 +88,12 @@ def check_coder_name(coder: str) -> str:
 def study_kind(study: Study, kind: str | None) -> str:
     kinds = study.kinds()
     if kind is not None:
-        if kind not in ("mesures", "entretiens"):
-            raise InputError(f"--type : « {kind} » inconnu ; choisissez mesures ou entretiens")
+        if kind not in FRONT_ENDS:
+            raise InputError(f"--type : « {kind} » inconnu ; choisissez {' ou '.join(FRONT_ENDS)}")
         if kind not in kinds:
             raise InputError(
                 f"{study.name} : l'étude ne contient aucune unité de type « {kind} » codée par "
-                f"l'outil ; lancez d'abord cloterres {'categoriser' if kind == 'mesures' else 'coder'}"
+                f"l'outil ; lancez d'abord cloterres {front_end(kind).command}"
                 f" ... --etude {study.name}"
             )
         return kind
@@ -194,12 +182,8 @@ def labels_text(grid: Grid, labels: dict[str, list[str]]) -> str:
 
 
 def _unit_cells(kind: str, unit: UnitView) -> list[object]:
-    f = unit.fields
-    if kind == "mesures":
-        return [str(f.get(name, "") or "") for name, _, _ in MEASURE_COLUMNS]
-    start, end = f.get("ligne_debut"), f.get("ligne_fin")
-    lines = "" if start is None else (f"{start}" if start == end else f"{start}-{end}")
-    return [str(f.get("entretien", "")), str(f.get("locuteur", "")), lines, unit.text]
+    cells = front_end(kind).review_cells
+    return cells(unit.fields, unit.text) if cells is not None else []
 
 
 def export_review(
@@ -264,8 +248,7 @@ def export_review(
     wb.active = 1
 
     unit_headers = [("Identifiant", 14)] + [
-        (label, width)
-        for _, label, width in (MEASURE_COLUMNS if kind == "mesures" else INTERVIEW_COLUMNS)
+        (label, width) for _, label, width in front_end(kind).review_columns
     ]
     proposal_headers = [] if blind else [("Propositions de l'outil", 40), ("Preuves", 50)]
     col = 1

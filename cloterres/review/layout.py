@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from cloterres.labels import Kind
+from cloterres.engine.labels import Kind
 
 FORMAT = "cloterres-revue"
 SHEET_REVIEW = "Revue"

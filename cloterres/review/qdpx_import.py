@@ -3,8 +3,8 @@
 Each user of the project who coded something becomes one human round: on every unit of the
 study (as ``coder --etude`` cut it) of an interview where that user coded at least one passage,
 their labels are the grid codes of the selections that count for the unit (the rule of
-:func:`cloterres.code_interviews.map_codings`), an empty list elsewhere. Project codes are
-matched to the grid by id or name (:func:`cloterres.agreement.readers.map_code_path`) or by a
+:func:`cloterres.interviews.coding.map_codings`), an empty list elsewhere. Project codes are
+matched to the grid by id or name (:func:`cloterres.engine.code_paths.map_code_path`) or by a
 correspondence table (``--correspondance``: their code; grid code ``theme.code``); any other
 code is listed and nothing is recorded.
 """
@@ -15,14 +15,15 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cloterres.engine.grid import Grid
 from cloterres.errors import InputError
-from cloterres.grid import Grid
+from cloterres.frontends import INTERVIEWS
 from cloterres.io.qdpx import QdaCoding, read_qdpx
 from cloterres.plans.tables import csv_rows
 from cloterres.review.export import check_coder_name
 from cloterres.store import MACHINE, HumanLabel, RoundSummary, SourceInput, Study
 
-KIND = "entretiens"
+KIND = INTERVIEWS.kind
 
 
 @dataclass
@@ -61,7 +62,7 @@ def read_correspondence(path: Path, grid: Grid) -> dict[str, str]:
 def import_qdpx_rounds(
     study: Study, path: Path, *, correspondence: Path | None = None
 ) -> QdpxImportReport:
-    from cloterres.agreement.readers import map_code_path
+    from cloterres.engine.code_paths import map_code_path
 
     grid_sha = study.machine_grid_sha(KIND)
     if grid_sha is None:

@@ -23,9 +23,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
+from cloterres.engine.labels import CoderLabels, UnitLabels
 from cloterres.errors import InputError
+from cloterres.frontends import front_end
 from cloterres.io.archive import XLSX_LIMITS, check_zip
-from cloterres.labels import CoderLabels, UnitLabels
 from cloterres.review.layout import (
     FIRST_ROW,
     FORMAT,
@@ -303,13 +304,13 @@ def _single(
 
 
 def review_coder_labels(data: ReviewData) -> CoderLabels:
-    """The labels a coder entered (recorded rows only), in :mod:`cloterres.labels` terms."""
+    """The labels a coder entered (recorded rows only), in :mod:`cloterres.engine.labels` terms."""
     kind = data.identity.kind
     units: dict[str, UnitLabels] = {}
     for row in data.recorded():
         labels = row.labels
-        if kind == "entretiens":
-            labels = {dim: [f"{dim}.{c}" for c in cats] for dim, cats in labels.items()}
+        front = front_end(kind)
+        labels = {dim: [front.label(dim, c) for c in cats] for dim, cats in labels.items()}
         units[row.unit] = UnitLabels(labels={d: list(c) for d, c in labels.items()})
     return CoderLabels(coder=data.identity.coder, kind=kind, units=units)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from cloterres import __version__
-from cloterres.coding import CodingResult
-from cloterres.grid import Grid, grid_hash
-from cloterres.io.records import to_review
-from cloterres.learned.layer import ORIGIN_MODEL, layer_for
+from cloterres.engine.coding import CodingResult
+from cloterres.engine.evidence import to_review
+from cloterres.engine.grid import Grid, grid_hash
+from cloterres.engine.learned.layer import ORIGIN_MODEL, layer_for
 from cloterres.store.schema import ENGINE_CODER
 from cloterres.store.study import (
     DERIVED_DETAILS,

@@ -31,8 +31,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from cloterres import __version__
+from cloterres.engine.grid import Grid
 from cloterres.errors import InputError
-from cloterres.grid import Grid
 from cloterres.store.migrations import MIGRATIONS, content_hash
 from cloterres.store.schema import (
     APPEND_ONLY_TRIGGERS,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from cloterres.grid import Grid
+from cloterres.engine.grid import Grid
 from cloterres.synthesis.records import UNKNOWN_VALUE, InterviewUnit
 
 ACTOR_TYPE = "type_acteur"

@@ -22,8 +22,8 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from cloterres.grid import Grid
-from cloterres.summary import ALL, CodedRecord, Summary, summarize
+from cloterres.engine.grid import Grid
+from cloterres.plans.summary import ALL, CodedRecord, Summary, summarize
 from cloterres.synthesis.records import MeasureRecord
 
 ALL_CONTRACTS = "Ensemble des contrats"

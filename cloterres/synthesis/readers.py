@@ -10,26 +10,27 @@ import csv
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from cloterres.engine.grid import Grid
+from cloterres.engine.labels import Kind
+from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
-from cloterres.grid import Grid
+from cloterres.frontends import INTERVIEWS, MEASURES, kind_of_row
 from cloterres.interviews.model import CASE_VARIABLES
 from cloterres.io.archive import XLSX_LIMITS, check_zip
 from cloterres.io.jsonl_read import iter_json_objects
 from cloterres.io.safety import looks_like_formula
 from cloterres.io.text import detect_encoding, looks_binary, stray_nuls, warn_stray_nuls
-from cloterres.nlp import fold
+from cloterres.plans.measure import MEASURE_FIELDS
 from cloterres.synthesis.records import (
     UNKNOWN_CONTRACT,
     InterviewUnit,
     MeasureRecord,
 )
-from cloterres.units import MEASURE_FIELDS
 
 csv.field_size_limit(10_000_000)
 
-Kind = Literal["mesures", "entretiens"]
 LABEL_SEPARATOR = "|"
 _JSONL_EXPECTED = "donnez un fichier .jsonl écrit par cloterres categoriser ou cloterres coder"
 _NOT_OURS = (
@@ -66,7 +67,7 @@ def read_inputs(paths: list[Path]) -> SynthesisData:
                 f"{path} : format « {suffix or '(aucune extension)'} » non pris en charge ; donnez "
                 f"la sortie .jsonl, .csv ou .xlsx de cloterres categoriser ou cloterres coder"
             )
-        if kind == "mesures":
+        if kind == MEASURES.kind:
             data.measures.extend(records)  # type: ignore[arg-type]
         else:
             data.units.extend(records)  # type: ignore[arg-type]
@@ -110,9 +111,7 @@ def _read_jsonl(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewU
     units: list[InterviewUnit] = []
     for number, obj in iter_json_objects(path, _JSONL_EXPECTED):
         where = f"{path}, ligne {number}"
-        line_kind: Kind | None = (
-            "mesures" if "labels" in obj else "entretiens" if "codes" in obj else None
-        )
+        line_kind: Kind | None = kind_of_row(obj)
         if line_kind is None:
             raise InputError(f"{where} : ni « labels » ni « codes » : {_NOT_OURS}")
         if kind is None:
@@ -122,13 +121,13 @@ def _read_jsonl(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewU
                 f"{where} : mélange de mesures et d'unités d'entretien dans un même "
                 f"fichier ; séparez-les"
             )
-        if kind == "mesures":
+        if kind == MEASURES.kind:
             measures.append(_measure_from_json(obj, where))
         else:
             units.append(_unit_from_json(obj, where))
     if kind is None:
         raise InputError(f"{path} : fichier vide ; aucune mesure ni unité d'entretien")
-    return kind, (measures if kind == "mesures" else units)
+    return kind, (measures if kind == MEASURES.kind else units)
 
 
 DEFAULT_EVIDENCE = ": par défaut (aucun indice dans le texte)"
@@ -231,9 +230,9 @@ def _read_csv(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewUni
         raise InputError(f"{path} : fichier vide ; aucune mesure ni unité d'entretien")
     header = [h.strip().lstrip("\ufeff").lower() for h in rows[0]]
     if "autres_colonnes" in header and "preuves" in header:
-        return "mesures", _measures_from_csv(path, header, rows[1:])
+        return MEASURES.kind, _measures_from_csv(path, header, rows[1:])
     if {"entretien", "locuteur", "codes"} <= set(header):
-        return "entretiens", _units_from_csv(path, header, rows[1:])
+        return INTERVIEWS.kind, _units_from_csv(path, header, rows[1:])
     if "intitule" in header or "texte" in header:
         raise InputError(
             f"{path} : ce tableau n'est pas encore catégorisé ou codé ; lancez d'abord "
@@ -334,10 +333,10 @@ def _read_xlsx(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewUn
     try:
         if SHEET_MEASURES in wb.sheetnames:
             rows = list(wb[SHEET_MEASURES].iter_rows(values_only=True))
-            return "mesures", _measures_from_xlsx(path, rows)
+            return MEASURES.kind, _measures_from_xlsx(path, rows)
         if SHEET_UNITS in wb.sheetnames:
             rows = list(wb[SHEET_UNITS].iter_rows(values_only=True))
-            return "entretiens", _units_from_xlsx(path, rows)
+            return INTERVIEWS.kind, _units_from_xlsx(path, rows)
     finally:
         wb.close()
     raise InputError(

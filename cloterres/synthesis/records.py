@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cloterres.engine.grid import Grid
 from cloterres.errors import InputError
-from cloterres.grid import Grid
 
 UNKNOWN_CONTRACT = "Contrat non renseigné"
 UNKNOWN_VALUE = "non renseigné"

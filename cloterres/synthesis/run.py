@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloterres import __version__
+from cloterres.engine.grid import Grid, default_grid_path, grid_hash, load_grid
+from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
-from cloterres.grid import Grid, default_grid_path, grid_hash, load_grid
+from cloterres.frontends import INTERVIEWS, MEASURES, front_end
 from cloterres.io.files import os_error_fr, prepare_output, remove_stale_dirs, staged
-from cloterres.nlp import fold
 from cloterres.synthesis.interviews import TERRITORY, InterviewSummary, summarize_interviews
 from cloterres.synthesis.profiles import ContractProfile, contract_profiles
 from cloterres.synthesis.readers import SynthesisData, read_inputs, resolve_measures
@@ -94,7 +95,7 @@ def choose_grids(
                 f"des codes d'entretien lus ; donnez la grille qui a servi à catégoriser ou à coder"
             )
     if data.measures and grids.measures is None:
-        grids.measures = defaults.get("mesures") or _file_grid(default_grid_path())
+        grids.measures = defaults.get(MEASURES.kind) or _file_grid(MEASURES.default_grid_path())
         if not measures_fit(grids.measures.grid, data.measures):
             raise InputError(
                 f"{data.measures[0].source} : les dimensions de ces mesures ne sont pas celles de "
@@ -102,7 +103,9 @@ def choose_grids(
                 f"servi à catégoriser"
             )
     if data.units and grids.interviews is None:
-        grids.interviews = defaults.get("entretiens") or _file_grid(default_interview_grid_path())
+        grids.interviews = defaults.get(INTERVIEWS.kind) or _file_grid(
+            INTERVIEWS.default_grid_path()
+        )
         if not units_fit(grids.interviews.grid, data.units) and any(u.codes for u in data.units):
             raise InputError(
                 f"{data.units[0].source} : les thèmes de ces codes ne sont pas ceux de la grille "
@@ -216,7 +219,10 @@ def _study_rows(study: StudyLabels) -> list[tuple[str, object]]:
         ("Étude lue", study.name),
         ("Règle des étiquettes", study.rule()),
     ]
-    for kind, what in (("mesures", "mesures"), ("entretiens", "unités d'entretien codées")):
+    for kind, what in (
+        (MEASURES.kind, MEASURES.nouns.units),
+        (INTERVIEWS.kind, INTERVIEWS.nouns.coded),
+    ):
         counts = study.counts.get(kind)
         if counts is not None:
             rows.append(
@@ -245,11 +251,11 @@ def _about(
         ("Commande", command),
     ]
     for name, kind, count in data.files:
-        what = "mesures catégorisées" if kind == "mesures" else "unités d'entretien codées"
+        what = front_end(kind).nouns.coded
         rows.append(("Fichier lu", f"{name} — {count} {what}"))
     if study is not None:
         rows.extend(_study_rows(study))
-    for title, chosen in (("mesures", grids.measures), ("entretiens", grids.interviews)):
+    for title, chosen in ((MEASURES.kind, grids.measures), (INTERVIEWS.kind, grids.interviews)):
         if chosen is None:
             continue
         grid = chosen.grid

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cloterres.engine.grid import Grid
 from cloterres.errors import InputError
-from cloterres.grid import Grid
+from cloterres.frontends import MEASURES
 from cloterres.store import HUMAN, MACHINE, LabelState, Study
 from cloterres.synthesis.records import UNKNOWN_CONTRACT, InterviewUnit, MeasureRecord
 
@@ -101,7 +102,7 @@ def read_study(target: str | Path, coder: str | None = None) -> StudyLabels:
             views = [u for u in study.units(kind) if u.key in labels]
             result.counts[kind] = KindCounts(len(views), sum(u.key in reviewed for u in views))
             where = f"{target}, unité"
-            if kind == "mesures":
+            if kind == MEASURES.kind:
                 derived = study.text_derived(kind)
                 for u in views:
                     fields = u.fields

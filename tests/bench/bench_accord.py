@@ -55,7 +55,7 @@ def statistics_only() -> None:
 
 def end_to_end() -> None:
     sys.path.insert(0, str(ROOT))
-    from cloterres.grid import load_grid
+    from cloterres.engine.grid import load_grid
 
     grid = load_grid(ROOT / "grids" / "entretiens-cls.yaml")
     codes = [f"{d.id}.{c.id}" for d in grid.dimensions for c in d.categories]

@@ -91,7 +91,7 @@ def build_corpus(path: Path, rows: list[dict[str, str]]) -> list[list[str]]:
 
 def tokenizer_ceiling(texts: list[list[str]]) -> float:
     sys.path.insert(0, str(ROOT))
-    from cloterres.nlp import get_nlp
+    from cloterres.engine.nlp import get_nlp
 
     tokenizer = get_nlp().tokenizer
     flat = [t for fields in texts for t in fields if t]
@@ -102,7 +102,7 @@ def tokenizer_ceiling(texts: list[list[str]]) -> float:
 
 
 def accuracy(jsonl: Path) -> dict[str, float]:
-    from cloterres.scoring import micro_scores, read_labels_jsonl
+    from cloterres.engine.scoring import micro_scores, read_labels_jsonl
 
     reference = read_labels_jsonl(
         ROOT / "corpora" / "demo" / "reference" / "labels-reference.jsonl"

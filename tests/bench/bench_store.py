@@ -21,7 +21,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from openpyxl import load_workbook
 
-    from cloterres.grid import default_grid_path, grid_hash, load_grid
+    from cloterres.engine.grid import default_grid_path, grid_hash, load_grid
     from cloterres.review.export import export_review
     from cloterres.review.importer import import_review
     from cloterres.store import ENGINE_CODER, MachineLabel, Study, UnitInput

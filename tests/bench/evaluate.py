@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from cloterres.categorize import categorize  # noqa: E402
-from cloterres.scoring import micro_scores, read_labels_jsonl  # noqa: E402
+from cloterres.engine.scoring import micro_scores, read_labels_jsonl  # noqa: E402
+from cloterres.plans.categorize import categorize  # noqa: E402
 
 SETS = {
     "demo": (

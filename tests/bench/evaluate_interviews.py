@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from cloterres.code_interviews import code_interviews  # noqa: E402
-from cloterres.scoring import micro_scores  # noqa: E402
+from cloterres.engine.scoring import micro_scores  # noqa: E402
+from cloterres.interviews.coding import code_interviews  # noqa: E402
 
 DEMO = ROOT / "corpora" / "demo" / "entretiens"
 HELD_OUT = ROOT / "tests" / "data" / "entretiens"

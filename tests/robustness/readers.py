@@ -218,7 +218,7 @@ def categorised_jsonl() -> list[bytes]:
     """Outputs of ``categoriser`` (the small grid) on the CSV seeds, for ``synthese``."""
     import tempfile
 
-    from cloterres.categorize import categorize
+    from cloterres.plans.categorize import categorize
 
     out = []
     with tempfile.TemporaryDirectory() as name:

@@ -121,7 +121,7 @@ def test_a_file_that_is_not_a_study_is_refused(tmp_path: Path) -> None:
 
 
 def test_coder_writes_data_and_correspondence_table_together(tmp_path: Path, nlp, monkeypatch):
-    import cloterres.code_interviews as code
+    import cloterres.interviews.coding as code
 
     transcript = DEMO / "entretiens" / "E01-coordinatrice.txt"
     output = tmp_path / "e.jsonl"

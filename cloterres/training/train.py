@@ -18,7 +18,7 @@ the same artefact. For each grid:
    ``test`` split: per-category precision/recall and a reliability table, stored in the artefact
    so that ``grille afficher`` and the *Grille* sheet can show them.
 
-Usage: ``python -m cloterres.learned.train [--grille ID]`` (both shipped grids by default).
+Usage: ``python -m cloterres.training.train [--grille ID]`` (both shipped grids by default).
 """
 
 from __future__ import annotations
@@ -35,16 +35,16 @@ from pathlib import Path
 
 import numpy as np
 
-from cloterres.coding import ORIGIN_DEFAULT, Coder
-from cloterres.grid import Grid, load_grid
-from cloterres.learned.data import (
+from cloterres.engine.coding import ORIGIN_DEFAULT, Coder
+from cloterres.engine.grid import Grid, load_grid
+from cloterres.engine.learned.layer import ARTEFACT_VERSION, REVIEW_THRESHOLD, artefact_dir
+from cloterres.training.data import (
     INTERVIEWS_GRID,
     MEASURES_GRID,
     ROOT,
     Example,
     training_examples,
 )
-from cloterres.learned.layer import ARTEFACT_VERSION, REVIEW_THRESHOLD, artefact_dir
 
 GRID_FILES = {
     MEASURES_GRID: ROOT / "grids" / "cloterres-mesures.yaml",
@@ -430,7 +430,7 @@ def train_grid(grid_id: str, log=print) -> Path:  # noqa: ANN001
         },
     )
     if test:
-        from cloterres.learned.evaluate import measure_test
+        from cloterres.training.evaluate import measure_test
 
         measured = measure_test(grid, test, out, log=log)
         meta["measured"] = measured
@@ -443,7 +443,7 @@ def train_grid(grid_id: str, log=print) -> Path:  # noqa: ANN001
                 ),
             },
         )
-    from cloterres.learned.layer import layer_for
+    from cloterres.engine.learned.layer import layer_for
 
     layer_for.cache_clear()
     log(f"  written {out.relative_to(ROOT)} ({out.stat().st_size // 1024} KB)")

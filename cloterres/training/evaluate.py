@@ -1,6 +1,6 @@
 """Measure the engine on the real-sourced ``test`` split (development only, never tunes anything).
 
-``python -m cloterres.learned.evaluate`` prints, per grid: micro-F1 per dimension with the rules
+``python -m cloterres.training.evaluate`` prints, per grid: micro-F1 per dimension with the rules
 alone and with the learned layer, the interview figures over codes and themes, the reliability of
 the confidence (of the labels given at about 0.8, how many are right), and per-category precision
 and recall. ``measure_test`` returns the same figures; training stores them in the artefact.
@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cloterres.coding import Coder, CodingResult
-from cloterres.grid import Grid, load_grid
-from cloterres.learned.data import INTERVIEWS_GRID, Example, training_examples
-from cloterres.learned.layer import LearnedLayer, artefact_dir
+from cloterres.engine.coding import Coder, CodingResult
+from cloterres.engine.grid import Grid, load_grid
+from cloterres.engine.learned.layer import LearnedLayer, artefact_dir
+from cloterres.training.data import INTERVIEWS_GRID, Example, training_examples
 
 BINS = [(0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)]
 
@@ -139,7 +139,7 @@ def measure_test(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from cloterres.learned.train import GRID_FILES
+    from cloterres.training.train import GRID_FILES
 
     for grid_id, path in sorted(GRID_FILES.items()):
         grid = load_grid(path)

@@ -1,5 +1,5 @@
 """Codebooks of QDA tools as grids: a REFI-QDA ``.qdc`` codebook, or the codebook of a ``.qdpx``
-project, becomes a :class:`~cloterres.grid.Grid`.
+project, becomes a :class:`~cloterres.engine.grid.Grid`.
 
 - Ids come from names (lower case ASCII, ``_``), labels are the names, descriptions become
   definitions.
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import yaml
 
+from cloterres.engine.grid import Grid, identifier
+from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
-from cloterres.grid import Grid, identifier
 from cloterres.io.files import atomic_path
 from cloterres.io.qdpx import QdaCode, _kid, _kids, _parse_xml, read_qdpx
-from cloterres.nlp import fold
 
 CODEBOOK_SUFFIXES = (".qdc", ".qdpx")
 MAX_CODEBOOK_BYTES = 20 * 1024 * 1024

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from cloterres.grid import Grid
+from cloterres.engine.grid import Grid
 from cloterres.io.excel import TITLE_FONT, put, write_table
 from cloterres.io.files import atomic_path
 from cloterres.store import HUMAN, MACHINE, Study

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloterres import __version__
-from cloterres.grid import grid_hash
-from cloterres.nlp import model_version
+from cloterres.engine.grid import grid_hash
+from cloterres.engine.nlp import model_version
 
 
 @dataclass

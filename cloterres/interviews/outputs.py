@@ -7,22 +7,20 @@ import json
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 
-from cloterres.coding import ORIGIN_IMPLIED
+from cloterres.engine.coding import ORIGIN_IMPLIED
+from cloterres.engine.evidence import confidence_display, decision_json, model_reason, to_review
+from cloterres.engine.frontend import Ending
+from cloterres.engine.grid import Grid, summarize_term
+from cloterres.engine.learned.layer import ORIGIN_MODEL
+from cloterres.engine.run_info import RunInfo
 from cloterres.errors import InputError
-from cloterres.grid import Grid, summarize_term
-from cloterres.interviews.model import CASE_VARIABLES, Interview
+from cloterres.interviews.model import CASE_VARIABLES, CodedUnit, Interview
 from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
-from cloterres.io.records import confidence_display, decision_json, model_reason, to_review
-from cloterres.io.run_info import RunInfo
 from cloterres.io.safety import csv_safe
-from cloterres.learned.layer import ORIGIN_MODEL
-
-if TYPE_CHECKING:
-    from cloterres.code_interviews import CodedUnit
 
 
 def code_label(grid: Grid, path: str) -> str:
@@ -54,7 +52,7 @@ def _evidence_text(grid: Grid, unit: CodedUnit) -> str:
             if d.origin == ORIGIN_IMPLIED:
                 line = f"{head} : déduit de « {code_label(grid, d.note)} »"
             elif d.origin == ORIGIN_MODEL:
-                line = f"{head} : {model_reason(d, field_names=False)}"
+                line = f"{head} : {model_reason(d)}"
             else:
                 line = f"{head} : " + ", ".join(f"« {e.text} »" for e in d.evidence)
             if d.confidence is not None:
@@ -125,10 +123,10 @@ class UnitSink:
     def begin_interview(self, interview: Interview) -> None:
         return None
 
-    def add(self, unit: CodedUnit) -> None:
+    def add(self, unit: CodedUnit, payload: object = None) -> None:
         raise NotImplementedError
 
-    def close(self, warnings: list[str], run: RunInfo) -> None:
+    def close(self, ending: Ending) -> None:
         return None
 
     def discard(self) -> None:
@@ -146,10 +144,10 @@ class JsonlSink(UnitSink):
     def __init__(self, path: Path, grid: Grid) -> None:
         self._fh = path.open("w", encoding="utf-8", newline="\n")
 
-    def add(self, unit: CodedUnit) -> None:
+    def add(self, unit: CodedUnit, payload: object = None) -> None:
         self._fh.write(json.dumps(unit_json(unit), ensure_ascii=False) + "\n")
 
-    def close(self, warnings: list[str], run: RunInfo) -> None:
+    def close(self, ending: Ending) -> None:
         self._fh.close()
 
     def discard(self) -> None:
@@ -166,7 +164,7 @@ class CsvSink(UnitSink):
         self._spool = _spool(path)
         self._extra: dict[str, None] = {}
 
-    def add(self, unit: CodedUnit) -> None:
+    def add(self, unit: CodedUnit, payload: object = None) -> None:
         s = unit.segment
         for k in s.variables:
             if k not in CASE_VARIABLES:
@@ -179,7 +177,7 @@ class CsvSink(UnitSink):
         ]  # fmt: skip
         self._spool.write(json.dumps([s.id, s.interview, s.variables, tail]) + "\n")
 
-    def close(self, warnings: list[str], run: RunInfo) -> None:
+    def close(self, ending: Ending) -> None:
         variables = list(CASE_VARIABLES)
         extra = sorted(self._extra)
         self._spool.seek(0)
@@ -215,7 +213,7 @@ class Frequencies:
         self.units: Counter[tuple[str, str]] = Counter()
         self._interviews: dict[tuple[str, str], set[str]] = defaultdict(set)
 
-    def add(self, unit: CodedUnit) -> None:
+    def add(self, unit: CodedUnit, payload: object = None) -> None:
         if unit.result is None:
             return
         s = unit.segment
@@ -268,7 +266,7 @@ class WorkbookSink(UnitSink):
              "; ".join(interview.warnings)]
         )  # fmt: skip
 
-    def add(self, unit: CodedUnit) -> None:
+    def add(self, unit: CodedUnit, payload: object = None) -> None:
         if self._n_units >= MAX_ROWS:
             raise InputError(
                 f"{self._path} : plus de {MAX_ROWS} unités, au-delà de la limite d'une feuille "
@@ -301,9 +299,9 @@ class WorkbookSink(UnitSink):
             lines = _lines(unit)
             spool.write(json.dumps([s.interview, s.speaker, lines, s.text]) + "\n")
 
-    def close(self, warnings: list[str], run: RunInfo) -> None:
+    def close(self, ending: Ending) -> None:
         try:
-            self._write(warnings, run)
+            self._write(list(ending.warnings), ending.run_info)
         except BaseException:
             discard_write_only(self._wb)
             raise
@@ -475,7 +473,7 @@ class ProjectSink(UnitSink):
                       variables=dict(interview.variables))
         )  # fmt: skip
 
-    def add(self, unit: CodedUnit) -> None:
+    def add(self, unit: CodedUnit, payload: object = None) -> None:
         s = unit.segment
         if s.interview in self._known:
             for code in unit.codes():
@@ -483,7 +481,7 @@ class ProjectSink(UnitSink):
         else:  # a unit from a spreadsheet: no transcript, one paragraph per unit
             self._extra[s.interview].append((s.text, unit.codes(), dict(s.variables)))
 
-    def close(self, warnings: list[str], run: RunInfo) -> None:
+    def close(self, ending: Ending) -> None:
         from cloterres.io.qdpx import QdaCoding, QdaProject, QdaSource, write_qdpx
 
         codings = [QdaCoding(source_id=i, start=a, end=b, code=c) for i, a, b, c in self._codings]
@@ -520,8 +518,8 @@ class MergeSink(ProjectSink):
         self._project = project
         self._notes = notes
 
-    def close(self, warnings: list[str], run: RunInfo) -> None:
-        from cloterres.agreement.readers import map_code_path
+    def close(self, ending: Ending) -> None:
+        from cloterres.engine.code_paths import map_code_path
         from cloterres.io.qdpx import QdaCoding, load_qdpx
         from cloterres.io.qdpx_merge import merge_qdpx
 

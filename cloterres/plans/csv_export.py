@@ -6,11 +6,13 @@ import csv
 from pathlib import Path
 from typing import IO
 
-from cloterres.coding import Coder, CodingResult
-from cloterres.grid import Grid
-from cloterres.io.records import CodedMeasure, derived_display, evidence_display, to_review
+from cloterres.engine.coding import Coder, CodingResult
+from cloterres.engine.evidence import to_review
+from cloterres.engine.frontend import Ending
+from cloterres.engine.grid import Grid
 from cloterres.io.safety import csv_safe
-from cloterres.units import MEASURE_FIELDS, Measure
+from cloterres.plans.measure import MEASURE_FIELDS, Measure
+from cloterres.plans.records import CodedMeasure, derived_display, evidence_display
 
 SEPARATOR = "|"
 
@@ -66,7 +68,7 @@ class CsvWriter:
     def add(self, measure: Measure, payload: tuple[list[object], bool]) -> None:
         self._writer.writerow(payload[0])
 
-    def close(self) -> None:
+    def close(self, ending: Ending) -> None:
         self._fh.close()
 
     def discard(self) -> None:

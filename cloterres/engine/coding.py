@@ -17,9 +17,9 @@ import numpy as np
 from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.strings import get_string_id
 
-from cloterres.grid import Category, Dimension, Grid, Term
-from cloterres.learned.layer import ORIGIN_MODEL, LearnedLayer, layer_for
-from cloterres.nlp import Lemmatizer, clean, fold, get_lemmatizer, get_nlp
+from cloterres.engine.grid import Category, Dimension, Grid, Term
+from cloterres.engine.learned.layer import ORIGIN_MODEL, LearnedLayer, layer_for
+from cloterres.engine.nlp import Lemmatizer, clean, fold, get_lemmatizer, get_nlp
 
 ORIGIN_TEXT = "texte"
 ORIGIN_IMPLIED = "implique"

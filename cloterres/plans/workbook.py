@@ -11,23 +11,25 @@ from typing import IO
 
 from openpyxl import Workbook
 
-from cloterres.coding import ORIGIN_DEFAULT, Coder, CodingResult
+from cloterres.engine.coding import ORIGIN_DEFAULT, Coder, CodingResult
+from cloterres.engine.evidence import to_review
+from cloterres.engine.frontend import Ending
+from cloterres.engine.grid import Grid, summarize_term
+from cloterres.engine.grid_display import measured_text
+from cloterres.engine.learned.layer import layer_for
+from cloterres.engine.run_info import RunInfo
 from cloterres.errors import InputError
-from cloterres.grid import Grid, summarize_term
-from cloterres.grid_display import measured_text
 from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
-from cloterres.io.records import (
+from cloterres.io.sources import Warning_
+from cloterres.plans.measure import MEASURE_FIELDS, Measure
+from cloterres.plans.records import (
     derived_display,
     evidence_display,
     labels_display,
     review_display,
-    to_review,
 )
-from cloterres.io.run_info import RunInfo
-from cloterres.learned.layer import layer_for
 from cloterres.plans.report import DocumentReport, write_import_sheet
-from cloterres.summary import ALL, CodedRecord, Summary, summarize
-from cloterres.units import MEASURE_FIELDS, Measure, Warning_
+from cloterres.plans.summary import ALL, CodedRecord, Summary, summarize
 
 SHEET_MEASURES = "Mesures"
 SHEET_SUMMARY = "Synthèse"
@@ -115,7 +117,10 @@ class WorkbookWriter:
     def discard(self) -> None:
         self._spool.close()
 
-    def close(self) -> None:
+    def close(self, ending: Ending) -> None:
+        self.warnings = list(ending.warnings)
+        self.imports = list(ending.imports)
+        self.run_info = ending.run_info
         wb = Workbook(write_only=True)
         try:
             self._measures_sheet(wb.create_sheet(SHEET_MEASURES))

@@ -1,24 +1,25 @@
-"""The coders of a study as :class:`cloterres.labels.CoderLabels` (for ``accord``, scores).
+"""The coders of a study as :class:`cloterres.engine.labels.CoderLabels` (for ``accord``, scores).
 
 Each human coder's current labels (the latest record per unit and dimension), and the machine's
-as coder ``cloterres``. Interview categories become full code ids (``theme.code``).
+as coder ``cloterres``. Categories are written as the kind's front end writes its labels
+(interview codes as full code ids, ``theme.code``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from cloterres.labels import CoderLabels, Kind, UnitLabels
+from cloterres.engine.labels import CoderLabels, Kind, UnitLabels
+from cloterres.frontends import MEASURES, front_end
 from cloterres.store.schema import ENGINE_CODER, HUMAN, MACHINE
 from cloterres.store.study import LabelState, Study
 
 
 def to_coder_labels(coder: str, kind: Kind, states: list[LabelState]) -> CoderLabels:
     units: dict[str, UnitLabels] = {}
+    front = front_end(kind)
     for s in states:
-        cats = (
-            [f"{s.dimension}.{c}" for c in s.categories] if kind == "entretiens" else s.categories
-        )
+        cats = [front.label(s.dimension, c) for c in s.categories]
         units.setdefault(s.unit, UnitLabels()).labels[s.dimension] = list(cats)
     return CoderLabels(coder=coder, kind=kind, units=units)
 
@@ -26,7 +27,7 @@ def to_coder_labels(coder: str, kind: Kind, states: list[LabelState]) -> CoderLa
 def study_coder_labels(
     study: Study | str | Path,
     coder: str | None = None,
-    kind: Kind = "mesures",
+    kind: Kind = MEASURES.kind,
     *,
     machine: bool = True,
 ) -> list[CoderLabels]:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cloterres.coding import (
+from cloterres.engine.coding import (
     ORIGIN_CONTEXT,
     ORIGIN_DEFAULT,
     ORIGIN_IMPLIED,
     CodingResult,
-    Decision,
 )
-from cloterres.grid import Grid
-from cloterres.learned.layer import ORIGIN_MODEL, REVIEW_THRESHOLD
-from cloterres.units import MEASURE_FIELDS, Measure
+from cloterres.engine.evidence import confidence_display, decision_json, model_reason, to_review
+from cloterres.engine.grid import Grid
+from cloterres.engine.learned.layer import ORIGIN_MODEL
+from cloterres.plans.measure import MEASURE_FIELDS, Measure
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,31 +42,6 @@ def labels_display(grid: Grid, dim_id: str, result: CodingResult) -> str:
     return "; ".join(dim.category(d.category).label for d in result.labels.get(dim_id, []))
 
 
-def to_review(decision: Decision) -> bool:
-    """A label to check by hand: a default, or a confidence under the review threshold."""
-    if decision.origin == ORIGIN_DEFAULT:
-        return True
-    return decision.confidence is not None and decision.confidence < REVIEW_THRESHOLD
-
-
-def confidence_display(value: float | None) -> str:
-    """« 0,82 » (French decimal comma), or nothing when there is no confidence."""
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
-
-
-def model_reason(decision: Decision, field_names: bool = True) -> str:
-    """French text of a label the learned layer added: its weightiest words, its nearest
-    labelled reference item."""
-    words = ", ".join(
-        f"« {ev.text} »" + (f" ({field_label(ev.field).lower()})" if field_names else "")
-        for ev in decision.evidence
-    )
-    text = "modèle appris" + (f", mots les plus influents : {words}" if words else "")
-    if decision.note:
-        text += f" ; exemple de référence le plus proche : {decision.note}"
-    return text
-
-
 def evidence_display(grid: Grid, result: CodingResult) -> str:
     """One line per category: why it was applied, in French, with its confidence."""
     lines: list[str] = []
@@ -79,7 +54,7 @@ def evidence_display(grid: Grid, result: CodingResult) -> str:
             elif decision.origin == ORIGIN_DEFAULT:
                 line = f"{head} : par défaut (aucun indice dans le texte)"
             elif decision.origin == ORIGIN_MODEL:
-                line = f"{head} : {model_reason(decision)}"
+                line = f"{head} : {model_reason(decision, field_label)}"
             else:
                 spans = ", ".join(
                     f"« {ev.text} » ({field_label(ev.field).lower()})" for ev in decision.evidence
@@ -107,19 +82,6 @@ def review_display(grid: Grid, result: CodingResult) -> str:
                 )
                 lines.append(f"{dim.label} › {dim.category(d.category).label} ({why})")
     return "\n".join(lines)
-
-
-def decision_json(d: Decision) -> dict[str, Any]:
-    """How one label was decided (the ``decisions`` entries of the JSONL outputs)."""
-    out: dict[str, Any] = {"score": d.score, "origine": d.origin}
-    if d.note and d.origin == ORIGIN_MODEL:
-        out["reference"] = d.note
-    elif d.note:
-        out["source"] = d.note
-    if d.confidence is not None:
-        out["confiance"] = d.confidence
-    out["a_verifier"] = to_review(d)
-    return out
 
 
 def to_json(item: CodedMeasure, grid_ref: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cloterres.grid import Grid
+from cloterres.engine.grid import Grid
 
 ALL = "Ensemble"
 

@@ -1,20 +1,8 @@
-"""The records that flow through the tool: measures, their sources, their labels."""
+"""Where a unit came from in its file, and the non-fatal warnings about an input."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
-
-# Standard measure fields, in the order exports show them, with their French headers.
-MEASURE_FIELDS: dict[str, str] = {
-    "id": "Identifiant",
-    "contrat": "Contrat",
-    "axe": "Axe",
-    "intitule": "Intitulé",
-    "description": "Description",
-    "porteur": "Porteur",
-    "partenaires": "Partenaires",
-    "public": "Public",
-}
+from pydantic import BaseModel, ConfigDict
 
 
 class SourceRef(BaseModel):
@@ -42,33 +30,6 @@ class SourceRef(BaseModel):
         if self.ligne is not None:
             parts.append(f"ligne {self.ligne}")
         return ", ".join(parts)
-
-
-class Measure(BaseModel):
-    """One measure (mesure, action, fiche action) of a CLS action plan."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    contrat: str = ""
-    axe: str = ""
-    intitule: str = ""
-    description: str = ""
-    porteur: str = ""
-    partenaires: str = ""
-    public: str = ""
-    extra: dict[str, str] = Field(default_factory=dict)
-    source: SourceRef
-
-    @property
-    def has_text(self) -> bool:
-        return bool(self.intitule.strip() or self.description.strip())
-
-    def fields(self) -> dict[str, str]:
-        """All text fields by name (standard ones, then extra columns)."""
-        out = {name: getattr(self, name) for name in MEASURE_FIELDS}
-        out.update(self.extra)
-        return out
 
 
 class Warning_(BaseModel):

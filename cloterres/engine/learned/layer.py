@@ -14,7 +14,7 @@ category of the grid, a probability. It is used three ways (see ``apply``):
    on the development split's out-of-fold predictions, per origin of the label.
 
 Everything it uses ships in the package (``artefacts/<grid id>.npz``), is rebuilt from the
-repository by ``make modele`` (``cloterres.learned.train``), and is applied with numpy only.
+repository by ``make modele`` (``cloterres.training.train``), and is applied with numpy only.
 The layer applies to a grid whose id matches the artefact's, and only to the categories both
 know, so a user's edited copy of a shipped grid keeps working.
 """
@@ -188,7 +188,7 @@ class LearnedLayer:
 
 
 def artefact_dir() -> Path:
-    return Path(str(resources.files("cloterres.learned") / "artefacts"))
+    return Path(str(resources.files("cloterres.engine.learned") / "artefacts"))
 
 
 @lru_cache(maxsize=8)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, cast
 
-from cloterres.coding import Coder, CodingResult
+from cloterres.engine.coding import Coder, CodingResult
+from cloterres.engine.frontend import Ending, Sink, SinkFactory
+from cloterres.engine.grid import Grid
+from cloterres.engine.run_info import RunInfo, run_info
 from cloterres.errors import InputError
-from cloterres.grid import Grid, load_grid, require_rules
-from cloterres.interviews.model import Interview, Segment
+from cloterres.interviews.frontend import INTERVIEWS
+from cloterres.interviews.model import CodedUnit, Interview, Segment
+from cloterres.interviews.outputs import MergeSink, UnitSink
 from cloterres.interviews.pseudonymise import Pseudonymiser, read_name_list
 from cloterres.interviews.segmentation import segment, unit_kind
 from cloterres.interviews.transcripts import (
@@ -21,32 +25,18 @@ from cloterres.interviews.transcripts import (
     transcript_metadata,
 )
 from cloterres.interviews.units_table import read_units_table
-from cloterres.io.files import atomic_path, check_input_files, prepare_output, staged
+from cloterres.io.files import Staging, atomic_path, check_input_files, prepare_output
 from cloterres.io.qdpx import QdaCoding, QdaProject, read_qdpx
-from cloterres.io.run_info import run_info
 from cloterres.io.safety import csv_safe
-from cloterres.nlp import model_version
-from cloterres.parallel import code_stream
-from cloterres.reliability import Reliability, add_reliability_sheet, study_reliability
-from cloterres.store import MachineLabel, RoundSummary, SourceInput, Study, UnitInput
-from cloterres.store.machine import file_sha256, machine_labels, record_run
-from cloterres.units import SourceRef
+from cloterres.io.sources import SourceRef
+from cloterres.run import RunRequest, StudyRecord, run_coding, store_unit
+from cloterres.store import RoundSummary, SourceInput, Study, UnitInput
+from cloterres.store.machine import file_sha256
+from cloterres.store.reliability import Reliability
 
-OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl", ".qdpx")
+OUTPUT_FORMATS = tuple(INTERVIEWS.sinks)
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".ods", ".xls")
 PROJECT_SUFFIXES = (".qdpx",)
-
-
-@dataclass(frozen=True)
-class CodedUnit:
-    segment: Segment
-    result: CodingResult | None  # None: not coded (interviewer turn)
-    imported: dict[str, list[str]] = field(default_factory=dict)  # coder -> codes from a .qdpx
-
-    def codes(self) -> list[str]:
-        if self.result is None:
-            return []
-        return [f"{dim}.{d.category}" for dim, decs in self.result.labels.items() for d in decs]
 
 
 @dataclass
@@ -122,7 +112,7 @@ def _documents(
 
 
 def default_interview_grid_path() -> Path:
-    return Path(__file__).resolve().parent.parent / "grids" / "entretiens-cls.yaml"
+    return INTERVIEWS.default_grid_path()
 
 
 def map_codings(
@@ -207,6 +197,174 @@ def _check_inputs(paths: list[Path]) -> None:
             )
 
 
+class InterviewsJob:
+    """Coding interview units in one run (see :func:`cloterres.run.run_coding`)."""
+
+    def __init__(
+        self,
+        report: CodeReport,
+        *,
+        unit: str,
+        pseudonymise: bool,
+        names_file: Path | None,
+        places: bool,
+        organisations: bool,
+        table_path: Path | None,
+        code_interviewer: bool,
+    ) -> None:
+        self.report = report
+        self.unit = unit
+        self.names_file = names_file
+        self.places = places
+        self.organisations = organisations
+        self.table_path = table_path
+        self.code_interviewer = code_interviewer
+        # Asking for a correspondence table or a names list means asking for pseudonyms.
+        self.pseudonymising = (
+            pseudonymise or bool(names_file) or places or organisations or table_path is not None
+        )
+        self.inputs: list[Path] = []
+        self.command = ""
+        self.kind = ""
+        self.names: list[str] = []
+        self.merging = False
+        self.table: Path | None = None
+        self.table_tmp: Path | None = None
+        self.pseudonymiser: Pseudonymiser | None = None
+        self.run: RunInfo | None = None
+        self.grid: Grid | None = None
+        self.imported: dict[str, list[QdaCoding]] = {}  # interview id -> codings from a tool
+        self.reached: set[int] = set()  # id() of the imported codings that count for some unit
+        self.notes: list[str] = []
+
+    def check(self, request: RunRequest, suffix: str) -> None:
+        inputs = request.inputs
+        self.inputs, self.command = inputs, request.command
+        self.kind = unit_kind(self.unit)
+        _check_inputs(inputs)
+        projects = [p for p in inputs if p.suffix.lower() in PROJECT_SUFFIXES]
+        self.merging = suffix == ".qdpx" and len(projects) == 1 and len(inputs) == 1
+        self.projects = projects
+        self.suffix = suffix
+        self.names = read_name_list(self.names_file) if self.names_file else []
+        if self.merging and self.pseudonymising:
+            raise InputError(
+                f"{inputs[0]} : un projet .qdpx complété en .qdpx garde les textes d'origine, la "
+                "pseudonymisation n'y est pas possible ; écrivez une sortie .jsonl, .csv ou "
+                ".xlsx, ou pseudonymisez les transcriptions avant de les importer dans votre "
+                "logiciel"
+            )
+
+    def prepare(self, request: RunRequest, grid: Grid, grid_file: Path) -> None:
+        inputs, output, report = request.inputs, request.output, self.report
+        self.grid = grid
+        if self.pseudonymising:
+            table = self.table_path or output.with_name(f"{output.stem}-correspondances.csv")
+            if table.resolve() == output.resolve():
+                raise InputError(
+                    f"{table} : la table de correspondance doit être un autre fichier que la sortie"
+                )
+            prepare_output(table, overwrite=request.overwrite, inputs=inputs)
+            self.table = report.correspondence = table
+        if self.suffix == ".qdpx" and self.projects and not self.merging:
+            report.warnings.append(
+                "seules les transcriptions sont reprises dans la sortie .qdpx, pas les codes, "
+                "utilisateurs ni codages des projets donnés ; pour les garder, donnez un seul "
+                "projet .qdpx à la fois (cloterres coder projet.qdpx --sortie projet-code.qdpx)"
+            )
+        if self.pseudonymising:  # a first pass learns every name: pseudonyms hold corpus-wide
+            self.pseudonymiser = Pseudonymiser(
+                names=self.names, places=self.places, organisations=self.organisations
+            )
+            seen: set[str] = set()
+            for item in _documents(inputs):
+                if isinstance(item, Segment):
+                    self.pseudonymiser.learn_unit(item)
+                else:
+                    _check_unique(item.interview, seen)
+                    self.pseudonymiser.learn(item.interview)
+            self.command = self.pseudonymiser.rewrite(self.command)[0]  # file names
+            request.command = self.command
+        self.run = run_info(
+            grid_file, self.command, unit=self.kind, pseudonymised=self.pseudonymising
+        )
+
+    def open_sink(self, factory: SinkFactory, path: Path, grid: Grid) -> Sink:
+        if self.merging:
+            return MergeSink(path, grid, self.inputs[0], self.notes)
+        return factory(path, grid)
+
+    def units(self, sink: Sink) -> Iterator[Segment]:
+        report, pseudonymiser = self.report, self.pseudonymiser
+        interviews = cast(UnitSink, sink)
+        seen: set[str] = set()
+        for item in _documents(self.inputs, report.warnings, kept=self.merging):
+            if isinstance(item, Segment):
+                yield pseudonymiser.apply_unit(item) if pseudonymiser else item
+                continue
+            interview, codings = item.interview, item.codings
+            _check_unique(interview, seen)
+            if pseudonymiser is not None:
+                interview, move = pseudonymiser.apply_with_map(interview)
+                codings = [replace(c, start=move(c.start), end=move(c.end)) for c in codings]
+            self.imported[interview.id] = codings
+            where = interview.source.fichier
+            if interview.source.feuille:
+                where += f", {interview.source.feuille}"
+            report.warnings += [f"{where} : {w}" for w in interview.warnings]
+            report.interviews += 1
+            interviews.begin_interview(interview)
+            yield from segment(interview, self.kind)
+
+    def task(self, sink: Sink, keep_result: bool) -> Callable[[Coder, Any], Any]:
+        return _code_unit_all if self.code_interviewer else _code_unit
+
+    def accept(self, sink: Sink, unit: Any, out: Any, record: StudyRecord | None) -> int:
+        seg: Segment = unit
+        result: CodingResult | None = out
+        report = self.report
+        coded = CodedUnit(
+            seg, result, map_codings(seg, self.imported.get(seg.interview, []), self.reached)
+        )
+        sink.add(coded, None)
+        report.units += 1
+        report.coded += result is not None
+        report.with_codes += bool(coded.codes())
+        if record is not None and result is not None:
+            assert self.grid is not None
+            store_unit(record, self.grid, _unit_input(seg), result, derived=False)
+        return 1
+
+    def finish(self, sink: Sink, grid_file: Path) -> None:
+        report = self.report
+        if not report.units and not self.merging:
+            raise InputError(
+                "aucune unité à coder dans les fichiers donnés ; vérifiez leur contenu"
+            )
+        report.warnings += unreached_warnings(self.imported, self.reached)
+        assert self.run is not None
+        sink.close(Ending(warnings=report.warnings, run_info=self.run))
+        report.warnings += self.notes
+
+    def write_extras(self, staging: Staging) -> None:
+        # All or nothing: the data and the correspondence table are written to hidden
+        # temporaries and renamed together, the table first, so that a crash between the two
+        # never loses it.
+        if self.table is not None and self.pseudonymiser is not None:
+            write_correspondence(staging.path(self.table), self.pseudonymiser)
+
+    def sources(self) -> list[SourceInput]:
+        pseudonymiser = self.pseudonymiser
+
+        def shown(path: Path) -> str:  # file names often carry the interviewee's name
+            return pseudonymiser.rewrite(str(path))[0] if pseudonymiser else str(path)
+
+        return [
+            SourceInput(path=shown(p), kind=_source_kind(p), sha256=file_sha256(p))
+            for p in self.inputs
+        ]
+
+
 def code_interviews(
     inputs: list[Path],
     output: Path,
@@ -230,135 +388,22 @@ def code_interviews(
 
     ``study``: also record the sources, grid, coded units (pseudonymised text if asked) and
     labels there as a new machine round, and score the machine against people's reviews of
-    these units (see :func:`cloterres.categorize.categorize`).
+    these units (see :func:`cloterres.plans.categorize.categorize`).
     """
-    started = time.perf_counter()
-    suffix = output.suffix.lower()
-    if suffix not in OUTPUT_FORMATS:
-        raise InputError(
-            f"{output} : format de sortie « {suffix or '(aucune extension)'} » inconnu ; utilisez "
-            f".xlsx (classeur), .csv, .jsonl ou .qdpx (projet REFI-QDA)"
-        )
-    kind = unit_kind(unit)
-    _check_inputs(inputs)
-    grid_file = grid_path or default_interview_grid_path()
-    grid = load_grid(grid_file)
-    require_rules(grid, grid_file)
-    names = read_name_list(names_file) if names_file else []
-    # Asking for a correspondence table or a names list means asking for pseudonyms.
-    pseudonymising = (
-        pseudonymise or bool(names_file) or places or organisations or table_path is not None
-    )
-    projects = [p for p in inputs if p.suffix.lower() in PROJECT_SUFFIXES]
-    merging = suffix == ".qdpx" and len(projects) == 1 and len(inputs) == 1
-    if merging and pseudonymising:
-        raise InputError(
-            f"{inputs[0]} : un projet .qdpx complété en .qdpx garde les textes d'origine, la "
-            "pseudonymisation n'y est pas possible ; écrivez une sortie .jsonl, .csv ou .xlsx, ou "
-            "pseudonymisez les transcriptions avant de les importer dans votre logiciel"
-        )
-    prepare_output(output, overwrite=overwrite, inputs=inputs)
-    table = None
-    if pseudonymising:
-        table = table_path or output.with_name(f"{output.stem}-correspondances.csv")
-        if table.resolve() == output.resolve():
-            raise InputError(
-                f"{table} : la table de correspondance doit être un autre fichier que la sortie"
-            )
-        prepare_output(table, overwrite=overwrite, inputs=inputs)
-    report = CodeReport(output=output, correspondence=table)
-    if suffix == ".qdpx" and projects and not merging:
-        report.warnings.append(
-            "seules les transcriptions sont reprises dans la sortie .qdpx, pas les codes, "
-            "utilisateurs ni codages des projets donnés ; pour les garder, donnez un seul projet "
-            ".qdpx à la fois (cloterres coder projet.qdpx --sortie projet-code.qdpx)"
-        )
-
-    pseudonymiser = None
-    if pseudonymising:  # a first pass learns every name, so that pseudonyms hold corpus-wide
-        pseudonymiser = Pseudonymiser(names=names, places=places, organisations=organisations)
-        seen: set[str] = set()
-        for item in _documents(inputs):
-            if isinstance(item, Segment):
-                pseudonymiser.learn_unit(item)
-            else:
-                _check_unique(item.interview, seen)
-                pseudonymiser.learn(item.interview)
-        command = pseudonymiser.rewrite(command)[0]  # file names in the command line
-
-    run = run_info(Path(grid_file), command, unit=kind, pseudonymised=pseudonymising)
-    imported: dict[str, list[QdaCoding]] = {}  # interview id -> codings made in another tool
-    reached: set[int] = set()  # id() of the imported codings that count for some unit
-    study_units: dict[str, UnitInput] = {}  # what the study records (only with --etude)
-    study_labels: dict[str, dict[str, MachineLabel]] = {}
-
-    def segments() -> Iterator[Segment]:
-        seen: set[str] = set()
-        for item in _documents(inputs, report.warnings, kept=merging):
-            if isinstance(item, Segment):
-                yield pseudonymiser.apply_unit(item) if pseudonymiser else item
-                continue
-            interview, codings = item.interview, item.codings
-            _check_unique(interview, seen)
-            if pseudonymiser is not None:
-                interview, move = pseudonymiser.apply_with_map(interview)
-                codings = [replace(c, start=move(c.start), end=move(c.end)) for c in codings]
-            imported[interview.id] = codings
-            where = interview.source.fichier
-            if interview.source.feuille:
-                where += f", {interview.source.feuille}"
-            report.warnings += [f"{where} : {w}" for w in interview.warnings]
-            report.interviews += 1
-            sink.begin_interview(interview)
-            yield from segment(interview, kind)
-
-    from cloterres.io.interview_outputs import SINKS, MergeSink, UnitSink
-
-    coder = Coder(grid)
-    task = _code_unit_all if code_interviewer else _code_unit
-    notes: list[str] = []
-    # All or nothing: the data and the correspondence table are written to hidden temporaries and
-    # renamed together, the table first, so that a crash between the two never loses it.
-    with staged() as staging:
-        table_tmp = staging.path(table) if table is not None else None
-        tmp = staging.path(output)
-        sink: UnitSink = (
-            MergeSink(tmp, grid, inputs[0], notes) if merging else SINKS[suffix](tmp, grid)
-        )
-        committed = False
-        try:
-            for seg, result in code_stream(coder, segments(), task, workers=workers):
-                unit = CodedUnit(
-                    seg, result, map_codings(seg, imported.get(seg.interview, []), reached)
-                )
-                sink.add(unit)
-                report.units += 1
-                report.coded += result is not None
-                report.with_codes += bool(unit.codes())
-                if study is not None and result is not None and seg.id not in study_units:
-                    study_units[seg.id] = _unit_input(seg)
-                    study_labels[seg.id] = machine_labels(grid, result)
-                if progress is not None:
-                    progress(report.units)
-            if not report.units and not merging:
-                raise InputError(
-                    "aucune unité à coder dans les fichiers donnés ; vérifiez leur contenu"
-                )
-            report.warnings += unreached_warnings(imported, reached)
-            sink.close(report.warnings, run)
-            report.warnings += notes
-            committed = True
-        finally:
-            if not committed:
-                sink.discard()
-        if table_tmp is not None and pseudonymiser is not None:
-            write_correspondence(table_tmp, pseudonymiser)
-    if study is not None:
-        _record(
-            study, report, grid, Path(grid_file), inputs, command, reliability_coder,
-            study_units, study_labels, pseudonymiser,
-        )  # fmt: skip
-    report.seconds = time.perf_counter() - started
+    report = CodeReport(output=output)
+    job = InterviewsJob(
+        report, unit=unit, pseudonymise=pseudonymise, names_file=names_file, places=places,
+        organisations=organisations, table_path=table_path, code_interviewer=code_interviewer,
+    )  # fmt: skip
+    request = RunRequest(
+        inputs=inputs, output=output, grid_path=grid_path, overwrite=overwrite,
+        progress=progress, command=command, workers=workers, study=study,
+        reliability_coder=reliability_coder,
+    )  # fmt: skip
+    outcome = run_coding(INTERVIEWS, job, request)
+    report.study_round = outcome.study_round
+    report.reliability = outcome.reliability
+    report.seconds = outcome.seconds
     return report
 
 
@@ -376,35 +421,6 @@ def _unit_input(seg: Segment) -> UnitInput:
         "ligne_fin": seg.line_end, "variables": dict(seg.variables),
     }  # fmt: skip
     return UnitInput(key=seg.id, text=seg.text, fields=fields, source=seg.source.fichier)
-
-
-def _record(
-    study: Study,
-    report: CodeReport,
-    grid: Grid,
-    grid_file: Path,
-    inputs: list[Path],
-    command: str,
-    reliability_coder: str | None,
-    units: dict[str, UnitInput],
-    labels: dict[str, dict[str, MachineLabel]],
-    pseudonymiser: Pseudonymiser | None = None,
-) -> None:
-    def shown(path: Path) -> str:  # file names often carry the interviewee's name
-        return pseudonymiser.rewrite(str(path))[0] if pseudonymiser else str(path)
-
-    sources = [
-        SourceInput(path=shown(p), kind=_source_kind(p), sha256=file_sha256(p)) for p in inputs
-    ]
-    report.study_round = record_run(
-        study, kind="entretiens", grid=grid, grid_path=grid_file, sources=sources,
-        units=list(units.values()), labels=labels, command=command, model=model_version(),
-    )  # fmt: skip
-    report.reliability = study_reliability(
-        study, "entretiens", grid, units, coder=reliability_coder
-    )
-    if report.reliability is not None and report.output.suffix.lower() == ".xlsx":
-        add_reliability_sheet(report.output, report.reliability)
 
 
 def write_correspondence(path: Path, pseudonymiser: Pseudonymiser) -> None:

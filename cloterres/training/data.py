@@ -97,7 +97,7 @@ def demo_measure_examples() -> list[Example]:
 
 def demo_interview_examples() -> list[Example]:
     """The demo transcripts' coded turns (self-written)."""
-    from cloterres.code_interviews import code_interviews
+    from cloterres.interviews.coding import code_interviews
 
     refs = _read_jsonl(DEMO / "entretiens" / "reference" / "codes-tours.jsonl")
     gold = {f"{r['entretien']}#{r['tour']}": r["codes"] for r in refs}

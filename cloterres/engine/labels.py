@@ -11,11 +11,10 @@ ids. Interviews: one dimension per theme (``gouvernance``...), categories are fu
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
-Kind = Literal["mesures", "entretiens"]
+#: A kind of unit: the name of a front end (a key of :data:`cloterres.frontends.FRONT_ENDS`).
+Kind = str
 
 
 class UnitLabels(BaseModel):

@@ -17,7 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import TypeVar
 
-from cloterres.coding import Coder
+from cloterres.engine.coding import Coder
 
 T = TypeVar("T")
 R = TypeVar("R")

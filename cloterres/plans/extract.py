@@ -22,10 +22,11 @@ from cloterres.errors import InputError
 from cloterres.io.excel import write_table
 from cloterres.io.files import atomic_path, prepare_output
 from cloterres.io.safety import csv_safe
+from cloterres.io.sources import Warning_
 from cloterres.plans import ReadReport, check_inputs, read_measures
 from cloterres.plans.fields import DOCUMENT_FIELDS, EXTRA_FIELDS
+from cloterres.plans.measure import MEASURE_FIELDS, Measure
 from cloterres.plans.report import SHEET_IMPORT, DocumentReport, write_import_sheet
-from cloterres.units import MEASURE_FIELDS, Measure, Warning_
 
 OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl")
 SHEET_MEASURES = "Mesures"

@@ -357,7 +357,7 @@ def _describe(err: dict[str, Any]) -> str:
 def identifier(name: str, used: set[str], fallback: str = "code") -> str:
     """A grid id (ASCII snake_case, unique among ``used``, which it joins) made from a name:
     « Santé mentale » -> ``sante_mentale``, then ``sante_mentale_2``..."""
-    from cloterres.nlp import fold
+    from cloterres.engine.nlp import fold
 
     base = _NOT_IDENT.sub("_", fold(name)).strip("_") or fallback
     if not base[0].isalpha():
@@ -379,7 +379,7 @@ def load_grid(path: str | Path) -> Grid:
     path = Path(path)
     name = str(path)
     if path.suffix.lower() in (".qdc", ".qdpx"):  # a QDA tool's codebook: themes -> codes
-        from cloterres.io.codebook_in import load_codebook_grid
+        from cloterres.engine.codebook_import import load_codebook_grid
 
         try:
             return load_codebook_grid(path)
@@ -462,12 +462,8 @@ def _yaml_problem_fr(problem: str) -> str:
 
 def default_grid_path() -> Path:
     """The measures grid shipped with the tool (``grids/cloterres-mesures.yaml``)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "grids", here / "grids"):
-        path = candidate / "cloterres-mesures.yaml"
-        if path.exists():
-            return path
-    return here.parent / "grids" / "cloterres-mesures.yaml"
+    here = Path(__file__).resolve().parents[2]
+    return here / "grids" / "cloterres-mesures.yaml"
 
 
 def summarize_term(term: Term) -> str:

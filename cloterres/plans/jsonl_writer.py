@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 from typing import IO
 
-from cloterres.coding import Coder, CodingResult
-from cloterres.grid import Grid
-from cloterres.io.records import CodedMeasure, to_json
-from cloterres.units import Measure
+from cloterres.engine.coding import Coder, CodingResult
+from cloterres.engine.frontend import Ending
+from cloterres.engine.grid import Grid
+from cloterres.plans.measure import Measure
+from cloterres.plans.records import CodedMeasure, to_json
 
 
 def grid_ref(grid: Grid) -> str:
@@ -38,7 +39,7 @@ class JsonlWriter:
     def add(self, measure: Measure, payload: tuple[str, bool]) -> None:
         self._fh.write(payload[0])
 
-    def close(self) -> None:
+    def close(self, ending: Ending) -> None:
         self._fh.close()
 
     def discard(self) -> None:

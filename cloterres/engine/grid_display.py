@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
+from cloterres.engine.grid import Grid, summarize_term
+from cloterres.engine.learned.layer import LearnedLayer, layer_for
 from cloterres.errors import InputError
-from cloterres.grid import Grid, summarize_term
-from cloterres.learned.layer import LearnedLayer, layer_for
 
 
 def measured_text(layer: LearnedLayer | None, dim_id: str, cat_id: str) -> str:
