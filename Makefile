@@ -58,7 +58,7 @@ test-tools:
 # folder, installed with apt-get when missing and possible) for the study-store, review and
 # concurrency tests, and stops it at the end; without it those variants are skipped with the
 # reason.
-test: $(STAMP) test-tools
+test: $(STAMP) test-tools lint
 	tests/pg/run.sh $(BIN)/python -m pytest -q
 
 # Rebuild the development set of plans (corpora/plans-dev) and the small .ods/.xls test tables
@@ -93,9 +93,11 @@ modele: $(STAMP)
 evaluer: $(STAMP)
 	$(BIN)/python -m cloterres.training.evaluate
 
+# Style, format and the layers of ARCHITECTURE.md (import contract in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests
 	$(BIN)/ruff format --check cloterres tests
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) bench-output .pytest_cache .ruff_cache
