@@ -96,6 +96,7 @@ evaluer: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests
 	$(BIN)/ruff format --check cloterres tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) bench-output .pytest_cache .ruff_cache
