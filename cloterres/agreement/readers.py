@@ -530,5 +530,5 @@ def read_labels(
         detect_kind(path)  # raises with the list of readable formats
         raise InputError(f"{path} : format non lisible")  # pragma: no cover
     if path.suffix.lower() in (".xlsx", ".xlsm"):  # a review workbook knows its coder
-        return reader(path, grid, kind, name, unit)
+        return read_review_labels(path, grid, kind, name, unit)
     return reader(path, grid, kind, name or path.stem, unit)

@@ -279,7 +279,8 @@ def _vtt_text(path: Path) -> str:
 
     raw = read_text(path).removeprefix("\ufeff")
     try:
-        captions = list(webvtt.from_string(raw))
+        # WebVTT iterates through its untyped __getitem__/__len__
+        captions = list(webvtt.from_string(raw))  # type: ignore[call-overload]
     except (MalformedFileError, ValueError, IndexError) as exc:
         raise InputError(
             f"{path} : fichier WebVTT illisible ({exc or type(exc).__name__}) ; exportez à "

@@ -9,11 +9,12 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cloterres.io.excel import TITLE_FONT, put, write_table
 from cloterres.io.files import atomic_path
@@ -334,7 +335,7 @@ def write_xlsx(
     path: Path, analysis: NetworkAnalysis, ties: list[TieStatus], details: RunDetails
 ) -> None:
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # a new workbook holds one worksheet
     ws.title = "Synthèse"
     _summary_sheet(ws, analysis)
     _densities_sheet(wb.create_sheet("Densités"), analysis)
