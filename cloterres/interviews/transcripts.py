@@ -10,6 +10,7 @@ import re
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -20,6 +21,9 @@ from cloterres.io.text import read_text, without_controls
 from cloterres.io.yaml_safe import YamlBombError, safe_load
 from cloterres.plans.tables import normalize_header
 from cloterres.units import SourceRef
+
+if TYPE_CHECKING:  # pragma: no cover
+    from docx.document import Document as DocxDocument
 
 TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt")
 
@@ -247,7 +251,7 @@ def _docx_text(path: Path) -> str:
         ) from None
 
 
-def _paragraph_lines(document) -> str:  # noqa: ANN001
+def _paragraph_lines(document: DocxDocument) -> str:
     lines = []
     for paragraph in document.paragraphs:
         text = paragraph.text

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, Field
@@ -61,6 +61,12 @@ from cloterres.store.schema import (
     UnitVersion,
     utcnow,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    import sqlite3
+
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 T = TypeVar("T")
 DEFAULT_STUDY = "etude-cloterres.sqlite"
@@ -259,7 +265,7 @@ class Study:
         engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
             dbapi_conn.isolation_level = None  # transactions are begun by _on_begin below
             cursor = dbapi_conn.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -269,7 +275,7 @@ class Study:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _on_begin(conn) -> None:  # noqa: ANN001
+        def _on_begin(conn: Connection) -> None:
             reading = conn.get_execution_options().get("cloterres_read", False)
             conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
