@@ -98,6 +98,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check cloterres tests
 	$(BIN)/ruff format --check cloterres tests
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) bench-output .pytest_cache .ruff_cache

@@ -74,8 +74,8 @@ def build_comparison(coders: list[CoderLabels], grid: Grid) -> Comparison:
     names = [c.coder for c in coders]
     kind = coders[0].kind if coders else MEASURES.kind
     texts: dict[str, str] = {}
-    for c in coders:
-        for uid, unit in c.units.items():
+    for coder in coders:
+        for uid, unit in coder.units.items():
             if unit.text and uid not in texts:
                 texts[uid] = unit.text
     items: list[Item] = []
@@ -136,7 +136,7 @@ def build_comparison(coders: list[CoderLabels], grid: Grid) -> Comparison:
                     applied=applied,
                 )
             )
-        for u in np.flatnonzero(paired):
+        for u in np.flatnonzero(paired).tolist():  # Python ints, like the keys of order
             seen = [frozenset(order[(u, c)]) for c in range(n_coders) if coded[u, c]]
             if all(x == seen[0] for x in seen):
                 continue

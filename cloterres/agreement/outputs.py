@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cloterres.agreement.compare import AgreementReport, Row
 from cloterres.agreement.levels import Disagreement
@@ -208,7 +210,7 @@ def _disagreement_row(report: AgreementReport, d: Disagreement) -> list[object]:
 
 def write_workbook(report: AgreementReport, path: Path) -> None:
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # a new workbook holds one worksheet
     ws.title = "Accord"
     put(ws, 1, 1, f"Accord entre codeurs : {', '.join(report.coders)}").font = TITLE_FONT
     interval = (
@@ -272,7 +274,7 @@ def write_workbook(report: AgreementReport, path: Path) -> None:
 
     sheet = wb.create_sheet("À propos")
     grid = report.grid
-    about: list[list[object]] = [
+    about: list[Sequence[object]] = [
         ["Outil", f"cloterres {report.tool_version}"],
         ["Date de création", report.date],
         ["Commande", report.command],

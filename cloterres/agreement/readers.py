@@ -151,7 +151,7 @@ def study_kind(study: Path | str) -> Kind:
             f"{study} : l'étude contient des mesures et des entretiens ; précisez lesquels "
             f"comparer avec --type mesures ou --type entretiens"
         )
-    return kinds[0]  # type: ignore[return-value]
+    return kinds[0]
 
 
 def read_study_coders(study: Path | str, coders: list[str], kind: Kind) -> list[CoderLabels]:
@@ -506,5 +506,5 @@ def read_labels(
         detect_kind(path)  # raises with the list of readable formats
         raise InputError(f"{path} : format non lisible")  # pragma: no cover
     if path.suffix.lower() in (".xlsx", ".xlsm"):  # a review workbook knows its coder
-        return reader(path, grid, kind, name, unit)
+        return read_review_labels(path, grid, kind, name, unit)
     return reader(path, grid, kind, name or path.stem, unit)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 
@@ -77,14 +78,15 @@ class Ratings:
         def missing(x: object) -> bool:
             return x is None or (isinstance(x, float) and x != x)
 
-        seen = list(categories) if categories is not None else []
+        # values of any hashable type: sorted when they can be, below
+        seen: list[Any] = list(categories) if categories is not None else []
         if categories is None:
             for row in rows:
                 for x in row:
                     if not missing(x) and x not in seen:
                         seen.append(x)
             with contextlib.suppress(TypeError):  # mixed types keep their order of appearance
-                seen.sort()  # type: ignore[call-overload]
+                seen.sort()
         index = {v: i for i, v in enumerate(seen)}
         codes = [[MISSING if missing(x) else index[x] for x in row] for row in rows]
         width = max((len(r) for r in rows), default=0)
@@ -168,7 +170,7 @@ def _features(r: Ratings) -> np.ndarray:
         counts * pair[:, None],
     ]
     if n_coders == 2:
-        both = rated.all(axis=1)
+        both = cast(np.ndarray, rated.all(axis=1))  # a 2-D matrix along axis 1: an array
         agree = both & (v[:, 0] == v[:, 1])
         one_hot = []
         for c in range(2):

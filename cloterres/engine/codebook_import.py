@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -22,6 +23,9 @@ from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
 from cloterres.io.files import atomic_path
 from cloterres.io.qdpx import QdaCode, _kid, _kids, _parse_xml, read_qdpx
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lxml import etree
 
 CODEBOOK_SUFFIXES = (".qdc", ".qdpx")
 MAX_CODEBOOK_BYTES = 20 * 1024 * 1024
@@ -51,7 +55,7 @@ def read_codebook(path: Path) -> list[QdaCode]:
         )
     codes: list[QdaCode] = []
 
-    def visit(el, parent: str | None) -> None:  # noqa: ANN001
+    def visit(el: etree._Element, parent: str | None) -> None:
         name = (el.get("name") or "").strip()
         if not name:
             raise InputError(f"{label} : un code sans nom ; nommez-le dans votre logiciel")

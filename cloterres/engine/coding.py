@@ -550,11 +550,11 @@ class Coder:
 
         # 4: exclusions by other labels (evaluated on the labels before removal)
         current = {(dims[d].id, c) for d, decs in enumerate(labels) for c in decs}
-        for d_index, decs in enumerate(labels):
-            for cat_id in list(decs):
+        for d_index, by_category in enumerate(labels):
+            for cat_id in list(by_category):
                 cc = self._categories[d_index][self._cat_index[d_index][cat_id]]
                 if any(ref in current for ref in cc.exclude_if):
-                    del decs[cat_id]
+                    del by_category[cat_id]
 
         # 5: single-label, context, default
         result: dict[str, list[Decision]] = {}

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from cloterres.errors import InputError
 from cloterres.io.yaml_safe import YamlBombError, compose_and_construct
@@ -335,7 +336,7 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel]:
     return Grid
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: ErrorDetails) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     if kind in ("value_error", "assertion_error"):

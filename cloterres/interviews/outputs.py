@@ -6,6 +6,7 @@ import csv
 import json
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -396,7 +397,7 @@ class WorkbookSink(UnitSink):
             widths=[16, 26, 34, 36, 70, 70, 40], wrap={2, 4, 5, 6, 7},
         )  # fmt: skip
 
-        about = [
+        about: list[Sequence[object]] = [
             ["Outil", f"cloterres {run.tool_version}"], ["Date de création", run.date],
             ["Commande", run.command], ["Grille", f"{grid.nom} ({grid.id}, version {grid.version})"],
             ["Fichier de grille", run.grid_path], ["Empreinte SHA-256 de la grille", run.grid_hash],

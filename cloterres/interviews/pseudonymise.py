@@ -14,11 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from cloterres.engine.nlp import FUNCTION_WORDS, clean, entity_spans, fold, get_nlp
 from cloterres.errors import InputError
 from cloterres.interviews.model import Interview, Segment, Turn
 from cloterres.io.text import read_text, without_controls
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.pipeline import Lemmatizer
 
 KINDS = {
     "PER": "Personne", "LOC": "Commune", "ORG": "Organisation",
@@ -472,7 +476,7 @@ def _probe_person(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _lemma_table() -> object:
-    lookups = get_nlp().get_pipe("lemmatizer").lookups
+    lookups = cast("Lemmatizer", get_nlp().get_pipe("lemmatizer")).lookups
     return lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
 
 

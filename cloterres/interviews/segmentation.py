@@ -67,7 +67,7 @@ def _pieces(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]
     blocks.append((pos, end))
     if kind == "paragraphe":
         return blocks
-    out: list[tuple[int, int]] = []
+    out = []
     for b_start, b_end in blocks:
         carried: int | None = None
         for s, e in sentence_spans(text[b_start:b_end]):

@@ -10,6 +10,7 @@ import re
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -20,6 +21,9 @@ from cloterres.io.sources import SourceRef
 from cloterres.io.text import read_text, without_controls
 from cloterres.io.yaml_safe import YamlBombError, safe_load
 from cloterres.plans.tables import normalize_header
+
+if TYPE_CHECKING:  # pragma: no cover
+    from docx.document import Document as DocxDocument
 
 TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt")
 
@@ -247,7 +251,7 @@ def _docx_text(path: Path) -> str:
         ) from None
 
 
-def _paragraph_lines(document) -> str:  # noqa: ANN001
+def _paragraph_lines(document: DocxDocument) -> str:
     lines = []
     for paragraph in document.paragraphs:
         text = paragraph.text
@@ -279,7 +283,8 @@ def _vtt_text(path: Path) -> str:
 
     raw = read_text(path).removeprefix("\ufeff")
     try:
-        captions = list(webvtt.from_string(raw))
+        # WebVTT iterates through its untyped __getitem__/__len__
+        captions = list(webvtt.from_string(raw))  # type: ignore[call-overload]
     except (MalformedFileError, ValueError, IndexError) as exc:
         raise InputError(
             f"{path} : fichier WebVTT illisible ({exc or type(exc).__name__}) ; exportez à "

@@ -29,6 +29,7 @@ def read_units_table(path: Path) -> Iterator[Segment]:
     """Every non-empty row with a text; other columns become the unit's attributes."""
     suffix = path.suffix.lower()
     # Lazily: a workbook's sheets are read while it is open (it closes after the last one).
+    sheets: Iterator[tuple[str | None, Iterator[tuple[int, list[object]]]]]
     if suffix in WORKBOOK_SUFFIXES:
         sheets = ((title, rows) for title, _n, rows in spreadsheet_sheets(path))
     else:

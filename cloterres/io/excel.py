@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
@@ -51,14 +51,15 @@ def put(ws: Worksheet, row: int, col: int, value: object, *, wrap: bool = False)
     """Write a cell; text is always stored as inert text (never a formula)."""
     if isinstance(value, str):
         value = cell_text(value)
-    return _inert(ws.cell(row=row, column=col, value=value), value, wrap)
+    # any value: openpyxl itself refuses the types it cannot store
+    return _inert(ws.cell(row=row, column=col, value=cast(Any, value)), value, wrap)
 
 
 def stream_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False) -> Cell:
     """A cell for a write-only worksheet, inert like :func:`put`."""
     if isinstance(value, str):
         value = cell_text(value)
-    return _inert(WriteOnlyCell(ws, value=value), value, wrap)
+    return _inert(WriteOnlyCell(ws, value=cast(Any, value)), value, wrap)
 
 
 class TableStream:
@@ -81,7 +82,8 @@ class TableStream:
         self._percent = set(percent)
         self._width = max(len(headers), 1)
         for col, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(col)].width = width
+            # set up like a Worksheet's at run time; missing from types-openpyxl
+            ws.column_dimensions[get_column_letter(col)].width = width  # type: ignore[attr-defined]
         for index, title in enumerate(titles):  # the first one is the sheet's title
             if title:
                 cell = stream_cell(ws, title)
@@ -117,7 +119,7 @@ class TableStream:
 
     def close(self) -> None:
         last_col = get_column_letter(self._width)
-        self.ws.auto_filter.ref = (
+        self.ws.auto_filter.ref = (  # type: ignore[attr-defined]  # as column_dimensions
             f"A{self._header_row}:{last_col}{max(self.rows, self._header_row + 1)}"
         )
 

@@ -9,11 +9,12 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cloterres.io.excel import TITLE_FONT, put, write_table
 from cloterres.io.files import atomic_path
@@ -334,7 +335,7 @@ def write_xlsx(
     path: Path, analysis: NetworkAnalysis, ties: list[TieStatus], details: RunDetails
 ) -> None:
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # a new workbook holds one worksheet
     ws.title = "Synthèse"
     _summary_sheet(ws, analysis)
     _densities_sheet(wb.create_sheet("Densités"), analysis)
@@ -352,7 +353,7 @@ def write_xlsx(
         wb.save(tmp)
 
 
-def _summary_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
+def _summary_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     headers = [
         "Type de lien", "Orienté", "Acteurs", "Liens", "Densité", "Densité interne aux milieux",
         "Densité entre milieux", "Rapport des densités interne / entre (« x fois plus »)",
@@ -386,7 +387,7 @@ def _summary_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
         put(ws, last + offset, 1, note)
 
 
-def _densities_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
+def _densities_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     headers = ["Type de lien", f"{analysis.attribute} (départ)", f"{analysis.attribute} (arrivée)",
                "Liens", "Paires possibles", "Densité"]  # fmt: skip
     rows = []
@@ -407,7 +408,7 @@ def _densities_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
     write_table(ws, headers, rows, widths=[22, 24, 24, 8, 14, 12])
 
 
-def _mixing_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
+def _mixing_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     row = 1
     groups = analysis.groups
     for r in analysis.layers:
@@ -432,7 +433,7 @@ def _mixing_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
     ws.column_dimensions["A"].width = 28
 
 
-def _homophily_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
+def _homophily_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     headers = ["Type de lien", "Niveau", "Mesure", "Groupe", "Valeur", "Attendu (hasard)",
                "p (bilatéral)", "p (unilatéral)", "Permutations", "Remarque"]  # fmt: skip
     level = {"reseau": "réseau", "milieu": "milieu", "paire": "paire", "acteur": "acteur"}
@@ -455,7 +456,7 @@ def _homophily_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
                 wrap={3, 10})  # fmt: skip
 
 
-def _actors_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
+def _actors_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     headers = [
         "Type de lien", "Identifiant", "Nom", analysis.attribute, "Degré", "Degré entrant",
         "Degré sortant", "Intermédiarité", "Contrainte", "Taille effective", "Indice E-I",
@@ -479,7 +480,7 @@ def _actors_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
                                            13, 8, 12], freeze_col=3)  # fmt: skip
 
 
-def _brokerage_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
+def _brokerage_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     headers = ["Type de lien", "Identifiant", "Nom", analysis.attribute, "Total"]
     for role in ROLES:
         label = ROLE_LABELS[role]
@@ -500,7 +501,7 @@ def _brokerage_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
                 freeze_col=3)  # fmt: skip
 
 
-def _ties_sheet(ws, analysis: NetworkAnalysis, ties: list[TieStatus]) -> None:  # noqa: ANN001
+def _ties_sheet(ws: Worksheet, analysis: NetworkAnalysis, ties: list[TieStatus]) -> None:
     names = {a.id: a.nom for a in analysis.actors}
     headers = ["Type de lien", "Source (déclarant)", "Nom source", "Cible", "Nom cible", "Poids",
                "Statut", "Retenu"]  # fmt: skip
@@ -512,7 +513,7 @@ def _ties_sheet(ws, analysis: NetworkAnalysis, ties: list[TieStatus]) -> None:  
     write_table(ws, headers, rows, widths=[22, 16, 30, 16, 30, 8, 52, 8], wrap={7})
 
 
-def _method_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
+def _method_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     rule = (
         "union : un lien non orienté existe dès qu'un des deux acteurs le déclare"
         if analysis.rule == "union"
@@ -576,7 +577,7 @@ def _method_sheet(ws, analysis: NetworkAnalysis) -> None:  # noqa: ANN001
     write_table(ws, ["Élément", "Règle"], rows, widths=[28, 140], wrap={2})
 
 
-def _about_sheet(ws, analysis: NetworkAnalysis, details: RunDetails) -> None:  # noqa: ANN001
+def _about_sheet(ws: Worksheet, analysis: NetworkAnalysis, details: RunDetails) -> None:
     rows: list[list[object]] = [
         ["Outil", f"cloterres {details.tool_version}"],
         ["Date de création", details.date],

@@ -67,7 +67,8 @@ def write_png(path: Path, analysis: NetworkAnalysis) -> None:
     ax.set_axis_off()
     segments = np.stack([positions[u], positions[v]], axis=1)
     ax.add_collection(
-        LineCollection(segments, colors="#9a9a9a", linewidths=0.6, alpha=0.55, zorder=1)
+        # matplotlib stubs want a Sequence; an (n, 2, 2) array is what its docs describe
+        LineCollection(segments, colors="#9a9a9a", linewidths=0.6, alpha=0.55, zorder=1)  # type: ignore[arg-type]
     )
     colours = [_PALETTE[g % len(_PALETTE)] for g in analysis.labels.tolist()]
     degrees = undirected.sum(axis=1)

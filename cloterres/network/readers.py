@@ -101,6 +101,7 @@ def read_sheets(path: Path) -> list[Sheet]:
         )
     if not path.exists():
         raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
+    sources: Iterator[tuple[str | None, Iterator[tuple[int, list[object]]]]]
     if suffix in WORKBOOK_SUFFIXES:
         sources = ((title, rows) for title, _n, rows in spreadsheet_sheets(path))
     else:

@@ -11,10 +11,16 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cloterres.errors import InputError
 from cloterres.io.archive import DOCX_LIMITS, check_zip
 from cloterres.plans.blocks import BOLD_LEVEL, TITLE_LEVEL, Block, Document
+
+if TYPE_CHECKING:  # pragma: no cover
+    from docx.document import Document as DocxDocument
+    from docx.styles.style import BaseStyle
+    from lxml.etree import _Element
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|titre|title|überschrift)\s*(\d)$", re.I)
@@ -55,7 +61,7 @@ def _open(path: Path):  # noqa: ANN202
         ) from None
 
 
-def _text(element) -> str:  # noqa: ANN001
+def _text(element: _Element) -> str:
     """Visible text of a paragraph element: runs, tabs, breaks (not deleted text)."""
     parts: list[str] = []
     for node in element.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
@@ -69,7 +75,7 @@ def _text(element) -> str:  # noqa: ANN001
     return "".join(parts).replace("\xa0", " ").strip()
 
 
-def _all_bold(element, styles_bold: set[str]) -> bool:  # noqa: ANN001
+def _all_bold(element: _Element, styles_bold: set[str]) -> bool:
     runs = [r for r in element.iter(f"{_W}r") if "".join(t.text or "" for t in r.iter(f"{_W}t"))]
     if not runs:
         return False
@@ -118,7 +124,7 @@ class _Numbering:
     """Word's automatic numbering of headings (« 1.1.1 » shown but not typed): the number a
     reader sees, computed from the document's list definitions."""
 
-    def __init__(self, document) -> None:  # noqa: ANN001
+    def __init__(self, document: DocxDocument) -> None:
         self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # numId -> lvl -> def
         self.counters: dict[str, dict[int, int]] = {}
         try:
@@ -167,7 +173,7 @@ class _Numbering:
 class _Styles:
     """Style id -> (name, heading level or None, list style) resolved once per document."""
 
-    def __init__(self, document) -> None:  # noqa: ANN001
+    def __init__(self, document: DocxDocument) -> None:
         self.names: dict[str, str] = {}
         self.levels: dict[str, int] = {}
         self.numbered: dict[str, tuple[str, int]] = {}  # style id -> (numId, ilvl)
@@ -187,7 +193,7 @@ class _Styles:
                 self.bold_char.add(sid)
 
     @staticmethod
-    def _numbering(style) -> tuple[str, int] | None:  # noqa: ANN001
+    def _numbering(style: BaseStyle | None) -> tuple[str, int] | None:
         seen = 0
         while style is not None and seen < 10:
             ppr = style.element.find(f"{_W}pPr")
@@ -203,7 +209,7 @@ class _Styles:
         return None
 
     @staticmethod
-    def _level(style) -> int | None:  # noqa: ANN001
+    def _level(style: BaseStyle | None) -> int | None:
         seen = 0
         while style is not None and seen < 10:
             name = (style.name or "").strip()
@@ -223,10 +229,10 @@ class _Styles:
 
 
 def _paragraph_block(
-    p,
+    p: _Element,
     styles: _Styles,
     number: int,
-    numbering: _Numbering | None = None,  # noqa: ANN001
+    numbering: _Numbering | None = None,
 ) -> Block | None:
     text = _text(p)
     if not text:
@@ -242,12 +248,12 @@ def _paragraph_block(
             style_id = pstyle.get(f"{_W}val", "")
         lvl = ppr.find(f"{_W}outlineLvl")
         if lvl is not None and int(lvl.get(f"{_W}val", "9")) < 9:
-            outline = int(lvl.get(f"{_W}val")) + 1
+            outline = int(lvl.get(f"{_W}val", "9")) + 1  # present: read just above
         numpr = ppr.find(f"{_W}numPr")
         if numpr is not None:
             numbered = True
-            level = numpr.find(f"{_W}ilvl")
-            ilvl = int(level.get(f"{_W}val", "0")) if level is not None else 0
+            ilvl_element = numpr.find(f"{_W}ilvl")
+            ilvl = int(ilvl_element.get(f"{_W}val", "0")) if ilvl_element is not None else 0
     name = styles.names.get(style_id, style_id)
     if _TOC_STYLE.match(name):
         return Block(kind="paragraph", text=text, level=-1, paragraph=number)  # table of contents
@@ -266,7 +272,9 @@ def _paragraph_block(
     return Block(kind="paragraph", text=text, paragraph=number)
 
 
-def _heading_numbering(ppr, from_style: tuple[str, int] | None) -> tuple[str, int] | None:  # noqa: ANN001
+def _heading_numbering(
+    ppr: _Element | None, from_style: tuple[str, int] | None
+) -> tuple[str, int] | None:
     """(numId, ilvl) of a heading: its own numbering, else its style's; numId 0 turns it off."""
     numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
     num_id, ilvl = from_style if from_style is not None else ("", 0)
@@ -282,7 +290,7 @@ def _heading_numbering(ppr, from_style: tuple[str, int] | None) -> tuple[str, in
     return num_id, ilvl
 
 
-def _table_rows(tbl) -> tuple[tuple[str, ...], ...]:  # noqa: ANN001
+def _table_rows(tbl: _Element) -> tuple[tuple[str, ...], ...]:
     rows: list[list[str]] = []
     for tr in tbl.iter(f"{_W}tr"):
         if tr.getparent() is None or tr.getparent() is not tbl:

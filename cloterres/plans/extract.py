@@ -15,8 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cloterres.errors import InputError
 from cloterres.io.excel import write_table
@@ -82,7 +84,7 @@ def measure_row(measure: Measure, headers: list[str]) -> list[str]:
 
 def _write_xlsx(path: Path, measures: list[Measure], imports: list[DocumentReport]) -> None:
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # a new workbook holds one worksheet
     ws.title = SHEET_MEASURES
     headers = measure_columns(measures)
     wide = {"Intitulé": 45, "Description": 60, "Axe": 30, "Objectif": 30, "Partenaires": 30}

@@ -887,8 +887,8 @@ class _Extractor:
             rest = [_clean(c) for c in row[1:]]
             if len(row) > 1 and first and all(not c or c == first for c in rest):
                 text = first.replace("\n", " ")
-                objective = _OBJECTIVE.match(text)
-                if objective and objective.group("num"):
+                objective_match = _OBJECTIVE.match(text)
+                if objective_match and objective_match.group("num"):
                     self.plan_objective = text
                     continue
                 if (
@@ -958,6 +958,7 @@ class _Extractor:
         pairs: list[tuple[str, str, str]] = []
         singles: list[str] = []
         carry = ""  # a first row without label: the end of a value cut by the page
+        name: str | None  # the standard field a label names, if any
         for index, row in enumerate(rows):
             cells: list[str] = []
             for cell in row:

@@ -160,7 +160,10 @@ _HEAD: dict[str, str] = {
     "criteres": "indicateurs",
 }
 # A word anywhere in the label that decides the field (« Modalités d'évaluation »).
-_ANYWHERE = (("indicateur", "indicateurs"), ("evaluation", "indicateurs"))
+_ANYWHERE: tuple[tuple[str, str], ...] = (
+    ("indicateur", "indicateurs"),
+    ("evaluation", "indicateurs"),
+)
 _ANYWHERE += (("financement", "financement"), ("budget", "financement"))
 _ARTICLES = {"le", "la", "les", "l", "un", "une", "des", "du", "de", "d"}
 _MAX_LABEL_WORDS = 7

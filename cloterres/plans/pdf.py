@@ -36,7 +36,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cloterres.errors import InputError
 from cloterres.plans import pdf_limits
@@ -611,6 +611,7 @@ def _page_lines(chars: list[_Char]) -> list[_Line]:
     i = 0
     while i < len(rows):
         row, segs = rows[i]
+        gaps: list[list[float]]
         end, gaps = i + 1, []
         if len(segs) >= 2 and not any(_PAGE_NUMBER.match(_text_of(s)) for s in segs):
             end, gaps = _run_end(rows, i)
@@ -932,8 +933,8 @@ def _blocks(
     level_of = {s: i + 1 for i, s in enumerate(heading_sizes)}
     biggest = ""
     if pages and pages[0]:
-        top = max(pages[0], key=lambda line: line.size)
-        biggest = top.text if top.size >= body + 1.5 else ""
+        top_line = max(pages[0], key=lambda line: line.size)
+        biggest = top_line.text if top_line.size >= body + 1.5 else ""
     doc.title = meta_title or biggest
     n_par = n_tab = n_furniture = 0
     for page_number, (lines, found) in enumerate(zip(pages, tables, strict=True), start=1):
@@ -955,10 +956,12 @@ def _blocks(
                     doc.blocks.append(_finish(current))
                     current = None
                 n_tab += 1
-                doc.blocks.append(Block(kind="table", rows=obj, page=page_number, table=n_tab))  # type: ignore[arg-type]
+                doc.blocks.append(
+                    Block(kind="table", rows=cast(_Rows, obj), page=page_number, table=n_tab)
+                )
                 prev = None
                 continue
-            line: _Line = obj  # type: ignore[assignment]
+            line = cast(_Line, obj)
             if _furniture_key(line) in furniture:
                 n_furniture += 1
                 continue

@@ -4,6 +4,7 @@ is complete before trusting the categories (printed, and written as the « Impor
 from __future__ import annotations
 
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
 from cloterres.io.excel import stream_table, write_table
@@ -91,7 +92,7 @@ def report_lines(reports: list[DocumentReport]) -> list[str]:
     return [line for r in reports for line in r.lines()]
 
 
-def write_import_sheet(ws, reports: list[DocumentReport]) -> None:  # noqa: ANN001
+def write_import_sheet(ws: Worksheet | WriteOnlyWorksheet, reports: list[DocumentReport]) -> None:
     """The « Import » sheet: one row per input file, then every skipped element and remark.
 
     Headers avoid the names the table reader takes for a measure column (« Intitulé »...), so a

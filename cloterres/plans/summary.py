@@ -76,9 +76,9 @@ def summarize(grid: Grid, records: Iterable[CodedRecord]) -> Summary:
             defaults[ALL] = defaults.get(ALL, 0) + rec.defaults
         for dim_id, cats in rec.labels.items():
             for cat in set(cats):
-                key = (dim_id, cat)
-                if key in counts:
-                    bump(counts[key], rec.contrat)
+                pair = (dim_id, cat)
+                if pair in counts:
+                    bump(counts[pair], rec.contrat)
         for key, _ in profile_keys:
             if _profile_hit(grid, key, rec):
                 bump(profile_counts[key], rec.contrat)

@@ -33,6 +33,8 @@ from cloterres.io.text import (
 from cloterres.plans.measure import Measure
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
     from cloterres.plans.report import DocumentReport
 
 csv.field_size_limit(10_000_000)
@@ -395,9 +397,10 @@ def xlsx_sheets(path: Path) -> Iterator[tuple[str, int, Rows]]:
         )
         for ws in sheets:
 
-            def rows(ws=ws) -> Rows:  # noqa: ANN001
+            def rows(ws: ReadOnlyWorksheet = ws) -> Rows:
                 try:
-                    for line, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+                    # types-openpyxl binds ReadOnlyWorksheet.iter_rows to Worksheet's self type
+                    for line, cells in enumerate(ws.iter_rows(values_only=True), start=1):  # type: ignore[misc]
                         yield line, list(cells)
                 except InputError:
                     raise

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import IO
 
 from openpyxl import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cloterres.engine.coding import ORIGIN_DEFAULT, Coder, CodingResult
 from cloterres.engine.evidence import to_review
 from cloterres.engine.frontend import Ending
-from cloterres.engine.grid import Grid, summarize_term
+from cloterres.engine.grid import Derived, Grid, summarize_term
 from cloterres.engine.grid_display import measured_text
 from cloterres.engine.learned.layer import layer_for
 from cloterres.engine.run_info import RunInfo
@@ -139,7 +140,7 @@ class WorkbookWriter:
 
     # sheets
 
-    def _measures_sheet(self, ws) -> None:  # noqa: ANN001
+    def _measures_sheet(self, ws: WriteOnlyWorksheet) -> None:
         grid = self._grid
         extra_names = list(self._extra_names)
         headers = [
@@ -168,7 +169,7 @@ class WorkbookWriter:
             )
         table.close()
 
-    def _summary_sheet(self, ws, summary: Summary) -> None:  # noqa: ANN001
+    def _summary_sheet(self, ws: WriteOnlyWorksheet, summary: Summary) -> None:
         grid = self._grid
         columns = summary.columns
         titles = [
@@ -224,7 +225,7 @@ class WorkbookWriter:
             freeze_col=2,
         )
 
-    def _grid_sheet(self, ws) -> None:  # noqa: ANN001
+    def _grid_sheet(self, ws: WriteOnlyWorksheet) -> None:
         grid = self._grid
         headers = [
             "Dimension",
@@ -289,7 +290,7 @@ class WorkbookWriter:
             freeze_col=1,
         )
 
-    def _warnings_sheet(self, ws) -> None:  # noqa: ANN001
+    def _warnings_sheet(self, ws: WriteOnlyWorksheet) -> None:
         rows = [
             [w.source.fichier, w.source.feuille or "", w.source.ligne or "", w.message]
             for w in self.warnings
@@ -306,7 +307,7 @@ class WorkbookWriter:
             wrap={4},
         )
 
-    def _about_sheet(self, ws) -> None:  # noqa: ANN001
+    def _about_sheet(self, ws: WriteOnlyWorksheet) -> None:
         info = self.run_info
         grid = self._grid
         rows: list[list[object]] = [
@@ -333,7 +334,7 @@ class WorkbookWriter:
         stream_table(ws, ["Élément", "Valeur"], rows, widths=[32, 110], wrap={2})
 
 
-def _derived_definition(der) -> str:  # noqa: ANN001
+def _derived_definition(der: Derived) -> str:
     if der.type == "partition":
         groups = "; ".join(f"{g} = {', '.join(c)}" for g, c in der.groupes.items())
         return f"Groupe des catégories de « {der.dimension} » ({groups}) ; « mixte » si plusieurs groupes."

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -239,7 +239,7 @@ def export_review(
         prefill[unit.key] = labels
 
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # a new workbook holds one worksheet
     ws.title = SHEET_REVIEW
     guide = wb.create_sheet(SHEET_GUIDE)
     lists = wb.create_sheet(SHEET_LISTS)
@@ -347,11 +347,11 @@ def export_review(
         for c, value in enumerate(values, start=1):
             cell = put(ws, row, c, value, wrap=c > 1)
             styles.apply(cell, ("read", c > 1, bool(cell.quotePrefix)), fill=READ_FILL)
-        cell = ws.cell(row=row, column=reviewed_col)
+        cell = cast(Cell, ws.cell(row=row, column=reviewed_col))  # review rows hold no merge
         styles.apply(cell, ("reviewed",), fill=EDIT_FILL, protection=unlocked, alignment=CENTER)
         labels = prefill[unit.key]
         for ec in edit_columns:
-            cell = ws.cell(row=row, column=ec.index)
+            cell = cast(Cell, ws.cell(row=row, column=ec.index))
             cats = labels.get(ec.dimension, [])
             if ec.category is not None:
                 if ec.category in cats:
@@ -393,7 +393,7 @@ def export_review(
         study_id=study.study_id,
         study=study.name,
         coder=coder,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         grid_sha=sha,
         grid_id=f"{grid.id}@{grid.version}",
         base_round=study.last_round_number(),
@@ -434,14 +434,15 @@ class _Styles:
     ) -> None:
         cached = self._cache.get(key)
         if cached is not None:
-            cell._style = copy(cached)
+            # StyleableObject's _style slot, undeclared in types-openpyxl
+            cell._style = copy(cached)  # type: ignore[attr-defined]
             return
         cell.fill = fill
         if protection is not None:
             cell.protection = protection
         if alignment is not None:
             cell.alignment = alignment
-        self._cache[key] = copy(cell._style)
+        self._cache[key] = copy(cell._style)  # type: ignore[attr-defined]
 
 
 def _header(ws: Worksheet, col: int, text: str, width: float, *, rotate: bool = False) -> None:

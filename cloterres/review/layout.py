@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, Field
 
 from cloterres.engine.labels import Kind
 
-FORMAT = "cloterres-revue"
+FORMAT: Final = "cloterres-revue"
 SHEET_REVIEW = "Revue"
 SHEET_GUIDE = "Consignes"
 SHEET_LISTS = "Listes"

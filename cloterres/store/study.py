@@ -21,11 +21,22 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, case, create_engine, event, func, insert, inspect, select, text
+from sqlalchemy import (
+    Engine,
+    Table,
+    case,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -50,6 +61,12 @@ from cloterres.store.schema import (
     UnitVersion,
     utcnow,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    import sqlite3
+
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 T = TypeVar("T")
 DEFAULT_STUDY = "etude-cloterres.sqlite"
@@ -248,7 +265,7 @@ class Study:
         engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
             dbapi_conn.isolation_level = None  # transactions are begun by _on_begin below
             cursor = dbapi_conn.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -258,7 +275,7 @@ class Study:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _on_begin(conn) -> None:  # noqa: ANN001
+        def _on_begin(conn: Connection) -> None:
             reading = conn.get_execution_options().get("cloterres_read", False)
             conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
@@ -307,7 +324,8 @@ class Study:
     def _prepare(self) -> tuple[str, int]:
         with self.engine.connect() as conn:
             if self.sqlite:  # table rebuilds in migrations need this off, outside a transaction
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+                # an open connection always holds its driver's connection
+                cast(Any, conn.connection.driver_connection).execute("PRAGMA foreign_keys = OFF")
             try:
                 with conn.begin():
                     tables = set(inspect(conn).get_table_names())
@@ -330,7 +348,7 @@ class Study:
                         study_id = str(uuid.uuid4())
                         now = utcnow().isoformat(timespec="seconds")
                         conn.execute(
-                            StudyInfo.__table__.insert(),
+                            cast(Table, StudyInfo.__table__).insert(),
                             [
                                 {"key": "schema_version", "value": str(SCHEMA_VERSION)},
                                 {"key": "study_id", "value": study_id},
@@ -357,12 +375,13 @@ class Study:
                             if bad:
                                 raise RuntimeError(f"migration broke foreign keys: {bad[:5]}")
                         conn.execute(
-                            StudyInfo.__table__.update()
+                            cast(Table, StudyInfo.__table__)
+                            .update()
                             .where(StudyInfo.key == "schema_version")
                             .values(value=str(SCHEMA_VERSION))
                         )
                         conn.execute(
-                            StudyInfo.__table__.insert(),
+                            cast(Table, StudyInfo.__table__).insert(),
                             [
                                 {
                                     "key": f"migrated_{version}_to_{SCHEMA_VERSION}",
@@ -373,7 +392,7 @@ class Study:
                     return info.get("study_id", ""), SCHEMA_VERSION
             finally:
                 if self.sqlite:
-                    conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+                    cast(Any, conn.connection.driver_connection).execute("PRAGMA foreign_keys = ON")
 
     # --- recording -------------------------------------------------------------------------
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from cloterres.synthesis.interviews import CodeCount
 from cloterres.synthesis.profiles import DimensionProfile, LevelProfile
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.ticker import MaxNLocator
 
 BLUE = "#1F4E78"
 COLOURS = ("#2E75B6", "#A9A9A9", "#70AD47")  # individual only, mixed, environmental only
@@ -47,7 +51,8 @@ def bars(
     top = max(values, default=0)
     ax.set_xlim(0, max(top * 1.18, 1))
     ax.tick_params(axis="x", labelsize=7)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    # a linear axis ticks with an AutoLocator, a MaxNLocator
+    cast("MaxNLocator", ax.xaxis.get_major_locator()).set_params(integer=True)
     for pos, value in zip(positions, values, strict=True):
         ax.text(value + top * 0.02, pos, str(value), va="center", fontsize=7)
     for side in ("top", "right"):

@@ -8,7 +8,7 @@ the case variable ``type_acteur`` (« non renseigné » when an interview has no
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -89,7 +89,9 @@ def summarize_interviews(
         if u.variables.get(TERRITORY):
             territories.setdefault(u.variables[TERRITORY], None)
 
-    def count(match) -> tuple[int, int, dict[str, tuple[int, int]]]:  # noqa: ANN001
+    def count(
+        match: Callable[..., bool],  # a unit -> whether it counts (lambdas bind extra defaults)
+    ) -> tuple[int, int, dict[str, tuple[int, int]]]:
         n_units: dict[str, int] = defaultdict(int)
         seen: dict[str, set[str]] = defaultdict(set)
         for u in coded:

@@ -332,7 +332,7 @@ def _read_xlsx(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewUn
         ) from None
     try:
         if SHEET_MEASURES in wb.sheetnames:
-            rows = list(wb[SHEET_MEASURES].iter_rows(values_only=True))
+            rows: list[tuple[object, ...]] = list(wb[SHEET_MEASURES].iter_rows(values_only=True))
             return MEASURES.kind, _measures_from_xlsx(path, rows)
         if SHEET_UNITS in wb.sheetnames:
             rows = list(wb[SHEET_UNITS].iter_rows(values_only=True))

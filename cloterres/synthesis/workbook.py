@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -252,8 +253,8 @@ def write_interviews(ws: Worksheet, summary: InterviewSummary) -> None:
         f"enquêteur), dont {summary.units_with_codes} avec au moins un code. Entretiens : nombre "
         f"d'entretiens où le code apparaît au moins une fois ; unités : nombre d'unités codées.",
     )  # fmt: skip
-    for col, width in zip("ABCDEF", (8, 44, 12, 10, 30, 4), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEF", (8, 44, 12, 10, 30, 4), strict=True):
+        ws.column_dimensions[letter].width = width
     row = 4
     row = _ranked_table(ws, row, "Bénéfices les plus cités", summary.benefits())
     row = _ranked_table(ws, row, "Coûts les plus cités", summary.costs())
@@ -314,7 +315,8 @@ def write_workbook(
     # The tool's own sheets keep their names: a contract called « À propos » or « Comparaison »
     # gets « À propos (2) », never the other way round.
     taken: set[str] = {SHEET_COMPARISON, SHEET_INTERVIEWS, SHEET_CODES, SHEET_ABOUT}
-    ws = wb.active
+    ws: Worksheet | None  # the first sheet while it is not taken
+    ws = cast(Worksheet, wb.active)  # a new workbook holds one worksheet
     if profiles:
         ws.title = SHEET_COMPARISON
         write_comparison(ws, profiles)
