@@ -28,20 +28,29 @@ notebook: $(STAMP)
 
 demo: $(STAMP)
 	@mkdir -p $(DEMO_OUT)
+	@rm -f $(DEMO_OUT)/etude-demo.sqlite
 	$(BIN)/cloterres categoriser corpora/demo/*.csv --sortie $(DEMO_OUT)/mesures-categorisees.xlsx --ecraser
-	$(BIN)/cloterres categoriser corpora/demo/*.csv --sortie $(DEMO_OUT)/mesures-categorisees.jsonl --ecraser --silencieux
+	$(BIN)/cloterres categoriser corpora/demo/*.csv --sortie $(DEMO_OUT)/mesures-categorisees.jsonl --ecraser --silencieux --etude $(DEMO_OUT)/etude-demo.sqlite
 	$(BIN)/cloterres extraire corpora/demo/plans/*.docx corpora/demo/plans/*.pdf --sortie $(DEMO_OUT)/mesures-extraites-des-plans.xlsx --ecraser
 	$(BIN)/cloterres categoriser corpora/demo/plans/*.docx corpora/demo/plans/*.pdf --sortie $(DEMO_OUT)/plans-documents-categorises.xlsx --ecraser
+	$(BIN)/cloterres categoriser corpora/demo/plans/*.docx corpora/demo/plans/*.pdf --sortie $(DEMO_OUT)/plans-documents-categorises.jsonl --ecraser --silencieux
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens-codes.xlsx --ecraser
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens.qdpx --ecraser --silencieux
 	$(BIN)/cloterres reseau corpora/demo/reseau/acteurs.csv corpora/demo/reseau/liens.csv --sortie $(DEMO_OUT)/reseau.xlsx --sortie $(DEMO_OUT)/reseau.gexf --image $(DEMO_OUT)/reseau.png --ecraser
 	$(BIN)/cloterres coder corpora/demo/entretiens/E* --sortie $(DEMO_OUT)/entretiens-codes.jsonl --ecraser --silencieux
-	$(BIN)/cloterres synthese $(DEMO_OUT)/mesures-categorisees.jsonl $(DEMO_OUT)/entretiens-codes.jsonl --sortie $(DEMO_OUT)/synthese.xlsx --rapport $(DEMO_OUT)/rapports --ecraser
+	@echo "Une manche de revue : l'étude garde les étiquettes de l'outil, une relectrice (simulée) en corrige 30, on mesure l'accord."
+	$(BIN)/cloterres revue exporter --etude $(DEMO_OUT)/etude-demo.sqlite --codeur "Relectrice de démonstration" --sortie $(DEMO_OUT)/revue-a-remplir.xlsx --ecraser
+	$(BIN)/python corpora/demo/revue/remplir_revue.py $(DEMO_OUT)/revue-a-remplir.xlsx $(DEMO_OUT)/revue-remplie.xlsx
+	$(BIN)/cloterres revue importer $(DEMO_OUT)/revue-remplie.xlsx --codeur "Relectrice de démonstration" --etude $(DEMO_OUT)/etude-demo.sqlite
+	$(BIN)/cloterres revue etat --etude $(DEMO_OUT)/etude-demo.sqlite
+	$(BIN)/cloterres accord --etude $(DEMO_OUT)/etude-demo.sqlite --sortie $(DEMO_OUT)/accord-outil-relectrice.xlsx --ecraser --silencieux
+	$(BIN)/cloterres synthese $(DEMO_OUT)/plans-documents-categorises.jsonl $(DEMO_OUT)/entretiens-codes.jsonl --etude $(DEMO_OUT)/etude-demo.sqlite --sortie $(DEMO_OUT)/synthese.xlsx --rapport $(DEMO_OUT)/rapports --ecraser
 	@echo "Classeur de démonstration : $(DEMO_OUT)/mesures-categorisees.xlsx"
 	@echo "Plans Word et PDF : $(DEMO_OUT)/mesures-extraites-des-plans.xlsx (extraction) et $(DEMO_OUT)/plans-documents-categorises.xlsx"
 	@echo "Entretiens codés : $(DEMO_OUT)/entretiens-codes.xlsx (et le projet REFI-QDA $(DEMO_OUT)/entretiens.qdpx)"
 	@echo "Réseau des acteurs : $(DEMO_OUT)/reseau.xlsx, $(DEMO_OUT)/reseau.png (et $(DEMO_OUT)/reseau.gexf pour Gephi)"
-	@echo "Synthèse : $(DEMO_OUT)/synthese.xlsx et une page par contrat dans $(DEMO_OUT)/rapports/index.html"
+	@echo "Revue : $(DEMO_OUT)/revue-a-remplir.xlsx (exporté), $(DEMO_OUT)/revue-remplie.xlsx (rempli), accord outil / relectrice : $(DEMO_OUT)/accord-outil-relectrice.xlsx"
+	@echo "Synthèse (plans CSV revus, plans Word et PDF, entretiens) : $(DEMO_OUT)/synthese.xlsx et une page par contrat dans $(DEMO_OUT)/rapports/index.html"
 
 # Programs some tests use to check outputs the way users open them (LibreOffice converts the
 # summary workbook to PDF, headless Chromium renders the HTML reports). Best effort: installed
