@@ -72,9 +72,10 @@ def _csv_codes(path: Path) -> Iterator[SeenLabel]:
 
 
 def _qdpx_codes(path: Path) -> Iterator[SeenLabel]:
-    from cloterres.io.qdpx import read_qdpx
+    from cloterres.interviews.transcripts import transcript_id
+    from cloterres.io.qdpx.reader import read_qdpx
 
-    project = read_qdpx(path)
+    project = read_qdpx(path, text_id=transcript_id)
     counted: dict[str, int] = {}
     for coding in project.codings:
         counted[coding.code] = counted.get(coding.code, 0) + 1

@@ -445,10 +445,11 @@ def map_code_path(path: str, grid: Grid) -> str | None:
 def _read_qdpx(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> LabelFile:
     from cloterres.code_interviews import map_codings, project_interviews
     from cloterres.interviews.segmentation import segment, unit_kind
-    from cloterres.io.qdpx import read_qdpx
+    from cloterres.interviews.transcripts import transcript_id
+    from cloterres.io.qdpx.reader import read_qdpx
 
     unit_name = unit_kind(unit)
-    project = read_qdpx(path)
+    project = read_qdpx(path, text_id=transcript_id)
     interviews = project_interviews(path, project)
     mapping = {p: map_code_path(p, grid) for p in {c.code for c in project.codings}}
     unmapped: dict[str, int] = {}

@@ -149,6 +149,11 @@ def transcript_metadata(text: str, where: str = "") -> tuple[dict[str, str], int
     return _metadata(text, where)
 
 
+def transcript_id(text: str, where: str = "") -> str:
+    """The interview id a transcript states at its top (« id: E07 »), "" when none."""
+    return transcript_metadata(text, where)[0].get("id", "")
+
+
 def _variable(key: str) -> str:
     folded = normalize_header(key)
     return _META_KEYS.get(folded, folded.replace(" ", "_"))
