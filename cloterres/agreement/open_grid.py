@@ -16,8 +16,9 @@ from pathlib import Path
 from cloterres.errors import InputError
 from cloterres.grid import Grid, identifier
 from cloterres.io.jsonl_read import iter_json_objects
+from cloterres.io.tables import normalize_header
 from cloterres.labels import Kind
-from cloterres.plans.tables import csv_rows, normalize_header
+from cloterres.plans.tables import csv_rows
 
 #: Theme of the codes of a project that have no parent code, in a grid made from the inputs.
 FLAT_THEME = "Codes"

@@ -10,9 +10,9 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from cloterres.agreement.compare import AgreementReport, Row
 from cloterres.agreement.levels import Disagreement
 from cloterres.agreement.open_grid import OBSERVED_GRID_ID
+from cloterres.agreement.report import AgreementReport, Row
 from cloterres.agreement.stats import STATS
 from cloterres.grid import grid_hash
 from cloterres.io.excel import PERCENT, TITLE_FONT, put, write_table

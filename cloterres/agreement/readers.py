@@ -27,9 +27,10 @@ from pathlib import Path
 from cloterres.errors import InputError
 from cloterres.grid import Dimension, Grid
 from cloterres.io.jsonl_read import iter_json_objects
+from cloterres.io.tables import normalize_header
 from cloterres.labels import CoderLabels, Kind, UnitLabels
 from cloterres.nlp import fold
-from cloterres.plans.tables import csv_rows, normalize_header
+from cloterres.plans.tables import csv_rows
 
 LABEL_SUFFIXES = (".jsonl", ".csv", ".tsv", ".qdpx", ".xlsx", ".xlsm")
 _CSV_SEPARATOR = "|"

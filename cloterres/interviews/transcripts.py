@@ -16,9 +16,9 @@ import yaml
 from cloterres.errors import InputError
 from cloterres.interviews.model import Interview, Turn
 from cloterres.io.archive import DOCX_LIMITS, check_zip
+from cloterres.io.tables import normalize_header
 from cloterres.io.text import read_text, without_controls
 from cloterres.io.yaml_safe import YamlBombError, safe_load
-from cloterres.plans.tables import normalize_header
 from cloterres.units import SourceRef
 
 TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from cloterres.errors import InputError
 from cloterres.interviews.model import Segment
-from cloterres.plans.tables import (
+from cloterres.io.tables import (
     WORKBOOK_SUFFIXES,
-    _cell_text,
-    csv_rows,
+    cell_as_text,
     normalize_header,
     spreadsheet_sheets,
 )
+from cloterres.plans.tables import csv_rows  # the separator is chosen as for measure tables
 from cloterres.units import SourceRef
 
 _FIELDS = {
@@ -38,7 +38,7 @@ def read_units_table(path: Path) -> Iterator[Segment]:
     for sheet, rows in sheets:
         mapping: dict[int, str] | None = None
         for line, cells in rows:
-            texts = [_cell_text(c) for c in cells]
+            texts = [cell_as_text(c) for c in cells]
             if not any(texts):
                 continue
             if mapping is None:

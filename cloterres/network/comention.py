@@ -25,8 +25,8 @@ from pydantic import BaseModel, ConfigDict
 
 from cloterres.errors import InputError
 from cloterres.io.jsonl_read import iter_json_objects
-from cloterres.network.model import Actor, Tie
-from cloterres.network.readers import TieRead, iter_unit_rows
+from cloterres.network.model import Actor, Tie, TieRead
+from cloterres.network.tables import iter_unit_rows
 from cloterres.nlp import clean, fold
 from cloterres.units import SourceRef
 

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from cloterres.io.excel import TITLE_FONT, put, write_table
 from cloterres.io.files import atomic_path
+from cloterres.io.tables import normalize_header
 from cloterres.network.analysis import (
     SPANNER_MIN_OTHER_GROUPS,
     SPANNER_QUANTILE,
@@ -29,7 +30,6 @@ from cloterres.network.layers import ALL_TYPES
 from cloterres.network.measures import Value
 from cloterres.network.model import TieStatus
 from cloterres.network.qap import QAPResult
-from cloterres.plans.tables import normalize_header
 
 UNDEFINED = "non défini"
 NETWORK = "ensemble"

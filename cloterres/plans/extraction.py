@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloterres.errors import InputError
+from cloterres.io.tables import normalize_header
 from cloterres.plans.blocks import BOLD_LEVEL, TITLE_LEVEL, Block, Document
 from cloterres.plans.fields import (
     DOCUMENT_FIELDS,
@@ -55,7 +56,6 @@ from cloterres.plans.fields import (
     split_label,
 )
 from cloterres.plans.report import DocumentReport
-from cloterres.plans.tables import normalize_header
 from cloterres.units import Measure, SourceRef
 
 # Possessive spaces: adjacent optional parts never share a run of spaces (linear time).
