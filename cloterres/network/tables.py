@@ -10,6 +10,7 @@ from pathlib import Path
 from cloterres.errors import InputError
 from cloterres.io.tables import (
     WORKBOOK_SUFFIXES,
+    Rows,
     cell_as_text,
     normalize_header,
     spreadsheet_sheets,
@@ -47,6 +48,7 @@ def read_sheets(path: Path) -> list[Sheet]:
         )
     if not path.exists():
         raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
+    sources: Iterator[tuple[str | None, Rows]]
     if suffix in WORKBOOK_SUFFIXES:
         sources = ((title, rows) for title, _n, rows in spreadsheet_sheets(path))
     else:
