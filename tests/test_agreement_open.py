@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_qdpx_merge import foreign_project
+from tests.io.test_qdpx_merge import foreign_project
 
 N = None
 # Krippendorff (2011), section C: observers A-D x units 1-12, nominal, missing data; α = 0.743.

@@ -1,5 +1,6 @@
 """Inter-coder agreement: statistics (``stats``), label sources (``readers``), category and
-dimension levels (``levels``), the comparison (``compare``) and its outputs (``outputs``)."""
+dimension levels (``levels``), the comparison (``compare``), its result (``report``) and its
+outputs (``outputs``)."""
 
 from __future__ import annotations
 

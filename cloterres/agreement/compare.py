@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from cloterres import __version__
-from cloterres.agreement.levels import NONE_VALUE, Comparison, Item, build_comparison
+from cloterres.agreement import outputs
+from cloterres.agreement.levels import NONE_VALUE, Item, build_comparison
 from cloterres.agreement.open_grid import (
     grid_from_labels,
     seen_labels,
@@ -23,6 +22,7 @@ from cloterres.agreement.readers import (
     read_study_coders,
     study_kind,
 )
+from cloterres.agreement.report import AgreementReport, InputSummary, Row
 from cloterres.agreement.stats import (
     CHANCE_CORRECTED,
     DEFAULT_SEED,
@@ -46,48 +46,6 @@ SETS_NOTE = (
 NONE_NOTE = (
     f"une catégorie au plus par unité ; « {NONE_VALUE} » (aucune catégorie) compte comme une valeur"
 )
-
-
-@dataclass
-class InputSummary:
-    path: str
-    coder: str
-    units: int
-    shared: int  # units also coded by at least one other coder
-
-
-@dataclass
-class Row:
-    """One line of the agreement table."""
-
-    dimension: str
-    category: str | None
-    dimension_label: str
-    category_label: str | None
-    agreement: Agreement
-    note: str = ""
-    applied: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class AgreementReport:
-    kind: Kind
-    grid: Grid
-    grid_path: Path
-    coders: list[str]
-    inputs: list[InputSummary]
-    rows: list[Row]
-    comparison: Comparison
-    notes: list[str]
-    n_boot: int
-    seed: int
-    command: str = ""
-    date: str = ""
-    unit: str | None = None  # segmentation of .qdpx inputs
-    output: Path | None = None
-    disagreements_output: Path | None = None
-    seconds: float = 0.0
-    tool_version: str = __version__
 
 
 def default_grid_for(kind: Kind) -> Path:
@@ -348,8 +306,6 @@ def compare(
         disagreements_output=extra,
     )
     if output is not None:
-        from cloterres.agreement import outputs
-
         outputs.write(report, output, extra)
     report.seconds = time.perf_counter() - started
     return report

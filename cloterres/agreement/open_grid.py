@@ -18,7 +18,8 @@ from cloterres.engine.labels import Kind
 from cloterres.errors import InputError
 from cloterres.frontends import INTERVIEWS, MEASURES
 from cloterres.io.jsonl_read import iter_json_objects
-from cloterres.plans.tables import csv_rows, normalize_header
+from cloterres.io.tables import normalize_header
+from cloterres.plans.tables import csv_rows
 
 #: Theme of the codes of a project that have no parent code, in a grid made from the inputs.
 FLAT_THEME = "Codes"
@@ -73,9 +74,10 @@ def _csv_codes(path: Path) -> Iterator[SeenLabel]:
 
 
 def _qdpx_codes(path: Path) -> Iterator[SeenLabel]:
-    from cloterres.io.qdpx import read_qdpx
+    from cloterres.interviews.transcripts import transcript_id
+    from cloterres.io.qdpx.reader import read_qdpx
 
-    project = read_qdpx(path)
+    project = read_qdpx(path, text_id=transcript_id)
     counted: dict[str, int] = {}
     for coding in project.codings:
         counted[coding.code] = counted.get(coding.code, 0) + 1

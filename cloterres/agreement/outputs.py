@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cloterres.agreement.compare import AgreementReport, Row
 from cloterres.agreement.levels import Disagreement
 from cloterres.agreement.open_grid import OBSERVED_GRID_ID
+from cloterres.agreement.report import AgreementReport, Row
 from cloterres.agreement.stats import STATS
 from cloterres.engine.grid import grid_hash
 from cloterres.frontends import front_end

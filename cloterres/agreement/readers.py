@@ -31,7 +31,8 @@ from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
 from cloterres.frontends import INTERVIEWS, MEASURES, kind_of_row
 from cloterres.io.jsonl_read import iter_json_objects
-from cloterres.plans.tables import csv_rows, normalize_header
+from cloterres.io.tables import normalize_header
+from cloterres.plans.tables import csv_rows
 
 LABEL_SUFFIXES = (".jsonl", ".csv", ".tsv", ".qdpx", ".xlsx", ".xlsm")
 _CSV_SEPARATOR = "|"
@@ -421,10 +422,11 @@ def _read_csv(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Label
 def _read_qdpx(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> LabelFile:
     from cloterres.interviews.coding import map_codings, project_interviews
     from cloterres.interviews.segmentation import segment, unit_kind
-    from cloterres.io.qdpx import read_qdpx
+    from cloterres.interviews.transcripts import transcript_id
+    from cloterres.io.qdpx.reader import read_qdpx
 
     unit_name = unit_kind(unit)
-    project = read_qdpx(path)
+    project = read_qdpx(path, text_id=transcript_id)
     interviews = project_interviews(path, project)
     mapping = {p: map_code_path(p, grid) for p in {c.code for c in project.codings}}
     unmapped: dict[str, int] = {}

@@ -18,14 +18,16 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+if TYPE_CHECKING:  # pragma: no cover
+    from lxml import etree
+
 from cloterres.engine.grid import Grid, identifier
 from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
 from cloterres.io.files import atomic_path
-from cloterres.io.qdpx import QdaCode, _kid, _kids, _parse_xml, read_qdpx
-
-if TYPE_CHECKING:  # pragma: no cover
-    from lxml import etree
+from cloterres.io.qdpx.model import QdaCode
+from cloterres.io.qdpx.reader import read_qdpx
+from cloterres.io.qdpx.xmltools import kid, kids, parse_xml
 
 CODEBOOK_SUFFIXES = (".qdc", ".qdpx")
 MAX_CODEBOOK_BYTES = 20 * 1024 * 1024
@@ -47,7 +49,7 @@ def read_codebook(path: Path) -> list[QdaCode]:
         raise InputError(f"{label} : livre de codes introuvable ; vérifiez le chemin")
     if path.stat().st_size > MAX_CODEBOOK_BYTES:
         raise InputError(f"{label} : livre de codes de plus de 20 Mo, refusé par prudence")
-    root = _parse_xml(path.read_bytes(), label)
+    root = parse_xml(path.read_bytes(), label)
     if not isinstance(root.tag, str) or not root.tag.endswith("CodeBook"):
         raise InputError(
             f"{label} : l'élément racine n'est pas <CodeBook> : ce n'est pas un livre de codes "
@@ -60,13 +62,13 @@ def read_codebook(path: Path) -> list[QdaCode]:
         if not name:
             raise InputError(f"{label} : un code sans nom ; nommez-le dans votre logiciel")
         path_ = name if parent is None else f"{parent}.{name}"
-        description = _kid(el, "Description")
+        description = kid(el, "Description")
         text = (description.text or "").strip() if description is not None else ""
         codes.append(QdaCode(path=path_, name=name, description=text, parent=parent))
-        for child in _kids(el, "Code"):
+        for child in kids(el, "Code"):
             visit(child, path_)
 
-    for code in _kids(_kid(root, "Codes"), "Code"):
+    for code in kids(kid(root, "Codes"), "Code"):
         visit(code, None)
     return codes
 

@@ -9,10 +9,11 @@ term matching needs: the same word form always gets the same key on both sides.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
+
+from cloterres.io.text import fold  # one folding for headers, grids and the engine
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -127,15 +128,6 @@ def model_version() -> str:
 def clean(text: str) -> str:
     """Normalise apostrophes, spaces and dashes without changing the text's length."""
     return text.translate(_SAME_LENGTH)
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents, expand ligatures: ``Œuvre Été`` -> ``oeuvre ete``."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True, slots=True)

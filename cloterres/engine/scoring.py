@@ -1,15 +1,44 @@
-"""Accuracy of labels against reference labels: micro-averaged precision, recall and F1."""
+"""Accuracy of labels against reference labels: micro-averaged precision, recall and F1.
+
+:func:`precision_recall_f1` is the one place these ratios are computed (here and in
+:mod:`cloterres.store.reliability`): precision = TP / (TP + FP), recall = TP / (TP + FN),
+F1 = 2TP / (2TP + FP + FN); a ratio whose denominator is 0 takes the caller's ``undefined``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from cloterres.errors import InputError
 from cloterres.io.jsonl_read import iter_json_objects
 
 Labels = Mapping[str, Mapping[str, Iterable[str]]]  # unit id -> dimension -> categories
+
+
+@overload
+def precision_recall_f1(
+    tp: int, fp: int, fn: int, *, undefined: float
+) -> tuple[float, float, float]: ...
+@overload
+def precision_recall_f1(
+    tp: int, fp: int, fn: int, *, undefined: None
+) -> tuple[float | None, float | None, float | None]: ...
+def precision_recall_f1(
+    tp: int, fp: int, fn: int, *, undefined: float | None
+) -> tuple[float | None, float | None, float | None]:
+    """Precision, recall and F1 from true positives, false positives and false negatives.
+
+    ``undefined`` is the value of a ratio whose denominator is 0: 1.0 for accuracy against a
+    reference (nothing to find, nothing found: perfect), None for the reliability sheet (no
+    figure: the cell stays empty)."""
+    precision = tp / (tp + fp) if tp + fp else undefined
+    recall = tp / (tp + fn) if tp + fn else undefined
+    denominator = 2 * tp + fp + fn
+    f1 = 2 * tp / denominator if denominator else undefined
+    return precision, recall, f1
 
 
 @dataclass(frozen=True)
@@ -22,16 +51,16 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        return precision_recall_f1(self.tp, self.fp, self.fn, undefined=1.0)[0]
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return precision_recall_f1(self.tp, self.fp, self.fn, undefined=1.0)[1]
 
     @property
     def f1(self) -> float:
-        denominator = 2 * self.tp + self.fp + self.fn
-        return 2 * self.tp / denominator if denominator else 1.0
+        # Nothing to find and nothing found: a perfect score.
+        return precision_recall_f1(self.tp, self.fp, self.fn, undefined=1.0)[2]
 
 
 def micro_scores(

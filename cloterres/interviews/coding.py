@@ -22,11 +22,13 @@ from cloterres.interviews.transcripts import (
     TRANSCRIPT_SUFFIXES,
     interview_from_text,
     read_transcript,
+    transcript_id,
     transcript_metadata,
 )
 from cloterres.interviews.units_table import read_units_table
 from cloterres.io.files import Staging, atomic_path, check_input_files, prepare_output
-from cloterres.io.qdpx import QdaCoding, QdaProject, read_qdpx
+from cloterres.io.qdpx.model import QdaCoding, QdaProject
+from cloterres.io.qdpx.reader import read_qdpx
 from cloterres.io.safety import csv_safe
 from cloterres.io.sources import SourceRef
 from cloterres.run import RunRequest, StudyRecord, run_coding, store_unit
@@ -94,7 +96,7 @@ def _documents(
         if suffix in TRANSCRIPT_SUFFIXES:
             yield _Document(read_transcript(path), [])
         elif suffix in PROJECT_SUFFIXES:
-            project = read_qdpx(path)
+            project = read_qdpx(path, text_id=transcript_id)
             if notes is not None:
                 notes += project_warnings(path, project, kept=kept)
                 if not project.sources and not kept:

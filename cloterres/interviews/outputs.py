@@ -512,7 +512,7 @@ class ProjectSink(UnitSink):
 
 class MergeSink(ProjectSink):
     """The input project, kept whole, plus the machine's codings (``coder projet.qdpx --sortie
-    projet-code.qdpx``): see :mod:`cloterres.io.qdpx_merge`."""
+    projet-code.qdpx``): see :mod:`cloterres.io.qdpx.merge`."""
 
     def __init__(self, path: Path, grid: Grid, project: Path, notes: list[str]) -> None:
         super().__init__(path, grid)
@@ -521,10 +521,11 @@ class MergeSink(ProjectSink):
 
     def close(self, ending: Ending) -> None:
         from cloterres.engine.code_paths import map_code_path
+        from cloterres.interviews.transcripts import transcript_id
         from cloterres.io.qdpx import QdaCoding, load_qdpx
-        from cloterres.io.qdpx_merge import merge_qdpx
+        from cloterres.io.qdpx.merge import merge_qdpx
 
-        loaded = load_qdpx(self._project)
+        loaded = load_qdpx(self._project, text_id=transcript_id)
         codings = [QdaCoding(source_id=i, start=a, end=b, code=c) for i, a, b, c in self._codings]
         self._codings = []
         grid = self._grid

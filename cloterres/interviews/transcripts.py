@@ -18,9 +18,9 @@ from cloterres.errors import InputError
 from cloterres.interviews.model import Interview, Turn
 from cloterres.io.archive import DOCX_LIMITS, check_zip
 from cloterres.io.sources import SourceRef
+from cloterres.io.tables import normalize_header
 from cloterres.io.text import read_text, without_controls
 from cloterres.io.yaml_safe import YamlBombError, safe_load
-from cloterres.plans.tables import normalize_header
 
 if TYPE_CHECKING:  # pragma: no cover
     from docx.document import Document as DocxDocument
@@ -151,6 +151,11 @@ def _metadata(text: str, where: str = "") -> tuple[dict[str, str], int]:
 def transcript_metadata(text: str, where: str = "") -> tuple[dict[str, str], int]:
     """Case variables at the top of a transcript, and where its body starts."""
     return _metadata(text, where)
+
+
+def transcript_id(text: str, where: str = "") -> str:
+    """The interview id a transcript states at its top (« id: E07 »), "" when none."""
+    return transcript_metadata(text, where)[0].get("id", "")
 
 
 def _variable(key: str) -> str:

@@ -8,9 +8,9 @@ from pathlib import Path
 from cloterres.errors import InputError
 from cloterres.interviews.model import Segment
 from cloterres.io.sources import SourceRef
-from cloterres.plans.tables import (
+from cloterres.io.tables import (
     WORKBOOK_SUFFIXES,
-    _cell_text,
+    cell_as_text,
     csv_rows,
     normalize_header,
     spreadsheet_sheets,
@@ -25,6 +25,11 @@ _FIELDS = {
 _HEADER = {alias: name for name, aliases in _FIELDS.items() for alias in aliases}
 
 
+def _units_header_score(headers: list[str]) -> int:
+    """How many unit-table columns a header row names (to choose a CSV separator)."""
+    return len({_HEADER[h] for h in map(normalize_header, headers) if h in _HEADER})
+
+
 def read_units_table(path: Path) -> Iterator[Segment]:
     """Every non-empty row with a text; other columns become the unit's attributes."""
     suffix = path.suffix.lower()
@@ -33,13 +38,13 @@ def read_units_table(path: Path) -> Iterator[Segment]:
     if suffix in WORKBOOK_SUFFIXES:
         sheets = ((title, rows) for title, _n, rows in spreadsheet_sheets(path))
     else:
-        sheets = iter([(None, csv_rows(path))])
+        sheets = iter([(None, csv_rows(path, header_score=_units_header_score))])
     found = False
     headers: list[str] = []
     for sheet, rows in sheets:
         mapping: dict[int, str] | None = None
         for line, cells in rows:
-            texts = [_cell_text(c) for c in cells]
+            texts = [cell_as_text(c) for c in cells]
             if not any(texts):
                 continue
             if mapping is None:

@@ -11,9 +11,10 @@ an error, never a bigger read.
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from cloterres.errors import InputError
 
@@ -102,3 +103,15 @@ def check_zip(path: Path, limits: ZipLimits) -> None:
                 f"{name} : l'archive dépasse {_mb(limits.total_bytes)} une fois décompressée "
                 f"(limite pour un {limits.kind}), refusée par prudence ; découpez le fichier"
             )
+
+
+def normalize_member(name: str) -> str:
+    """A ZIP member name as a clean relative POSIX path ("" for the archive root)."""
+    cleaned = posixpath.normpath(name.replace("\\", "/")).lstrip("/")
+    return "" if cleaned == "." else cleaned
+
+
+def is_archiver_junk(name: str) -> bool:
+    """macOS resource forks and folders that archivers add ("__MACOSX/", "._x")."""
+    norm = normalize_member(name)
+    return norm.startswith("__MACOSX/") or PurePosixPath(norm).name.startswith("._")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -16,6 +17,15 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Control characters no text format we write can carry (XML 1.0 refuses them); tab and line
 # breaks are kept.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, expand ligatures: ``Œuvre Été`` -> ``oeuvre ete``."""
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def detect_encoding(head: bytes) -> str:

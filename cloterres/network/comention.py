@@ -27,8 +27,8 @@ from cloterres.engine.nlp import clean, fold
 from cloterres.errors import InputError
 from cloterres.io.jsonl_read import iter_json_objects
 from cloterres.io.sources import SourceRef
-from cloterres.network.model import Actor, Tie
-from cloterres.network.readers import TieRead, iter_unit_rows
+from cloterres.network.model import Actor, Tie, TieRead
+from cloterres.network.tables import iter_unit_rows
 
 UNIT_TYPE = "co_mention_unite"
 INTERVIEW_TYPE = "co_mention_entretien"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from cloterres.io.sources import SourceRef
@@ -55,3 +57,11 @@ class ReadWarning(BaseModel):
 
     def describe(self) -> str:
         return f"{self.source.describe()} : {self.message}"
+
+
+@dataclass
+class TieRead:
+    ties: list[Tie] = field(default_factory=list)
+    respondents: set[str] = field(default_factory=set)  # survey respondents (any type)
+    warnings: list[ReadWarning] = field(default_factory=list)
+    kind: str = ""  # table, enquete, co_mention

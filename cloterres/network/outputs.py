@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cloterres.io.excel import TITLE_FONT, put, write_table
 from cloterres.io.files import atomic_path
+from cloterres.io.tables import normalize_header
 from cloterres.network.analysis import (
     SPANNER_MIN_OTHER_GROUPS,
     SPANNER_QUANTILE,
@@ -30,7 +31,6 @@ from cloterres.network.layers import ALL_TYPES
 from cloterres.network.measures import Value
 from cloterres.network.model import TieStatus
 from cloterres.network.qap import QAPResult
-from cloterres.plans.tables import normalize_header
 
 UNDEFINED = "non défini"
 NETWORK = "ensemble"

@@ -17,23 +17,14 @@ ones too). Every error names the file, the sheet and the line, and says what to 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
-from cloterres.io.sources import SourceRef
-from cloterres.network.model import Actor, ReadWarning, Tie
-from cloterres.plans.tables import (
-    WORKBOOK_SUFFIXES,
-    _cell_text,
-    csv_rows,
-    normalize_header,
-    spreadsheet_sheets,
-)
-
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt", *WORKBOOK_SUFFIXES)
+from cloterres.io.tables import normalize_header
+from cloterres.network.comention import co_mention_ties, read_units
+from cloterres.network.model import Actor, ReadWarning, Tie, TieRead
+from cloterres.network.tables import Sheet, cell, read_sheets
 
 _ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id", "identifiant", "code", "ref", "reference", "numero", "n", "id acteur",
@@ -74,57 +65,6 @@ _ACTOR_HEADER = _lookup(_ACTOR_FIELDS)
 _TIE_HEADER = _lookup(_TIE_FIELDS)
 
 
-@dataclass
-class Sheet:
-    """A table as read: its header row and its data rows (line number, cell texts)."""
-
-    fichier: str
-    feuille: str | None
-    header_line: int
-    headers: list[str]
-    rows: list[tuple[int, list[str]]]
-
-    def where(self, line: int | None = None) -> str:
-        return SourceRef(fichier=self.fichier, feuille=self.feuille, ligne=line).describe()
-
-    def ref(self, line: int) -> SourceRef:
-        return SourceRef(fichier=self.fichier, feuille=self.feuille, ligne=line)
-
-
-def read_sheets(path: Path) -> list[Sheet]:
-    """Every non-empty sheet of a CSV/XLSX/ODS/XLS table; the first non-empty row is the header."""
-    suffix = path.suffix.lower()
-    if suffix not in TABLE_SUFFIXES:
-        raise InputError(
-            f"{path} : format non reconnu ({suffix or 'sans extension'}) ; donnez un tableau "
-            f".csv, .xlsx, .ods ou .xls"
-        )
-    if not path.exists():
-        raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
-    sources: Iterator[tuple[str | None, Iterator[tuple[int, list[object]]]]]
-    if suffix in WORKBOOK_SUFFIXES:
-        sources = ((title, rows) for title, _n, rows in spreadsheet_sheets(path))
-    else:
-        sources = iter([(None, csv_rows(path))])
-    sheets: list[Sheet] = []
-    for title, rows in sources:  # each sheet read before the next (the workbook closes after)
-        header: tuple[int, list[str]] | None = None
-        data: list[tuple[int, list[str]]] = []
-        for line, cells in rows:
-            texts = [_cell_text(c) for c in cells]
-            if not any(texts):
-                continue
-            if header is None:
-                header = (line, texts)
-            else:
-                data.append((line, texts))
-        if header is not None:
-            sheets.append(Sheet(str(path), title, header[0], header[1], data))
-    if not sheets:
-        raise InputError(f"{path} : tableau vide ; il faut une ligne d'en-tête puis des lignes")
-    return sheets
-
-
 def _map(headers: list[str], lookup: dict[str, str]) -> dict[str, int]:
     """Standard field -> column index (first matching column wins)."""
     found: dict[str, int] = {}
@@ -133,12 +73,6 @@ def _map(headers: list[str], lookup: dict[str, str]) -> dict[str, int]:
         if name and name not in found:
             found[name] = index
     return found
-
-
-def _cell(texts: list[str], index: int | None) -> str:
-    if index is None or index >= len(texts):
-        return ""
-    return texts[index].strip()
 
 
 # --- actors ----------------------------------------------------------------------------------
@@ -161,7 +95,7 @@ def read_actors(path: Path) -> list[Actor]:
     actors: list[Actor] = []
     seen: dict[str, int] = {}
     for line, texts in sheet.rows:
-        actor_id = _cell(texts, columns.get("id")) or _cell(texts, columns.get("nom"))
+        actor_id = cell(texts, columns.get("id")) or cell(texts, columns.get("nom"))
         if not actor_id:
             raise InputError(
                 f"{sheet.where(line)} : acteur sans identifiant ; remplissez la colonne « id »"
@@ -172,14 +106,14 @@ def read_actors(path: Path) -> list[Actor]:
                 f"{seen[actor_id]}) ; chaque acteur doit avoir un identifiant unique"
             )
         seen[actor_id] = line
-        aliases = tuple(a.strip() for a in _cell(texts, columns.get("alias")).split(";"))
+        aliases = tuple(a.strip() for a in cell(texts, columns.get("alias")).split(";"))
         actors.append(
             Actor(
                 id=actor_id,
-                nom=_cell(texts, columns.get("nom")) or actor_id,
-                attributs={h: _cell(texts, i) for i, h in attribute_columns},
+                nom=cell(texts, columns.get("nom")) or actor_id,
+                attributs={h: cell(texts, i) for i, h in attribute_columns},
                 alias=tuple(a for a in aliases if a),
-                entretien=_cell(texts, columns.get("entretien")),
+                entretien=cell(texts, columns.get("entretien")),
                 source=sheet.ref(line),
             )
         )
@@ -244,14 +178,6 @@ def _key(text: str) -> str:
 # --- tie tables --------------------------------------------------------------------------------
 
 
-@dataclass
-class TieRead:
-    ties: list[Tie] = field(default_factory=list)
-    respondents: set[str] = field(default_factory=set)  # survey respondents (any type)
-    warnings: list[ReadWarning] = field(default_factory=list)
-    kind: str = ""  # table, enquete, co_mention
-
-
 def _weight(text: str, where: str) -> float:
     folded = fold(text.strip())
     if folded in _NO:
@@ -289,20 +215,20 @@ def read_tie_table(sheet: Sheet, index: ActorIndex, result: TieRead) -> None:
         where = sheet.where(line)
         ends: list[str] = []
         for column in ("source", "cible"):
-            name = _cell(texts, columns[column])
+            name = cell(texts, columns[column])
             if not name:
                 raise InputError(f"{where} : colonne « {column} » vide ; indiquez un acteur")
             actor = index.find(name)
             if actor is None:
                 raise _unknown_actor(where, column, name)
             ends.append(actor)
-        raw_type = _cell(texts, columns.get("type")) if "type" in columns else DEFAULT_TIE_TYPE
+        raw_type = cell(texts, columns.get("type")) if "type" in columns else DEFAULT_TIE_TYPE
         tie_type = type_id(raw_type)
         if not tie_type:
             raise InputError(f"{where} : type de lien vide ; indiquez par exemple collaboration")
         weight = 1.0
-        if "poids" in columns and _cell(texts, columns["poids"]):
-            weight = _weight(_cell(texts, columns["poids"]), where)
+        if "poids" in columns and cell(texts, columns["poids"]):
+            weight = _weight(cell(texts, columns["poids"]), where)
         if weight == 0:
             continue
         if ends[0] == ends[1]:
@@ -353,7 +279,7 @@ def read_roster(sheet: Sheet, index: ActorIndex, result: TieRead) -> bool:
             )
         targets[col] = (type_id(raw_type), actor)
     for line, texts in sheet.rows:
-        name = _cell(texts, respondent_col)
+        name = cell(texts, respondent_col)
         if not name:
             continue
         respondent = index.find(name)
@@ -361,7 +287,7 @@ def read_roster(sheet: Sheet, index: ActorIndex, result: TieRead) -> bool:
             raise _unknown_actor(sheet.where(line), "répondant", name)
         result.respondents.add(respondent)
         for col, (tie_type, actor) in targets.items():
-            value = _cell(texts, col)
+            value = cell(texts, col)
             if not value:
                 continue
             weight = _weight(value, f"{sheet.where(line)}, colonne « {sheet.headers[col]} »")
@@ -376,8 +302,6 @@ def read_roster(sheet: Sheet, index: ActorIndex, result: TieRead) -> bool:
 
 def read_ties(path: Path, actors: list[Actor]) -> TieRead:
     """Ties from a tie table, a roster survey workbook, or coded interview units (co-mentions)."""
-    from cloterres.network.comention import co_mention_ties, read_units
-
     if path.suffix.lower() == ".jsonl":
         result = co_mention_ties(read_units(path), actors)
         result.kind = "co_mention"
@@ -405,11 +329,3 @@ def read_ties(path: Path, actors: list[Actor]) -> TieRead:
             f"{', '.join(h for h in first.headers if h)[:200]}"
         )
     return result
-
-
-def iter_unit_rows(path: Path) -> Iterator[tuple[SourceRef, dict[str, str]]]:
-    """Rows of a CSV/XLSX table as {folded header: value} (for co-mention units)."""
-    for sheet in read_sheets(path):
-        headers = [normalize_header(h) for h in sheet.headers]
-        for line, texts in sheet.rows:
-            yield sheet.ref(line), {h: _cell(texts, i) for i, h in enumerate(headers) if h}

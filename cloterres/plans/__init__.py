@@ -12,10 +12,11 @@ from pathlib import Path
 
 from cloterres.errors import InputError
 from cloterres.io.files import check_input_files
+from cloterres.io.tables import TABLE_SUFFIXES
 from cloterres.plans.blocks import Document
 from cloterres.plans.measure import Measure
 from cloterres.plans.report import DocumentReport
-from cloterres.plans.tables import TABLE_SUFFIXES, ReadReport, read_table
+from cloterres.plans.tables import ReadReport, read_table
 
 __all__ = ["DOCUMENT_SUFFIXES", "ReadReport", "check_inputs", "read_document", "read_measures"]
 

@@ -46,6 +46,7 @@ from pathlib import Path
 
 from cloterres.errors import InputError
 from cloterres.io.sources import SourceRef
+from cloterres.io.tables import normalize_header
 from cloterres.plans.blocks import BOLD_LEVEL, TITLE_LEVEL, Block, Document
 from cloterres.plans.fields import (
     DOCUMENT_FIELDS,
@@ -57,7 +58,6 @@ from cloterres.plans.fields import (
 )
 from cloterres.plans.measure import Measure
 from cloterres.plans.report import DocumentReport
-from cloterres.plans.tables import normalize_header
 
 # Possessive spaces: adjacent optional parts never share a run of spaces (linear time).
 _SEP = r"\s*+(?:[:.–—)|-]\s*+)?"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from cloterres.plans.tables import normalize_header
+from cloterres.io.tables import normalize_header
 
 # Standard fields of a measure read from a document, with their French labels. The first eight
 # are the Measure record's own fields; the others are kept in ``Measure.extra`` under their label.

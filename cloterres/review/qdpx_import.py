@@ -18,7 +18,9 @@ from pathlib import Path
 from cloterres.engine.grid import Grid
 from cloterres.errors import InputError
 from cloterres.frontends import INTERVIEWS
-from cloterres.io.qdpx import QdaCoding, read_qdpx
+from cloterres.interviews.transcripts import transcript_id
+from cloterres.io.qdpx.model import QdaCoding
+from cloterres.io.qdpx.reader import read_qdpx
 from cloterres.plans.tables import csv_rows
 from cloterres.review.export import check_coder_name
 from cloterres.store import MACHINE, HumanLabel, RoundSummary, SourceInput, Study
@@ -71,7 +73,7 @@ def import_qdpx_rounds(
             "coder … --etude avec les mêmes transcriptions"
         )
     grid, _text = study.grid(grid_sha)
-    project = read_qdpx(path)
+    project = read_qdpx(path, text_id=transcript_id)
     mapping_file = read_correspondence(correspondence, grid) if correspondence else {}
 
     def target(code: str) -> str | None:

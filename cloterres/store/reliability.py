@@ -21,6 +21,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from cloterres.engine.grid import Grid
+from cloterres.engine.scoring import precision_recall_f1
 from cloterres.io.excel import TITLE_FONT, put, write_table
 from cloterres.io.files import atomic_path
 from cloterres.store import HUMAN, MACHINE, Study
@@ -47,16 +48,16 @@ class CategoryScore:
 
     @property
     def precision(self) -> float | None:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+        return precision_recall_f1(self.tp, self.fp, self.fn, undefined=None)[0]
 
     @property
     def recall(self) -> float | None:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+        return precision_recall_f1(self.tp, self.fp, self.fn, undefined=None)[1]
 
     @property
     def f1(self) -> float | None:
-        denominator = 2 * self.tp + self.fp + self.fn
-        return 2 * self.tp / denominator if denominator else None
+        # No figure (empty cell, « — ») when the category was neither given nor expected.
+        return precision_recall_f1(self.tp, self.fp, self.fn, undefined=None)[2]
 
     def advice(self) -> str:
         f1 = self.f1 or 0.0

@@ -12,7 +12,7 @@ from lxml import etree
 
 from cloterres.io.qdpx import PROJECT_NS, read_qdpx, validate
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 REAL = SHARED / "qda-real"
 P = f"{{{PROJECT_NS}}}"
 
@@ -311,7 +311,7 @@ def test_added_selections_count_characters_as_the_project_does(tmp_path: Path) -
     """A project whose tool counts CRLF as one character (ATLAS.ti): the machine's selections
     are written the same way, so both read back on the same words."""
     from cloterres.io.qdpx import QdaCode, QdaCoding, load_qdpx
-    from cloterres.io.qdpx_merge import merge_qdpx
+    from cloterres.io.qdpx.merge import merge_qdpx
 
     text = "Q : Qui pilote ?\r\nR : Le comité de pilotage.\r\nQ : Et ensuite ?\r\nR : Les élus."
     norm = text.replace("\r\n", "\n")

@@ -10,7 +10,6 @@ import pytest
 from lxml import etree
 
 from cloterres.errors import InputError
-from cloterres.io import qdpx
 from cloterres.io.qdpx import (
     CODEBOOK_NS,
     PROJECT_NS,
@@ -22,9 +21,11 @@ from cloterres.io.qdpx import (
     validate,
     write_qdc,
     write_qdpx,
+    xmltools,
+    zipguard,
 )
 
-SCHEMA = Path(__file__).resolve().parents[1].parent / "shared" / "refi-qda" / "Project.xsd"
+SCHEMA = Path(__file__).resolve().parents[2].parent / "shared" / "refi-qda" / "Project.xsd"
 P = f"{{{PROJECT_NS}}}"
 
 # Accents, emoji (one with a skin-tone modifier: two code points), CRLF line breaks.
@@ -702,7 +703,7 @@ def test_external_entity_is_refused_and_never_resolved(tmp_path: Path) -> None:
     assert "SECRET" not in str(err.value)
     # The parser itself never substitutes the entity either.
     content_only = xml.replace(' name="&e;"', ' name="x"')
-    doc = etree.fromstring(content_only.encode(), qdpx._secure_parser())
+    doc = etree.fromstring(content_only.encode(), xmltools.secure_parser())
     assert "SECRET" not in etree.tostring(doc).decode()
     assert doc.findtext(f"{P}Description") in ("", None)
 
@@ -773,13 +774,13 @@ def test_inconsistent_foreign_projects(
 def test_member_size_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = {f"sources/{g(10)}.txt": b"x" * 5000}
     path = make_qdpx(tmp_path, project_xml(one_source(files)), files)
-    monkeypatch.setattr(qdpx, "MAX_MEMBER_BYTES", 4000)
+    monkeypatch.setattr(zipguard, "MAX_MEMBER_BYTES", 4000)
     with pytest.raises(InputError) as err:
         read_qdpx(path)
     assert_french_error(err, path, "Mo une fois décompressé")
     assert f"sources/{g(10)}.txt" in str(err.value)
-    monkeypatch.setattr(qdpx, "MAX_MEMBER_BYTES", 200 * 1024 * 1024)
-    monkeypatch.setattr(qdpx, "MAX_TOTAL_BYTES", 5500)
+    monkeypatch.setattr(zipguard, "MAX_MEMBER_BYTES", 200 * 1024 * 1024)
+    monkeypatch.setattr(zipguard, "MAX_TOTAL_BYTES", 5500)
     with pytest.raises(InputError) as err:
         read_qdpx(path)
     assert_french_error(err, path, "l'archive dépasse")

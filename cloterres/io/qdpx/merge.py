@@ -23,18 +23,15 @@ from lxml import etree
 
 from cloterres.errors import InputError
 from cloterres.io.files import atomic_path
-from cloterres.io.qdpx import (
-    PROJECT_NS,
-    LoadedProject,
-    QdaCode,
-    QdaCoding,
-    _guid,
-    _kid,
-    _kids,
-    _local,
-    _norm_guid,
-    _snippet,
-    _xml_safe,
+from cloterres.io.qdpx.model import PROJECT_NS, LoadedProject, QdaCode, QdaCoding
+from cloterres.io.qdpx.xmltools import (
+    kid,
+    kids,
+    local_name,
+    make_guid,
+    norm_guid,
+    snippet,
+    xml_safe,
 )
 
 #: Name of the parent code holding the grid codes a merged project did not have.
@@ -60,9 +57,33 @@ def _insert_after(parent: etree._Element, el: etree._Element, before: Sequence[s
     """Insert ``el`` after the last child whose local name is in ``before`` (else first)."""
     index = 0
     for i, child in enumerate(parent):
-        if isinstance(child.tag, str) and _local(child) in before:
+        if isinstance(child.tag, str) and local_name(child) in before:
             index = i + 1
     parent.insert(index, el)
+
+
+@dataclass
+class _Merge:
+    """What every step of a merge shares: the project's namespace, the GUID scope of added
+    elements, the time stamp, the output file name (messages) and the report."""
+
+    ns: str
+    scope: str
+    when: str
+    label: str
+    report: MergeReport
+
+    def make(self, tag: str, **attrs: str) -> etree._Element:
+        """A new element of the project's namespace; its GUID is recorded as added."""
+        el = etree.Element(f"{{{self.ns}}}{tag}")
+        for key, value in attrs.items():
+            el.set(key, value)
+        if "guid" in attrs:
+            self.report.added_guids.add(attrs["guid"])
+        return el
+
+    def guid(self, kind: str, key: str) -> str:
+        return make_guid(self.scope, kind, key)
 
 
 def merge_qdpx(
@@ -75,38 +96,50 @@ def merge_qdpx(
     user_name: str = PARENT_CODE,
 ) -> MergeReport:
     """Write ``output``: the project of ``loaded`` plus ``codings`` (on ``codes``, grid paths)."""
-    label = str(output)
     root = loaded.root
-    ns = _ns(root)
-    scope = f"{root.get('name') or ''}\x1fcloterres-merge"
     stamp = datetime.now(UTC).replace(microsecond=0)
-    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    report = MergeReport(kept_codings=len(loaded.project.codings))
+    merge = _Merge(
+        ns=_ns(root),
+        scope=f"{root.get('name') or ''}\x1fcloterres-merge",
+        when=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        label=str(output),
+        report=MergeReport(kept_codings=len(loaded.project.codings)),
+    )
+    user_guid = _add_user(merge, root, user_name)
+    targets = _match_codes(merge, loaded, codes, match)
+    _add_codings(merge, loaded, codings, targets, user_guid)
+    qde = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+    _write_members(output, loaded, qde)
+    return merge.report
 
-    def make(tag: str, **attrs: str) -> etree._Element:
-        el = etree.Element(f"{{{ns}}}{tag}")
-        for key, value in attrs.items():
-            el.set(key, value)
-        if "guid" in attrs:
-            report.added_guids.add(attrs["guid"])
-        return el
 
-    # -- the machine's user -----------------------------------------------------------------
-    users_el = _kid(root, "Users")
+def _add_user(merge: _Merge, root: etree._Element, user_name: str) -> str:
+    """Add the machine's user (« cloterres », « cloterres (2) » if taken); its GUID."""
+    users_el = kid(root, "Users")
     if users_el is None:
-        users_el = make("Users")
+        users_el = merge.make("Users")
         root.insert(0, users_el)
-    taken = {(u.get("name") or "") for u in _kids(users_el, "User")}
+    taken = {(u.get("name") or "") for u in kids(users_el, "User")}
     name, n = user_name, 1
     while name in taken:
         n += 1
         name = f"{user_name} ({n})"
-    report.user = name
-    user_guid = _guid(scope, "user", name)
-    users_el.append(make("User", guid=user_guid, name=name))
+    merge.report.user = name
+    user_guid = merge.guid("user", name)
+    users_el.append(merge.make("User", guid=user_guid, name=name))
+    return user_guid
 
-    # -- codes: matched by id, then by name, else added under « cloterres » ------------------
-    targets: dict[str, str] = {}  # grid path -> code GUID as written
+
+def _match_codes(
+    merge: _Merge,
+    loaded: LoadedProject,
+    codes: Sequence[QdaCode],
+    match: Callable[[str], str | None],
+) -> dict[str, str]:
+    """Grid path -> code GUID as written: matched by id, then by name, else added under
+    « cloterres »."""
+    report = merge.report
+    targets: dict[str, str] = {}
     by_path = loaded.code_guids
     names = {p: p.rsplit(".", 1)[-1] for p in by_path}
     wanted = [
@@ -123,53 +156,75 @@ def merge_qdpx(
             report.matched[grid_path] = names[path]
     missing = [c for c in wanted if c.path not in targets]
     if missing:
-        codebook = _kid(root, "CodeBook")
-        if codebook is None:
-            codebook = make("CodeBook")
-            _insert_after(root, codebook, ("Users",))
-        codes_el = _kid(codebook, "Codes")
-        if codes_el is None:
-            codes_el = make("Codes")
-            codebook.insert(0, codes_el)
-        parent_el = make("Code", guid=_guid(scope, "code", PARENT_CODE), name=PARENT_CODE,
-                         isCodable="false", color=_PARENT_COLOR)  # fmt: skip
-        description = etree.SubElement(parent_el, f"{{{ns}}}Description")
-        description.text = "Codes de la grille cloterres absents du projet, ajoutés par cloterres."
-        codes_el.append(parent_el)
-        by_code = {c.path: c for c in codes}
-        theme_els: dict[str, etree._Element] = {}
-        for code in missing:
-            container = parent_el
-            if code.parent is not None:
-                theme = by_code.get(code.parent)
-                if code.parent not in theme_els:
-                    theme_el = make(
-                        "Code",
-                        guid=_guid(scope, "code", code.parent),
-                        name=_xml_safe(theme.name if theme else code.parent, label, "un thème"),
-                        isCodable="false",
-                        color=_PARENT_COLOR,
-                    )
-                    parent_el.append(theme_el)
-                    theme_els[code.parent] = theme_el
-                container = theme_els[code.parent]
-            guid = _guid(scope, "code", code.path)
-            el = make("Code", guid=guid, name=_xml_safe(code.name, label, "le nom d'un code"),
-                      isCodable="true", color=_PARENT_COLOR)  # fmt: skip
-            if code.description:
-                desc = etree.SubElement(el, f"{{{ns}}}Description")
-                desc.text = _xml_safe(code.description, label, f"la description de {code.path}")
-            container.append(el)
-            targets[code.path] = guid
-            report.created.append(code.path)
+        _add_missing_codes(merge, loaded.root, codes, missing, targets)
+    return targets
 
-    # -- the machine's codings ---------------------------------------------------------------
+
+def _add_missing_codes(
+    merge: _Merge,
+    root: etree._Element,
+    codes: Sequence[QdaCode],
+    missing: Sequence[QdaCode],
+    targets: dict[str, str],
+) -> None:
+    """Add ``missing`` under a « cloterres » parent code (grouped by theme) to ``targets``."""
+    label = merge.label
+    codebook = kid(root, "CodeBook")
+    if codebook is None:
+        codebook = merge.make("CodeBook")
+        _insert_after(root, codebook, ("Users",))
+    codes_el = kid(codebook, "Codes")
+    if codes_el is None:
+        codes_el = merge.make("Codes")
+        codebook.insert(0, codes_el)
+    parent_el = merge.make("Code", guid=merge.guid("code", PARENT_CODE), name=PARENT_CODE,
+                           isCodable="false", color=_PARENT_COLOR)  # fmt: skip
+    description = etree.SubElement(parent_el, f"{{{merge.ns}}}Description")
+    description.text = "Codes de la grille cloterres absents du projet, ajoutés par cloterres."
+    codes_el.append(parent_el)
+    by_code = {c.path: c for c in codes}
+    theme_els: dict[str, etree._Element] = {}
+    for code in missing:
+        container = parent_el
+        if code.parent is not None:
+            theme = by_code.get(code.parent)
+            if code.parent not in theme_els:
+                theme_el = merge.make(
+                    "Code",
+                    guid=merge.guid("code", code.parent),
+                    name=xml_safe(theme.name if theme else code.parent, label, "un thème"),
+                    isCodable="false",
+                    color=_PARENT_COLOR,
+                )
+                parent_el.append(theme_el)
+                theme_els[code.parent] = theme_el
+            container = theme_els[code.parent]
+        guid = merge.guid("code", code.path)
+        el = merge.make("Code", guid=guid, name=xml_safe(code.name, label, "le nom d'un code"),
+                        isCodable="true", color=_PARENT_COLOR)  # fmt: skip
+        if code.description:
+            desc = etree.SubElement(el, f"{{{merge.ns}}}Description")
+            desc.text = xml_safe(code.description, label, f"la description de {code.path}")
+        container.append(el)
+        targets[code.path] = guid
+        merge.report.created.append(code.path)
+
+
+def _add_codings(
+    merge: _Merge,
+    loaded: LoadedProject,
+    codings: Sequence[QdaCoding],
+    targets: dict[str, str],
+    user_guid: str,
+) -> None:
+    """One ``PlainTextSelection`` per coded span, after the source's own selections."""
+    label = merge.label
     elements: dict[str, etree._Element] = {}
-    sources_el = _kid(root, "Sources")
+    sources_el = kid(loaded.root, "Sources")
     for outer in sources_el.iterchildren("*") if sources_el is not None else ():
-        text_el = outer if _local(outer) == "TextSource" else _kid(outer, "Representation")
+        text_el = outer if local_name(outer) == "TextSource" else kid(outer, "Representation")
         if text_el is not None:
-            elements[_norm_guid(outer.get("guid"))] = text_el
+            elements[norm_guid(outer.get("guid"))] = text_el
     texts = {s.id: s.text for s in loaded.project.sources}
     spans: dict[str, dict[tuple[int, int], list[str]]] = {}
     for coding in codings:
@@ -179,7 +234,7 @@ def merge_qdpx(
         if coding.code not in codes_at:
             codes_at.append(coding.code)
     for source_id, by_span in spans.items():
-        text_el = elements.get(_norm_guid(loaded.source_guids.get(source_id)))
+        text_el = elements.get(norm_guid(loaded.source_guids.get(source_id)))
         if text_el is None:
             raise InputError(f"{label} : source « {source_id} » introuvable dans le projet")
         text = texts[source_id]
@@ -188,40 +243,36 @@ def merge_qdpx(
             if not (0 <= start < end <= len(text)):
                 continue
             key = f"{source_id}\x1f{start}\x1f{end}"
-            selection = make(
+            selection = merge.make(
                 "PlainTextSelection",
-                guid=_guid(scope, "selection", key),
-                name=_snippet(text[start:end]),
+                guid=merge.guid("selection", key),
+                name=snippet(text[start:end]),
                 # Counted as the project's tool counts (CRLF as one character, say).
                 startPosition=str(loaded.position(source_id, start)),
                 endPosition=str(loaded.position(source_id, end)),
                 creatingUser=user_guid,
-                creationDateTime=when,
+                creationDateTime=merge.when,
             )
             for code in span_codes:
-                coding_el = make(
+                coding_el = merge.make(
                     "Coding",
-                    guid=_guid(scope, "coding", f"{key}\x1f{code}"),
+                    guid=merge.guid("coding", f"{key}\x1f{code}"),
                     creatingUser=user_guid,
-                    creationDateTime=when,
+                    creationDateTime=merge.when,
                 )
-                ref = etree.SubElement(coding_el, f"{{{ns}}}CodeRef")
+                ref = etree.SubElement(coding_el, f"{{{merge.ns}}}CodeRef")
                 ref.set("targetGUID", targets[code])
                 selection.append(coding_el)
-                report.codings += 1
+                merge.report.codings += 1
             new.append(selection)
         index = 0
         for i, child in enumerate(text_el):
-            if isinstance(child.tag, str) and _local(child) in (
+            if isinstance(child.tag, str) and local_name(child) in (
                 "Description", "PlainTextContent", "PlainTextSelection"
             ):  # fmt: skip
                 index = i + 1
         for offset, selection in enumerate(new):
             text_el.insert(index + offset, selection)
-
-    qde = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
-    _write_members(output, loaded, qde)
-    return report
 
 
 def _write_members(output: Path, loaded: LoadedProject, qde: bytes) -> None:

@@ -9,10 +9,11 @@ from pathlib import Path
 from lxml import etree
 
 from cloterres.engine.grid import load_grid
+from cloterres.interviews.transcripts import transcript_id
 from cloterres.io.qdpx import CODEBOOK_NS, PROJECT_NS, read_qdpx
 
 P = f"{{{PROJECT_NS}}}"
-GRIDS = Path(__file__).resolve().parents[1] / "grids"
+GRIDS = Path(__file__).resolve().parents[2] / "grids"
 TRANSCRIPT = (
     "id: E07\nterritoire: Pays de Redon\ntype d'acteur: élu\n\n"
     "Enquêtrice : Comment le contrat est-il piloté ?\n"
@@ -50,7 +51,7 @@ def test_ids_and_variables_survive_a_tool_that_drops_cases(run_cli, tmp_path: Pa
 
     back = tmp_path / "retour.qdpx"
     without_cases(project, back)
-    read = read_qdpx(back)
+    read = read_qdpx(back, text_id=transcript_id)
     assert [s.id for s in read.sources] == ["E07"]
     assert read.sources[0].variables == {"territoire": "Pays de Redon", "type_acteur": "élu"}
     # Units match: accord finds them in common
@@ -72,7 +73,7 @@ def test_the_header_id_names_a_source_without_case(tmp_path: Path) -> None:
     path = tmp_path / "p.qdpx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.qde", qde)
-    assert [s.id for s in read_qdpx(path).sources] == ["E09"]
+    assert [s.id for s in read_qdpx(path, text_id=transcript_id).sources] == ["E09"]
 
 
 def test_codebook_descriptions_carry_examples_and_counter_examples(run_cli, tmp_path: Path):
