@@ -11,15 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from cloterres.agreement.stats import DEFAULT_SEED, Estimate
-from cloterres.commands.common import (
-    EcraserOpt,
-    SilencieuxOpt,
-    add_command,
-    command_line,
-    err,
-    out,
-    with_progress,
-)
+from cloterres.cli.common import add_command, command_line, with_progress
+from cloterres.cli.messages import out, remark
+from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 from cloterres.errors import InputError
 from cloterres.labels import Kind
 
@@ -268,7 +262,7 @@ def accord(
     )  # fmt: skip
     if not silencieux:
         for note in report.notes:
-            err.print(f"Remarque : {note}", markup=False)
+            remark(note)
         print_report(report)
         if report.output is not None:
             out.print(f"Résultat écrit dans : {report.output}", markup=False)
