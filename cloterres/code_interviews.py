@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cloterres.coding import Coder, CodingResult
 from cloterres.errors import InputError
-from cloterres.grid import Grid, load_grid, require_rules
+from cloterres.grid import Grid, default_grid_path, load_grid, require_rules
 from cloterres.interviews.model import Interview, Segment
 from cloterres.interviews.pseudonymise import Pseudonymiser, read_name_list
 from cloterres.interviews.segmentation import segment, unit_kind
@@ -119,10 +119,6 @@ def _documents(
                 yield _Document(interview, by_source.get(interview.id, []))
         else:
             yield from read_units_table(path)
-
-
-def default_interview_grid_path() -> Path:
-    return Path(__file__).resolve().parent.parent / "grids" / "entretiens-cls.yaml"
 
 
 def map_codings(
@@ -241,7 +237,7 @@ def code_interviews(
         )
     kind = unit_kind(unit)
     _check_inputs(inputs)
-    grid_file = grid_path or default_interview_grid_path()
+    grid_file = grid_path or default_grid_path("entretiens")
     grid = load_grid(grid_file)
     require_rules(grid, grid_file)
     names = read_name_list(names_file) if names_file else []

@@ -460,14 +460,20 @@ def _yaml_problem_fr(problem: str) -> str:
     return problem
 
 
-def default_grid_path() -> Path:
-    """The measures grid shipped with the tool (``grids/cloterres-mesures.yaml``)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "grids", here / "grids"):
-        path = candidate / "cloterres-mesures.yaml"
-        if path.exists():
-            return path
-    return here.parent / "grids" / "cloterres-mesures.yaml"
+# The grid each kind of unit is coded with by default, shipped as package data of
+# ``cloterres.grids`` (the ``grids/`` folder of the repository).
+DEFAULT_GRIDS = {"mesures": "cloterres-mesures.yaml", "entretiens": "entretiens-cls.yaml"}
+
+
+def default_grid_path(kind: str = "mesures") -> Path:
+    """The grid shipped with the tool for ``kind`` (``mesures``: ``cloterres-mesures.yaml``,
+    ``entretiens``: ``entretiens-cls.yaml``), found as package data with
+    :mod:`importlib.resources`: the only way the shipped grids are found."""
+    from importlib.resources import files
+
+    resource = files("cloterres.grids").joinpath(DEFAULT_GRIDS[kind])
+    # Installed or not, cloterres is a folder on disk: the resource is a file there.
+    return Path(str(resource)).resolve()
 
 
 def summarize_term(term: Term) -> str:

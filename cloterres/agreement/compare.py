@@ -89,14 +89,6 @@ class AgreementReport:
     tool_version: str = __version__
 
 
-def default_grid_for(kind: Kind) -> Path:
-    if kind == "entretiens":
-        from cloterres.code_interviews import default_interview_grid_path
-
-        return default_interview_grid_path()
-    return default_grid_path()
-
-
 def disagreements_path(output: Path) -> Path:
     """Where the disagreements go next to a ``.csv`` output."""
     return output.with_name(f"{output.stem}-desaccords.csv")
@@ -265,7 +257,7 @@ def compare(
         kind = _kinds(inputs)
     elif kind is None:
         kind = study_kind(study) if study is not None else "mesures"
-    grid_file = grid_path or default_grid_for(kind)
+    grid_file = grid_path or default_grid_path(kind)
     grid = load_grid(grid_file)
     grid_notes: list[str] = []
     seen = [seen_labels(p, kind) for p in inputs]

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from cloterres.coding import ORIGIN_DEFAULT, Coder
-from cloterres.grid import Grid, load_grid
+from cloterres.grid import Grid, default_grid_path, load_grid
 from cloterres.learned.data import (
     INTERVIEWS_GRID,
     MEASURES_GRID,
@@ -47,8 +47,8 @@ from cloterres.learned.data import (
 from cloterres.learned.layer import ARTEFACT_VERSION, REVIEW_THRESHOLD, artefact_dir
 
 GRID_FILES = {
-    MEASURES_GRID: ROOT / "grids" / "cloterres-mesures.yaml",
-    INTERVIEWS_GRID: ROOT / "grids" / "entretiens-cls.yaml",
+    MEASURES_GRID: default_grid_path("mesures"),
+    INTERVIEWS_GRID: default_grid_path("entretiens"),
 }
 C_VALUES = (0.3, 1.0, 3.0)
 VEC_SCALES = (0.0, 4.0)

@@ -63,10 +63,6 @@ class Grids:
     interviews: ChosenGrid | None = None
 
 
-def default_interview_grid_path() -> Path:
-    return default_grid_path().parent / "entretiens-cls.yaml"
-
-
 def _file_grid(path: Path) -> ChosenGrid:
     return ChosenGrid(str(path), load_grid(path), grid_hash(path))
 
@@ -102,7 +98,7 @@ def choose_grids(
                 f"servi à catégoriser"
             )
     if data.units and grids.interviews is None:
-        grids.interviews = defaults.get("entretiens") or _file_grid(default_interview_grid_path())
+        grids.interviews = defaults.get("entretiens") or _file_grid(default_grid_path("entretiens"))
         if not units_fit(grids.interviews.grid, data.units) and any(u.codes for u in data.units):
             raise InputError(
                 f"{data.units[0].source} : les thèmes de ces codes ne sont pas ceux de la grille "
