@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ from cloterres.cli.messages import out, remark
 from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 from cloterres.errors import InputError
 from cloterres.labels import Kind
+
+if TYPE_CHECKING:
+    from cloterres.agreement.compare import AgreementReport
 
 WORST = 10
 _HEADERS = {
@@ -52,7 +55,7 @@ def _with_ci(est: Estimate, percent: bool = False) -> str:
     return f"{show(est.value)} [{show(est.ci_low)} ; {show(est.ci_high)}]"
 
 
-def print_report(report) -> None:  # noqa: ANN001 - AgreementReport (imported lazily)
+def print_report(report: AgreementReport) -> None:
     """The readable summary on the terminal: coders, one line per dimension, worst categories."""
     out.print("Codeurs comparés :", markup=False)
     for s in report.inputs:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 from rich.console import Console
 
@@ -70,9 +70,3 @@ def show_warning(
         warn(message)
         return
     _default_showwarning(message, category, filename, lineno, file, line)
-
-
-def print_lines(lines: Sequence[Any]) -> None:
-    """Result lines on stdout, as they are (no rich markup)."""
-    for text in lines:
-        out.print(text, markup=False)
