@@ -58,10 +58,10 @@ def _with_ci(est: Estimate, percent: bool = False) -> str:
 def print_report(report: AgreementReport) -> None:
     """The readable summary on the terminal: coders, one line per dimension, worst categories."""
     out.print("Codeurs comparés :", markup=False)
-    for s in report.inputs:
+    for source in report.inputs:
         out.print(
-            f"  {s.coder} — {s.path} : {s.units} unités, dont {s.shared} codées aussi par un "
-            f"autre codeur",
+            f"  {source.coder} — {source.path} : {source.units} unités, dont {source.shared} "
+            f"codées aussi par un autre codeur",
             markup=False,
         )
     ci = f"IC 95 % bootstrap, {report.n_boot} tirages" if report.n_boot else "sans IC"
@@ -112,7 +112,7 @@ def print_report(report: AgreementReport) -> None:
         for r in rows
         if r.category is not None and r.agreement.value("krippendorff_alpha") is not None
     ]
-    ranked.sort(key=lambda r: r.agreement.value("krippendorff_alpha"))
+    ranked.sort(key=lambda r: r.agreement.value("krippendorff_alpha") or 0.0)  # never None here
     if ranked:
         worst = Table(
             title=f"Les {min(WORST, len(ranked))} catégories les moins concordantes",
