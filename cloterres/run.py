@@ -90,8 +90,12 @@ class Job(Protocol):
         """Everything was read: check there was something, close the sink (InputError if the
         output would be empty)."""
 
-    def write_extras(self, staging: Staging) -> None:
-        """Extra files written beside the output, in the same all-or-nothing staging."""
+    def stage_extras(self, staging: Staging) -> None:
+        """Reserve the extra files written beside the output, in the same all-or-nothing
+        staging (reserved before the output: they are renamed into place first)."""
+
+    def write_extras(self) -> None:
+        """Write the extra files reserved by :meth:`stage_extras` (the output is complete)."""
 
     def sources(self) -> list[SourceInput]:
         """The inputs as the study records them."""
@@ -127,6 +131,7 @@ def run_coding(front: FrontEnd, job: Job, request: RunRequest) -> RunOutcome:
     record = StudyRecord() if request.study is not None else None
     coder = Coder(grid)
     with staged() as staging:
+        job.stage_extras(staging)
         sink = job.open_sink(front.sinks[suffix], staging.path(request.output), grid)
         committed = False
         try:
@@ -140,7 +145,7 @@ def run_coding(front: FrontEnd, job: Job, request: RunRequest) -> RunOutcome:
         finally:
             if not committed:
                 sink.discard()  # release the handle; the temporary file is then removed
-        job.write_extras(staging)
+        job.write_extras()
     if request.study is not None and record is not None:
         outcome.study_round = record_run(
             request.study, kind=front.kind, grid=grid, grid_path=Path(grid_file),

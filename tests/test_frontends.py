@@ -86,7 +86,10 @@ class MinutesJob:
         self.closed_with = Ending(warnings=[], run_info=run_info(grid_file, "test"))
         sink.close(self.closed_with)
 
-    def write_extras(self, staging: Staging) -> None:
+    def stage_extras(self, staging: Staging) -> None:
+        return None
+
+    def write_extras(self) -> None:
         return None
 
     def sources(self) -> list[SourceInput]:

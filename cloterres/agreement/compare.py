@@ -48,10 +48,6 @@ NONE_NOTE = (
 )
 
 
-def default_grid_for(kind: Kind) -> Path:
-    return front_end(kind).default_grid_path()
-
-
 def disagreements_path(output: Path) -> Path:
     """Where the disagreements go next to a ``.csv`` output."""
     return output.with_name(f"{output.stem}-desaccords.csv")
@@ -219,7 +215,7 @@ def compare(
         kind = _kinds(inputs)
     elif kind is None:
         kind = study_kind(study) if study is not None else MEASURES.kind
-    grid_file = grid_path or default_grid_for(kind)
+    grid_file = grid_path or front_end(kind).default_grid_path()
     grid = load_grid(grid_file)
     grid_notes: list[str] = []
     seen = [seen_labels(p, kind) for p in inputs]

@@ -15,12 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from cloterres.engine.grid import Grid
+from cloterres.engine.grid import Grid, shipped_grid_path
 from cloterres.engine.run_info import RunInfo
 from cloterres.errors import InputError
-
-#: The folder of the grids shipped with the tool.
-GRIDS_DIR = Path(__file__).resolve().parents[2] / "grids"
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ class FrontEnd:
 
     def default_grid_path(self) -> Path:
         """The grid shipped for this kind of unit."""
-        return GRIDS_DIR / self.grid_file
+        return shipped_grid_path(self.grid_file)
 
     def output_suffix(self, output: Path) -> str:
         """The extension of ``output`` if this front end writes it, else InputError."""

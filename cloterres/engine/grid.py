@@ -461,10 +461,25 @@ def _yaml_problem_fr(problem: str) -> str:
     return problem
 
 
-def default_grid_path() -> Path:
-    """The measures grid shipped with the tool (``grids/cloterres-mesures.yaml``)."""
-    here = Path(__file__).resolve().parents[2]
-    return here / "grids" / "cloterres-mesures.yaml"
+# The grid each kind of unit is coded with by default, shipped as package data of
+# ``cloterres.grids`` (the ``grids/`` folder of the repository).
+DEFAULT_GRIDS = {"mesures": "cloterres-mesures.yaml", "entretiens": "entretiens-cls.yaml"}
+
+
+def shipped_grid_path(name: str) -> Path:
+    """A grid file shipped with the tool, found as package data of ``cloterres.grids`` with
+    :mod:`importlib.resources`: the only way the shipped grids are found."""
+    from importlib.resources import files
+
+    resource = files("cloterres.grids").joinpath(name)
+    # Installed or not, cloterres is a folder on disk: the resource is a file there.
+    return Path(str(resource)).resolve()
+
+
+def default_grid_path(kind: str = "mesures") -> Path:
+    """The grid shipped with the tool for ``kind`` (``mesures``: ``cloterres-mesures.yaml``,
+    ``entretiens``: ``entretiens-cls.yaml``)."""
+    return shipped_grid_path(DEFAULT_GRIDS[kind])
 
 
 def summarize_term(term: Term) -> str:

@@ -113,10 +113,6 @@ def _documents(
             yield from read_units_table(path)
 
 
-def default_interview_grid_path() -> Path:
-    return INTERVIEWS.default_grid_path()
-
-
 def map_codings(
     seg: Segment, codings: list[QdaCoding], reached: set[int] | None = None
 ) -> dict[str, list[str]]:
@@ -348,12 +344,16 @@ class InterviewsJob:
         sink.close(Ending(warnings=report.warnings, run_info=self.run))
         report.warnings += self.notes
 
-    def write_extras(self, staging: Staging) -> None:
+    def stage_extras(self, staging: Staging) -> None:
         # All or nothing: the data and the correspondence table are written to hidden
         # temporaries and renamed together, the table first, so that a crash between the two
         # never loses it.
-        if self.table is not None and self.pseudonymiser is not None:
-            write_correspondence(staging.path(self.table), self.pseudonymiser)
+        if self.table is not None:
+            self.table_tmp = staging.path(self.table)
+
+    def write_extras(self) -> None:
+        if self.table_tmp is not None and self.pseudonymiser is not None:
+            write_correspondence(self.table_tmp, self.pseudonymiser)
 
     def sources(self) -> list[SourceInput]:
         pseudonymiser = self.pseudonymiser

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloterres.engine.frontend import FrontEnd, Nouns
+from cloterres.engine.grid import DEFAULT_GRIDS
 from cloterres.interviews.outputs import SINKS
 
 # Review workbooks: the unit's columns (field, header, width).
@@ -30,7 +31,7 @@ INTERVIEWS = FrontEnd(
     nouns=Nouns(
         unit="unité d'entretien", units="unités d'entretien", coded="unités d'entretien codées"
     ),
-    grid_file="entretiens-cls.yaml",
+    grid_file=DEFAULT_GRIDS["entretiens"],
     labels_key="codes",
     qualified_labels=True,
     sinks=SINKS,  # a new output format is one writer class and one line in that table

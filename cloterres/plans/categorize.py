@@ -183,7 +183,10 @@ class MeasuresJob:
         info = run_info(grid_file, self.command, inputs=report.per_file)
         sink.close(Ending(warnings=report.warnings, run_info=info, imports=report.imports))
 
-    def write_extras(self, staging: Staging) -> None:
+    def stage_extras(self, staging: Staging) -> None:
+        return None
+
+    def write_extras(self) -> None:
         return None
 
     def sources(self) -> list[SourceInput]:

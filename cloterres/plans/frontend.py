@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloterres.engine.frontend import FrontEnd, Nouns
+from cloterres.engine.grid import DEFAULT_GRIDS
 from cloterres.plans.csv_export import CsvWriter
 from cloterres.plans.jsonl_writer import JsonlWriter
 from cloterres.plans.workbook import WorkbookWriter
@@ -28,7 +29,7 @@ def review_cells(fields: Mapping[str, Any], text: str) -> list[object]:
 MEASURES = FrontEnd(
     kind="mesures",
     nouns=Nouns(unit="mesure", units="mesures", coded="mesures catégorisées"),
-    grid_file="cloterres-mesures.yaml",
+    grid_file=DEFAULT_GRIDS["mesures"],
     labels_key="labels",
     qualified_labels=False,
     # A new output format is one writer class and one line here.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloterres import __version__
-from cloterres.engine.grid import Grid, default_grid_path, grid_hash, load_grid
+from cloterres.engine.grid import Grid, grid_hash, load_grid
 from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
 from cloterres.frontends import INTERVIEWS, MEASURES, front_end
@@ -62,10 +62,6 @@ class ChosenGrid:
 class Grids:
     measures: ChosenGrid | None = None
     interviews: ChosenGrid | None = None
-
-
-def default_interview_grid_path() -> Path:
-    return default_grid_path().parent / "entretiens-cls.yaml"
 
 
 def _file_grid(path: Path) -> ChosenGrid:

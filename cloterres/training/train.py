@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from cloterres.engine.coding import ORIGIN_DEFAULT, Coder
-from cloterres.engine.grid import Grid, load_grid
+from cloterres.engine.grid import Grid, default_grid_path, load_grid
 from cloterres.engine.learned.layer import ARTEFACT_VERSION, REVIEW_THRESHOLD, artefact_dir
 from cloterres.training.data import (
     INTERVIEWS_GRID,
@@ -47,8 +47,8 @@ from cloterres.training.data import (
 )
 
 GRID_FILES = {
-    MEASURES_GRID: ROOT / "grids" / "cloterres-mesures.yaml",
-    INTERVIEWS_GRID: ROOT / "grids" / "entretiens-cls.yaml",
+    MEASURES_GRID: default_grid_path("mesures"),
+    INTERVIEWS_GRID: default_grid_path("entretiens"),
 }
 C_VALUES = (0.3, 1.0, 3.0)
 VEC_SCALES = (0.0, 4.0)

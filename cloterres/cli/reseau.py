@@ -7,15 +7,9 @@ from typing import Annotated
 
 import typer
 
-from cloterres.commands.common import (
-    EcraserOpt,
-    SilencieuxOpt,
-    add_command,
-    command_line,
-    err,
-    out,
-    with_progress,
-)
+from cloterres.cli.common import add_command, command_line, with_progress
+from cloterres.cli.messages import out, warn_all
+from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -111,11 +105,7 @@ def reseau(
             command=command, progress=progress,
         ),
     )  # fmt: skip
-    for warning in report.warnings[:20]:
-        err.print(f"Attention : {warning}", markup=False)
-    if len(report.warnings) > 20:
-        err.print(f"Attention : {len(report.warnings) - 20} autre(s) avertissement(s) non "
-                  f"affiché(s) (voir la feuille Avertissements)")  # fmt: skip
+    warn_all(report.warnings, count_rest=True, rest_hint=" (voir la feuille Avertissements)")
     if silencieux:
         return
     analysis = report.analysis

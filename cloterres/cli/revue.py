@@ -1,85 +1,23 @@
 """``cloterres revue`` (alias ``review``): export a review workbook, import it as a new round,
-show a study's rounds and one unit's history. Also the ``--etude``/``--codeur`` options and the
-study summary that ``categoriser`` and ``coder`` share."""
+show a study's rounds and one unit's history."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from cloterres.commands.common import (
+from cloterres.cli.common import add_command, add_group, sub_app, with_progress
+from cloterres.cli.messages import err, error, out, warn
+from cloterres.cli.options import (
+    DEFAULT_STUDY,
+    CodeurOpt,
     EcraserOpt,
+    EtudeOpt,
     SilencieuxOpt,
-    add_command,
-    err,
-    out,
-    sub_app,
-    with_progress,
 )
-from cloterres.errors import InputError
-
-if TYPE_CHECKING:
-    from cloterres.store import Study
-
-DEFAULT_STUDY = "etude-cloterres.sqlite"
-
-EtudeOpt = Annotated[
-    str,
-    typer.Option(
-        "--etude", "--study",
-        help="Étude : fichier SQLite (créé au premier usage) ou URL SQLAlchemy (postgresql://...).",
-        metavar="ETUDE",
-    ),
-]  # fmt: skip
-EtudeFacultativeOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--etude", "--study",
-        help="Enregistrer aussi sources, grille, unités et étiquettes dans cette étude (fichier "
-        "SQLite créé au premier usage, ou URL SQLAlchemy) ; mesure la fiabilité de l'outil quand "
-        "des personnes ont revu ces unités.",
-        metavar="ETUDE",
-    ),
-]  # fmt: skip
-CodeurFiabiliteOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--codeur", "--coder",
-        help="Avec --etude : mesurer la fiabilité contre ce codeur seulement (défaut : la revue "
-        "humaine la plus récente de chaque unité, tous codeurs).",
-        metavar="NOM",
-    ),
-]  # fmt: skip
-CodeurOpt = Annotated[
-    str, typer.Option("--codeur", "--coder", help="Nom du codeur qui revoit.", metavar="NOM")
-]
-
-
-def print_study_outcome(report: object, silencieux: bool) -> None:
-    """What ``categoriser`` / ``coder --etude`` recorded, and the machine's reliability."""
-    from cloterres.store.reliability import reliability_lines
-
-    summary = getattr(report, "study_round", None)
-    rel = getattr(report, "reliability", None)
-    if summary is not None and not silencieux:
-        out.print(
-            f"Étude : manche {summary.number} enregistrée ({summary.labels} étiquette(s) nouvelles "
-            f"ou modifiées sur {summary.units} unité(s))",
-            markup=False,
-        )
-    if rel is not None:
-        for line in reliability_lines(rel):
-            out.print(line, markup=False)
-
-
-def _open(etude: str, *, create: bool) -> Study:
-    from cloterres.store import open_study
-
-    return open_study(etude, create=create)
+from cloterres.cli.study import open_etude
 
 
 def exporter(
@@ -137,7 +75,7 @@ def exporter(
     des colonnes à corriger."""
     from cloterres.review.export import export_review
 
-    with _open(etude, create=False) as study:
+    with open_etude(etude, create=False) as study:
         report = with_progress(
             "Classeur de revue : {task.completed} unités",
             silencieux,
@@ -206,15 +144,15 @@ def importer(
     if fichier.suffix.lower() == ".qdpx":
         from cloterres.review.qdpx_import import import_qdpx_rounds
 
-        with _open(etude, create=False) as study:
+        with open_etude(etude, create=False) as study:
             try:
                 qdpx_report = import_qdpx_rounds(study, fichier, correspondence=correspondance)
             except DuplicateRound as exc:
                 message = str(exc).replace("ce classeur", "ce projet", 1)
-                err.print(f"Erreur : {fichier} : {message}", markup=False)
+                error(f"{fichier} : {message}")
                 raise typer.Exit(2) from None
         for note in qdpx_report.notes:
-            err.print(f"Attention : {fichier} : {note}", markup=False)
+            warn(f"{fichier} : {note}")
         if not qdpx_report.rounds:
             out.print(f"{fichier} : aucun codage d'une personne à enregistrer.", markup=False)
             return
@@ -230,12 +168,12 @@ def importer(
     if codeur is None:
         raise InputError("--codeur : donnez le nom du codeur qui a rempli le classeur")
 
-    with _open(etude, create=False) as study:
+    with open_etude(etude, create=False) as study:
         try:
             report = import_review(study, fichier, coder=codeur, record_seen=version_vue)
         except ReviewError as exc:
             for line in exc.lines():
-                err.print(f"Erreur : {line}", markup=False)
+                error(line)
             err.print(
                 f"Rien n'a été importé : {len(exc.problems)} problème(s) à corriger dans le "
                 f"classeur, puis relancez l'import.",
@@ -243,7 +181,7 @@ def importer(
             )
             raise typer.Exit(2) from None
         except (DuplicateRound, StaleUnits) as exc:
-            err.print(f"Erreur : {fichier} : {exc}", markup=False)
+            error(f"{fichier} : {exc}")
             raise typer.Exit(2) from None
     if report.round is None:
         out.print(
@@ -269,7 +207,7 @@ def etat(etude: EtudeOpt = DEFAULT_STUDY) -> None:
     from cloterres.store import HUMAN
     from cloterres.store.study import local_time
 
-    with _open(etude, create=False) as study:
+    with open_etude(etude, create=False) as study:
         info = study.info()
         rounds = study.rounds()
         kinds = study.kinds()
@@ -306,7 +244,7 @@ def historique(
     """Montrer tout l'historique des étiquettes d'une unité, de la plus ancienne à la plus récente."""
     from cloterres.store.study import local_time
 
-    with _open(etude, create=False) as study:
+    with open_etude(etude, create=False) as study:
         states = study.history(identifiant)
     for s in states:
         who = f"outil {s.engine_version}" if s.origin == "machine" else f"« {s.coder} »"
@@ -330,28 +268,4 @@ def register(app: typer.Typer) -> None:
         ("historique", "history", historique),
     ):
         add_command(revue, name, alias, fn)
-    app.add_typer(revue, name="revue")
-    app.add_typer(revue, name="review", hidden=True)
-
-
-@contextlib.contextmanager
-def optional_study(
-    etude: str | None, codeur: str | None, outputs: Iterable[Path | None] = ()
-) -> Iterator[Study | None]:
-    """The study of ``categoriser`` / ``coder --etude`` (created on first use), or None.
-    ``outputs``: files the run writes; the study may not be one of them."""
-    if etude is None:
-        if codeur is not None:
-            raise InputError("--codeur demande aussi --etude (l'étude où sont les revues)")
-        yield None
-        return
-    if "://" not in etude:
-        study_path = Path(etude).expanduser().resolve()
-        for output in outputs:
-            if output is not None and output.expanduser().resolve() == study_path:
-                raise InputError(
-                    f"{etude} : l'étude (--etude) et le fichier de sortie (--sortie) sont le même "
-                    f"fichier ; donnez-leur des noms différents"
-                )
-    with _open(etude, create=True) as study:
-        yield study
+    add_group(app, "revue", "review", revue)

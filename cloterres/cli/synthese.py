@@ -7,14 +7,9 @@ from typing import Annotated
 
 import typer
 
-from cloterres.commands.common import (
-    EcraserOpt,
-    SilencieuxOpt,
-    add_command,
-    command_line,
-    out,
-    with_progress,
-)
+from cloterres.cli.common import add_command, command_line, with_progress
+from cloterres.cli.messages import out
+from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 
 
 def synthese(

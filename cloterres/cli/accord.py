@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import statistics
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from cloterres.agreement.stats import DEFAULT_SEED, Estimate
-from cloterres.commands.common import (
-    EcraserOpt,
-    SilencieuxOpt,
-    add_command,
-    command_line,
-    err,
-    out,
-    with_progress,
-)
+from cloterres.cli.common import add_command, command_line, with_progress
+from cloterres.cli.messages import out, remark
+from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 from cloterres.engine.labels import Kind
 from cloterres.errors import InputError
+from cloterres.frontends import FRONT_ENDS
+
+if TYPE_CHECKING:
+    from cloterres.agreement.compare import AgreementReport
 
 WORST = 10
 _HEADERS = {
@@ -58,13 +56,13 @@ def _with_ci(est: Estimate, percent: bool = False) -> str:
     return f"{show(est.value)} [{show(est.ci_low)} ; {show(est.ci_high)}]"
 
 
-def print_report(report) -> None:  # noqa: ANN001 - AgreementReport (imported lazily)
+def print_report(report: AgreementReport) -> None:
     """The readable summary on the terminal: coders, one line per dimension, worst categories."""
     out.print("Codeurs comparés :", markup=False)
-    for s in report.inputs:
+    for source in report.inputs:
         out.print(
-            f"  {s.coder} — {s.path} : {s.units} unités, dont {s.shared} codées aussi par un "
-            f"autre codeur",
+            f"  {source.coder} — {source.path} : {source.units} unités, dont {source.shared} "
+            f"codées aussi par un autre codeur",
             markup=False,
         )
     ci = f"IC 95 % bootstrap, {report.n_boot} tirages" if report.n_boot else "sans IC"
@@ -115,7 +113,7 @@ def print_report(report) -> None:  # noqa: ANN001 - AgreementReport (imported la
         for r in rows
         if r.category is not None and r.agreement.value("krippendorff_alpha") is not None
     ]
-    ranked.sort(key=lambda r: r.agreement.value("krippendorff_alpha"))
+    ranked.sort(key=lambda r: r.agreement.value("krippendorff_alpha") or 0.0)  # never None here
     if ranked:
         worst = Table(
             title=f"Les {min(WORST, len(ranked))} catégories les moins concordantes",
@@ -158,9 +156,9 @@ def print_report(report) -> None:  # noqa: ANN001 - AgreementReport (imported la
 def _kind(value: str | None) -> Kind | None:
     if value is None:
         return None
-    if value not in ("mesures", "entretiens"):
-        raise InputError(f"--type : « {value} » inconnu ; donnez mesures ou entretiens")
-    return value  # type: ignore[return-value]
+    if value not in FRONT_ENDS:
+        raise InputError(f"--type : « {value} » inconnu ; donnez {' ou '.join(FRONT_ENDS)}")
+    return value
 
 
 def accord(
@@ -268,7 +266,7 @@ def accord(
     )  # fmt: skip
     if not silencieux:
         for note in report.notes:
-            err.print(f"Remarque : {note}", markup=False)
+            remark(note)
         print_report(report)
         if report.output is not None:
             out.print(f"Résultat écrit dans : {report.output}", markup=False)

@@ -7,14 +7,9 @@ from typing import Annotated
 
 import typer
 
-from cloterres.commands.common import (
-    EcraserOpt,
-    SilencieuxOpt,
-    add_command,
-    err,
-    out,
-    with_progress,
-)
+from cloterres.cli.common import add_command, with_progress
+from cloterres.cli.messages import out, warn_all
+from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 
 
 def extraire(
@@ -49,8 +44,7 @@ def extraire(
         silencieux,
         lambda progress: extract(entrees, sortie, overwrite=ecraser, progress=progress),
     )
-    for warning in report.warnings[:20]:
-        err.print(f"Attention : {warning}", markup=False)
+    warn_all(report.warnings)
     if not silencieux:
         for line in report_lines(report.imports):
             out.print(line, markup=False)

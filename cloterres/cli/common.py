@@ -1,7 +1,8 @@
-"""Pieces shared by every command module: French help, consoles, progress, common options.
+"""Pieces every command module uses: French help, command groups, progress, the command line.
 
-A command module (``cloterres/commands/<name>.py``) defines its functions with these and exposes
-``register(app)``; ``cloterres/cli.py`` calls it.
+A command module (``cloterres/cli/<command>.py``) defines its functions with these, takes its
+shared options from :mod:`cloterres.cli.options`, prints through :mod:`cloterres.cli.messages`,
+and exposes ``register(app)``; :mod:`cloterres.cli.app` calls it.
 """
 
 from __future__ import annotations
@@ -9,11 +10,15 @@ from __future__ import annotations
 import shlex
 import sys
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
-from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
+
+from cloterres.cli.messages import err
+
+if TYPE_CHECKING:  # typer >= 0.20 ships its own copy of click
+    from typer._click import Context
 
 T = TypeVar("T")
 
@@ -41,17 +46,17 @@ def _french_help(text: str) -> str:
 
 
 class FrenchCommand(TyperCommand):
-    def get_help(self, ctx) -> str:  # noqa: ANN001
+    """A command whose help is in French."""
+
+    def get_help(self, ctx: Context) -> str:
         return _french_help(super().get_help(ctx))
 
 
 class FrenchGroup(TyperGroup):
-    def get_help(self, ctx) -> str:  # noqa: ANN001
+    """A command group whose help is in French."""
+
+    def get_help(self, ctx: Context) -> str:
         return _french_help(super().get_help(ctx))
-
-
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
 
 
 def with_progress(label: str, quiet: bool, run: Callable[[Callable[[int], None] | None], T]) -> T:
@@ -67,18 +72,8 @@ def with_progress(label: str, quiet: bool, run: Callable[[Callable[[int], None] 
         return run(lambda n: bar.update(task, completed=n) if n % 200 == 0 else None)
 
 
-EcraserOpt = Annotated[
-    bool,
-    typer.Option(
-        "--ecraser", "--overwrite", help="Remplacer les fichiers de sortie s'ils existent."
-    ),
-]
-SilencieuxOpt = Annotated[
-    bool, typer.Option("--silencieux", "--quiet", "-q", help="N'afficher que les erreurs.")
-]
-
-
 def command_line() -> str:
+    """The command as the user typed it, recorded in the outputs."""
     return "cloterres " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
@@ -99,6 +94,7 @@ def sub_app(help_text: str) -> typer.Typer:
     )
 
 
-# Backwards-compatible private names used inside cli.py
-_FrenchCommand = FrenchCommand
-_FrenchGroup = FrenchGroup
+def add_group(app: typer.Typer, name: str, alias: str, group: typer.Typer) -> None:
+    """Register a command group under its French name and its hidden English alias."""
+    app.add_typer(group, name=name)
+    app.add_typer(group, name=alias, hidden=True)

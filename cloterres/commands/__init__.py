@@ -1,1 +1,0 @@
-"""Command modules of the ``cloterres`` CLI, each exposing ``register(app)``."""
