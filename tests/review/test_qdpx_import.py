@@ -8,7 +8,7 @@ from pathlib import Path
 from cloterres.io.qdpx import QdaCode, QdaCoding, read_qdpx, write_qdpx
 from cloterres.store import open_study
 
-DATA = Path(__file__).resolve().parent / "data" / "transcriptions"
+DATA = Path(__file__).resolve().parents[1] / "data" / "transcriptions"
 
 
 def human_project(machine: Path, target: Path) -> None:

@@ -8,8 +8,8 @@ from cloterres.agreement.compare import compare
 from cloterres.review.export import export_review
 from cloterres.review.importer import import_review
 from cloterres.store import Study
-from tests.test_review import ANNE, MACHINE_LABELS, edit, make_study
-from tests.test_store import GRID_YAML
+from tests.review.test_review import ANNE, MACHINE_LABELS, edit, make_study
+from tests.store.test_study import GRID_YAML
 
 BRUNO = "Bruno Fictif"
 

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import DEMO
-from tests.test_synthese import is_png, parse_page
+from tests.synthesis.test_synthesis import is_png, parse_page
 
 pytestmark = pytest.mark.slow  # categorises and codes the demo corpus (about 15 s)
 
@@ -323,7 +323,7 @@ def test_reports_render_in_headless_chromium(demo, tmp_path):
     import pdfplumber
 
     from cloterres.synthesis import synthesize
-    from tests.test_synthese import INTERVIEWS, MEASURES
+    from tests.synthesis.test_synthesis import INTERVIEWS, MEASURES
 
     synthesize([MEASURES, INTERVIEWS], None, report_dir=tmp_path / "fictif")
     pages = [page, tmp_path / "fictif" / "cls-fictif-des-trois-vallees.html"]

@@ -16,7 +16,7 @@ from cloterres.review.importer import import_review
 from cloterres.store import HUMAN, MACHINE, Study
 from cloterres.store.reliability import category_scores
 from tests.conftest import DEMO, GRID_PATH
-from tests.test_store import grid_model
+from tests.store.test_study import grid_model
 
 DEMO_FILES = sorted(DEMO.glob("*.csv"))
 PLANS = DEMO_FILES[:2]  # two demo plans (UTF-8 and cp1252) keep the test short

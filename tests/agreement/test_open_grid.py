@@ -18,7 +18,7 @@ KRIPPENDORFF_2011 = [
     [N, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, N],
     [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, N],
 ]
-GRID = Path(__file__).resolve().parents[1] / "grids"
+GRID = Path(__file__).resolve().parents[2] / "grids"
 
 
 def plain_labels(tmp_path: Path) -> list[Path]:

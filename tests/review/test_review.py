@@ -15,7 +15,7 @@ from cloterres.review.importer import import_review
 from cloterres.review.reader import ReviewError, read_review_labels
 from cloterres.store import ENGINE_CODER, HUMAN, MACHINE, Study, UnitInput
 from cloterres.store.schema import utcnow
-from tests.test_store import GRID_YAML, grid_model
+from tests.store.test_study import GRID_YAML, grid_model
 
 MACHINE_LABELS = {
     "M1": {"champ": ["prevention"], "niveau": ["individuel"]},
@@ -410,7 +410,7 @@ def test_a_row_whose_text_changed_since_the_export_is_refused(study, exported):
 
 
 def test_seen_version_records_labels_on_the_text_the_coder_saw(study, exported):
-    from tests.test_store import sql
+    from tests.store.test_study import sql
 
     reviewed = edit(exported, {"J5": None})
     _new_text(study, "M3", "Action fictive M3 entièrement réécrite")

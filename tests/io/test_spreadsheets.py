@@ -13,8 +13,8 @@ from cloterres.interviews.units_table import read_units_table
 from cloterres.network.readers import read_actors, read_ties
 from cloterres.plans import ReadReport, read_measures
 
-DATA = Path(__file__).parent / "data" / "tableurs"
-DEMO_NETWORK = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "reseau"
+DATA = Path(__file__).resolve().parents[1] / "data" / "tableurs"
+DEMO_NETWORK = Path(__file__).resolve().parents[2] / "corpora" / "demo" / "reseau"
 FORMATS = ["ods", "xls"]
 
 

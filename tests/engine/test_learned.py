@@ -188,7 +188,7 @@ def test_review_workbook_puts_labels_to_check_first(tmp_path):
     from cloterres.review.export import export_review
     from cloterres.review.layout import FIRST_ROW
     from cloterres.store import ENGINE_CODER, MachineLabel, Study, UnitInput
-    from tests.test_store import GRID_YAML, grid_model
+    from tests.store.test_study import GRID_YAML, grid_model
 
     labels = {"M1": "prevention", "M2": "soins", "M3": "prevention", "M4": "soins"}
     to_check = {"M3": True, "M4": False, "M1": False, "M2": True}

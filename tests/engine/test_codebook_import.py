@@ -11,7 +11,7 @@ import pytest
 from cloterres.engine.grid import load_grid
 from cloterres.io.qdpx import QdaCode, write_qdc
 
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "qda-real"
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "qda-real"
 TAGUETTE = REAL / "taguette" / "uto_tag-codebook.qdc"
 
 

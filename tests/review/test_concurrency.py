@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from cloterres.review.export import export_review
 from cloterres.store import ENGINE_CODER, HUMAN, MachineLabel, Study, UnitInput
 from tests.conftest import ROOT
-from tests.test_store import GRID_YAML, grid_model
+from tests.store.test_study import GRID_YAML, grid_model
 
 N_UNITS = 200
 
@@ -65,7 +65,7 @@ def _blocker(study: Study):  # noqa: ANN202
 
 @pytest.mark.slow
 def test_concurrent_imports_lose_nothing(tmp_path, study_target):
-    from tests.test_store import sql
+    from tests.store.test_study import sql
 
     with build(study_target) as study:
         anne = reviewed(study, tmp_path, "Anne", tick_prevention=True)

@@ -16,8 +16,8 @@ from cloterres.interviews.segmentation import segment
 from cloterres.interviews.transcripts import UNKNOWN_SPEAKER, read_transcript
 from cloterres.io.qdpx import read_qdpx
 
-DATA = Path(__file__).resolve().parent / "data" / "transcriptions"
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "qda-real"
+DATA = Path(__file__).resolve().parents[1] / "data" / "transcriptions"
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "qda-real"
 SAMPLES = sorted(p for p in DATA.iterdir() if p.suffix != ".md")
 # What may lie between units: speaker labels (removed first), timestamps, colons, blanks.
 _NOT_SPEECH = re.compile(r"^(?:\s|[\[({]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])}]?|[:\-–])*$")
