@@ -16,7 +16,7 @@ from cloterres.errors import InputError
 from cloterres.plans import ReadReport, read_measures
 from cloterres.plans.fields import field_of, split_label
 
-from .conftest import DEMO
+from tests.conftest import DEMO
 
 PLANS = DEMO / "plans"
 DOCUMENTS = sorted(PLANS.glob("*.docx")) + sorted(PLANS.glob("*.pdf"))
