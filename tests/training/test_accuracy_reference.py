@@ -23,7 +23,7 @@ from tests.conftest import ROOT
 
 REFERENCE = ROOT / "corpora" / "reference"
 # measured: champ 0.855, niveau 0.821, determinants 0.895, thematique 0.859, public 0.907,
-# strategie 0.807 (132 measures); codes 0.474, themes 0.548 (146 statements)
+# strategie 0.807 (132 measures); codes 0.488, themes 0.572 (174 statements)
 MEASURE_FLOORS = {
     "champ": 0.83,
     "niveau": 0.79,
@@ -32,7 +32,7 @@ MEASURE_FLOORS = {
     "public": 0.88,
     "strategie": 0.78,
 }
-INTERVIEW_FLOORS = {"codes": 0.45, "themes": 0.52}
+INTERVIEW_FLOORS = {"codes": 0.47, "themes": 0.55}
 
 
 def _read(path):
