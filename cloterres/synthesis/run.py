@@ -406,7 +406,9 @@ def synthesize(
                     name = slug(subject.name, taken)
                     write_report(tmp_dir, name, subject, footer, shown)
                     entries.append((subject, f"{name}.html"))
-                write_index(tmp_dir, entries, footer, shown, overall=(profiles or [None])[-1])
+                write_index(
+                    tmp_dir, entries, footer, shown, overall=profiles[-1] if profiles else None
+                )
                 _publish(tmp_dir, report_dir)
             except OSError as exc:  # the folder the user gave, never the hidden one
                 shutil.rmtree(tmp_dir, ignore_errors=True)
