@@ -40,9 +40,15 @@ MAIN_DIMENSION = "champ"  # the dimension the index's chart compares
 INDEX_CSS = """
 @page { size: A4 landscape; margin: 10mm; }
 body { max-width: 277mm; }
+@media print {
+  figure.wide img { width: auto; max-width: 100%; max-height: 120mm; }
+  table.compare { font-size: 7pt; margin-bottom: 1.5mm; }
+  table.compare th, table.compare td { padding: 0.5mm 1mm; }
+}
 """  # the index's tables are wide: printed in landscape
 INDEX_CHART = "index-{dim}.png"  # "index" is never a contract's slug: no clash with their images
 BACK = "← Retour à la comparaison des contrats"
+BACK_TO_LIST = "← Retour à la liste des synthèses"  # interviews only: no comparison
 
 CSS = """
 @page { size: A4; margin: 12mm; }
@@ -179,8 +185,8 @@ def _page_footer(footer: str, drop: list[str]) -> str:
     return footer
 
 
-def _back_link(where: str) -> str:
-    return f'<nav class="back {where}"><a href="{INDEX}">{html.escape(BACK)}</a></nav>'
+def _back_link(where: str, label: str) -> str:
+    return f'<nav class="back {where}"><a href="{INDEX}">{html.escape(label)}</a></nav>'
 
 
 def write_report(
@@ -252,6 +258,7 @@ def write_report(
             + "\n</div>"
         )
     title = f"Contrat local de santé : {subject.name}"
+    back = BACK if subject.profile is not None else BACK_TO_LIST
     page = f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -261,13 +268,13 @@ def write_report(
 <style>{CSS}</style>
 </head>
 <body>
-{_back_link("top")}
+{_back_link("top", back)}
 <h1>{html.escape(subject.name, quote=False)}</h1>
 <p class="sub">Synthèse du plan d'action pour la coordination du contrat local de santé.
 Les actions sont catégorisées avec la grille CLoterreS ; chaque catégorie peut être vérifiée
 dans le classeur d'étude.</p>
 {chr(10).join(sections)}
-{_back_link("bottom")}
+{_back_link("bottom", back)}
 <footer>{html.escape(footer, quote=False)}</footer>
 </body>
 </html>
