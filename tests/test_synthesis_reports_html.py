@@ -10,6 +10,7 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -233,7 +234,7 @@ def demo(tmp_path_factory, nlp) -> dict[str, Path]:
 
 @pytest.mark.slow  # categorises and codes the demo corpus
 def test_demo_index_is_the_recounted_profiles(demo):
-    counts = recount(demo["m"])
+    counts: dict[str, dict[str, Any]] = recount(demo["m"])
     index = parse(demo["reports"] / "index.html")
     table = rows(index.tables["Indicateurs CLoterreS"])
     champ = rows(index.tables["Champ d'action du CLS"])
@@ -260,7 +261,7 @@ def test_demo_index_is_the_recounted_profiles(demo):
 @pytest.mark.slow
 def test_demo_interviews_of_another_territory_stay_off_the_contract_pages(demo):
     units = [json.loads(x) for x in demo["e"].read_text(encoding="utf-8").splitlines()]
-    by_territory = Counter()
+    by_territory: Counter[str] = Counter()
     for territory, _ in {(u["variables"]["territoire"], u["entretien"]) for u in units}:
         by_territory[territory] += 1
     pages = contract_pages(demo["reports"])
