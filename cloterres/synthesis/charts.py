@@ -113,3 +113,49 @@ def cited_bars(path: Path, title: str, codes: list[CodeCount]) -> None:
         [c.interviews for c in codes],
         value_label="Nombre d'entretiens",
     )
+
+
+SERIES_COLOURS = ("#2E75B6", "#ED7D31", "#70AD47", "#7F6084", "#C9A227", "#4BACC6", "#A5A5A5",
+                  "#9E480E", "#264478", "#636363")  # fmt: skip
+
+
+def _percent_fr(value: float) -> str:
+    return f"{value:.0f}\u00a0%"
+
+
+def grouped_bars(
+    path: Path,
+    title: str,
+    categories: list[str],
+    series: list[tuple[str, list[float]]],
+    *,
+    value_label: str,
+) -> None:
+    """Horizontal bars in %, one group per category (first on top), one bar per series
+    (a contract), with a legend; each bar annotated when there are few enough of them."""
+    n = max(len(series), 1)
+    bar = 0.8 / n
+    height = 1.4 + (0.16 * n + 0.12) * max(len(categories), 1) + 0.18 * ((n + 1) // 2)
+    fig = Figure(figsize=(7.2, height), layout="constrained")
+    ax = fig.add_subplot()
+    top = max((v for _, values in series for v in values), default=0.0)
+    annotate = n * len(categories) <= 60
+    for i, (name, values) in enumerate(series):
+        positions = [c + (i - (n - 1) / 2) * bar for c in range(len(categories))]
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        ax.barh(positions, values, height=bar * 0.92, color=colour, label=_wrap(name, 45))
+        if annotate:
+            for pos, value in zip(positions, values, strict=True):
+                ax.text(value + max(top, 1) * 0.01, pos, _percent_fr(value), va="center",
+                        fontsize=6)  # fmt: skip
+    ax.set_yticks(list(range(len(categories))), [_wrap(c, 28) for c in categories], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(top * 1.15, 1))
+    ax.set_xlabel(value_label, fontsize=8)
+    ax.xaxis.set_major_formatter(lambda v, _pos: _percent_fr(v))
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_title(title, fontsize=9, loc="left")
+    fig.legend(fontsize=7, ncols=2, loc="outside lower center", frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    _save(fig, path)

@@ -30,7 +30,13 @@ from cloterres.synthesis.records import (
     measures_fit,
     units_fit,
 )
-from cloterres.synthesis.report import ReportSubject, slug, write_index, write_report
+from cloterres.synthesis.report import (
+    ReportSubject,
+    attribute_interviews,
+    slug,
+    write_index,
+    write_report,
+)
 from cloterres.synthesis.study_labels import StudyLabels, read_study
 from cloterres.synthesis.workbook import write_workbook
 
@@ -390,12 +396,15 @@ def synthesize(
                 ) from None
             try:
                 taken: set[str] = {"index"}
-                entries: list[tuple[str, str]] = []
+                entries: list[tuple[ReportSubject, str]] = []
+                shown = attribute_interviews(subjects, data.units, data.files, ALL_INTERVIEWS)
                 for subject in subjects:
                     name = slug(subject.name, taken)
-                    write_report(tmp_dir, name, subject, footer)
-                    entries.append((subject.name, f"{name}.html"))
-                write_index(tmp_dir, entries, footer)
+                    write_report(tmp_dir, name, subject, footer, shown)
+                    entries.append((subject, f"{name}.html"))
+                write_index(
+                    tmp_dir, entries, footer, shown, overall=profiles[-1] if profiles else None
+                )
                 _publish(tmp_dir, report_dir)
             except OSError as exc:  # the folder the user gave, never the hidden one
                 shutil.rmtree(tmp_dir, ignore_errors=True)
