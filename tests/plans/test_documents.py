@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 from cloterres.errors import InputError
 from cloterres.plans import ReadReport, read_measures
 from cloterres.plans.fields import field_of, split_label
-
 from tests.conftest import DEMO
 
 PLANS = DEMO / "plans"

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import DEMO
-from tests.test_synthese import EXPECTED, INTERVIEWS, MEASURES, A, B, is_png
-from tests.test_synthese_demo import recount
+from tests.synthesis.test_demo import recount
+from tests.synthesis.test_synthesis import EXPECTED, INTERVIEWS, MEASURES, A, B, is_png
 
 NB = "\u00a0"
 INTERVIEW_HEADING = "Ce qu'en disent les acteurs interrogés"
