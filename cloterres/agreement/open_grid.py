@@ -18,6 +18,7 @@ from cloterres.engine.labels import Kind
 from cloterres.errors import InputError
 from cloterres.frontends import INTERVIEWS, MEASURES
 from cloterres.io.jsonl_read import iter_json_objects
+from cloterres.io.rows import MeasureRow, RowFieldError, UnitRow
 from cloterres.io.tables import normalize_header
 from cloterres.plans.tables import csv_rows
 
@@ -37,23 +38,26 @@ class SeenLabel:
 
 
 def _json_labels(path: Path, kind: Kind) -> Iterator[SeenLabel]:
+    """Labels of a JSONL file, read through its row model; a row whose labels cannot be read is
+    passed over here (the labels reader reports it)."""
+    model, fields = (
+        (MeasureRow, ("labels",)) if kind == MEASURES.kind else (UnitRow, ("codes", "code"))
+    )
     for line_no, obj in iter_json_objects(path, "donnez une sortie .jsonl"):
         where = f"{path}, ligne {line_no}"
-        if kind == MEASURES.kind:
-            raw = obj.get(MEASURES.labels_key)
-            if isinstance(raw, dict):
-                for dim, values in raw.items():
-                    for value in values if isinstance(values, list) else []:
-                        if isinstance(value, str) and value.strip():
-                            yield SeenLabel(where, str(dim), value.strip(), f"{dim} : {value}")
-        else:
-            if obj.get("code") is False:
-                continue
-            codes = obj.get("codes")
-            for code in codes if isinstance(codes, list) else []:
-                if isinstance(code, str):
-                    theme, _sep, name = code.partition(".")
-                    yield SeenLabel(where, theme, name, code)
+        try:
+            row = model.read(obj, fields)
+        except RowFieldError:
+            continue
+        if isinstance(row, MeasureRow):
+            for dim, values in row.labels.items():
+                for value in values:
+                    if value.strip():
+                        yield SeenLabel(where, dim, value.strip(), f"{dim} : {value}")
+        elif row.code:
+            for code in row.codes:
+                theme, _sep, name = code.partition(".")
+                yield SeenLabel(where, theme, name, code)
 
 
 def _csv_codes(path: Path) -> Iterator[SeenLabel]:

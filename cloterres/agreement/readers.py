@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cloterres.engine.code_paths import map_code_path
 from cloterres.engine.grid import Dimension, Grid
@@ -31,6 +32,7 @@ from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
 from cloterres.frontends import INTERVIEWS, MEASURES, kind_of_row
 from cloterres.io.jsonl_read import iter_json_objects
+from cloterres.io.rows import MeasureRow, Row, RowFieldError, RowT, UnitRow
 from cloterres.io.tables import normalize_header
 from cloterres.plans.tables import csv_rows
 
@@ -301,33 +303,55 @@ def _read_jsonl(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Lab
     skipped = 0
     for line_no, obj in iter_json_objects(path, _EXPECTED):
         where = f"{path}, ligne {line_no}"
-        if "id" not in obj or obj["id"] is None or str(obj["id"]).strip() == "":
-            raise InputError(f"{where} : pas d'« id » ; chaque unité doit avoir un identifiant")
-        uid = str(obj["id"])
         if kind == MEASURES.kind:
-            raw = obj.get(MEASURES.labels_key)
-            if not isinstance(raw, dict) or not all(
-                isinstance(v, list) and all(isinstance(x, str) for x in v) for v in raw.values()
-            ):
-                raise InputError(
-                    f'{where} : « labels » attendu sous la forme {{"dimension": ["catégorie", ...]}}'
-                )
-            labels = _check_measure_labels(raw, cats, where)
-            text = _text(obj.get("intitule"), obj.get("description")) or _text(obj.get("texte"))
+            uid = _jsonl_id(MeasureRow, obj, where)
+            measure = _jsonl_row(MeasureRow, obj, where, ("labels", "intitule", "description"))
+            labels = _check_measure_labels(measure.labels, cats, where)
+            text = _text(measure.intitule, measure.description) or _text(obj.get("texte"))
         else:
-            codes = obj.get("codes")
-            if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-                raise InputError(f'{where} : « codes » attendu sous la forme ["thème.code", ...]')
-            if obj.get("code") is False:
+            uid = _jsonl_id(UnitRow, obj, where)
+            coded = _jsonl_row(UnitRow, obj, where, ("codes", "code", "texte"))
+            if not coded.code:
                 skipped += 1
                 continue
-            labels = _check_codes(codes, cats, where)
-            text = _text(obj.get("texte"))
+            labels = _check_codes(coded.codes, cats, where)
+            text = _text(coded.texte)
         out.add(uid, f"ligne {line_no}", UnitLabels(text=text, labels=labels))
     notes = []
     if skipped:
         notes.append(f"{skipped} tour(s) de l'enquêteur non codé(s) (« code » : false) ignoré(s)")
     return LabelFile(path, kind, [out.labels], notes, out.locations)
+
+
+_TEXTS = ("intitule", "description", "texte")  # shown when present, never required
+
+
+def _jsonl_row(model: type[RowT], obj: dict[str, Any], where: str, fields: tuple[str, ...]) -> RowT:
+    """The labels (``labels`` or ``codes``, required) and texts of a JSONL row, validated by
+    its row model, with the reader's French errors."""
+    try:
+        return model.read(obj, fields, required=fields[:1], lenient=_TEXTS)
+    except RowFieldError as exc:
+        if exc.field == "labels":
+            raise InputError(
+                f'{where} : « labels » attendu sous la forme {{"dimension": ["catégorie", ...]}}'
+            ) from None
+        raise InputError(f'{where} : « codes » attendu sous la forme ["thème.code", ...]') from None
+
+
+def _jsonl_id(model: type[Row], obj: dict[str, Any], where: str) -> str:
+    """The row's identifier (an error when it has none)."""
+    try:
+        uid = model.read(obj, ("id",)).id
+    except RowFieldError:
+        raise _no_id(where) from None
+    if uid is None or uid.strip() == "":
+        raise _no_id(where)
+    return uid
+
+
+def _no_id(where: str) -> InputError:
+    return InputError(f"{where} : pas d'« id » ; chaque unité doit avoir un identifiant")
 
 
 # --- CSV --------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import overload
 
 from cloterres.errors import InputError
 from cloterres.io.jsonl_read import iter_json_objects
+from cloterres.io.rows import MeasureRow, RowFieldError
 
 Labels = Mapping[str, Mapping[str, Iterable[str]]]  # unit id -> dimension -> categories
 
@@ -86,10 +87,15 @@ def read_labels_jsonl(path: Path) -> dict[str, dict[str, list[str]]]:
     labels: dict[str, dict[str, list[str]]] = {}
     expected = 'attendu {"id": ..., "labels": {...}}'
     for line_no, obj in iter_json_objects(path, expected):
+        where = f"{path}, ligne {line_no}"
+        missing = next((name for name in ("labels", "id") if name not in obj), None)
+        if missing is not None:
+            raise InputError(f"{where} : objet JSON invalide ('{missing}') ; {expected}")
         try:
-            labels[str(obj["id"])] = {k: list(v) for k, v in obj["labels"].items()}
-        except (KeyError, TypeError, AttributeError) as exc:
+            row = MeasureRow.read(obj, ("labels", "id"))
+        except RowFieldError as exc:
             raise InputError(
-                f"{path}, ligne {line_no} : objet JSON invalide ({exc}) ; {expected}"
+                f"{where} : objet JSON invalide ({'.'.join(exc.path)} : {exc}) ; {expected}"
             ) from None
+        labels[str(row.id)] = {k: list(v) for k, v in row.labels.items()}
     return labels

@@ -21,6 +21,7 @@ from cloterres.engine.run_info import RunInfo
 from cloterres.errors import InputError
 from cloterres.interviews.model import CASE_VARIABLES, CodedUnit, Interview
 from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
+from cloterres.io.rows import UnitRow
 from cloterres.io.safety import csv_safe
 
 
@@ -94,26 +95,27 @@ def _lines(unit: CodedUnit) -> str:
 
 
 def unit_json(unit: CodedUnit) -> dict[str, Any]:
+    """The JSONL object of a coded unit (:class:`~cloterres.io.rows.UnitRow`)."""
     s = unit.segment
-    return {
-        "id": s.id,
-        "entretien": s.interview,
-        "locuteur": s.speaker,
-        "enqueteur": s.interviewer,
-        "tour": s.turn,
-        "debut": s.start,
-        "fin": s.end,
-        "ligne_debut": s.line_start,
-        "ligne_fin": s.line_end,
-        "texte": s.text,
-        "variables": dict(s.variables),
-        "code": unit.result is not None,
-        "codes": unit.codes(),
-        "evidence": _evidence(unit),
-        "decisions": _decisions(unit),
-        **({"codes_importes": unit.imported} if unit.imported else {}),
-        "source": s.source.model_dump(),
-    }
+    return UnitRow.model_construct(
+        id=s.id,
+        entretien=s.interview,
+        locuteur=s.speaker,
+        enqueteur=s.interviewer,
+        tour=s.turn,
+        debut=s.start,
+        fin=s.end,
+        ligne_debut=s.line_start,
+        ligne_fin=s.line_end,
+        texte=s.text,
+        variables=dict(s.variables),
+        code=unit.result is not None,
+        codes=unit.codes(),
+        evidence=_evidence(unit),
+        decisions=_decisions(unit),
+        codes_importes=unit.imported or None,
+        source=s.source,
+    ).to_json()
 
 
 class UnitSink:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from cloterres.engine.nlp import clean, fold
 from cloterres.errors import InputError
 from cloterres.io.jsonl_read import iter_json_objects
+from cloterres.io.rows import RowFieldError, UnitRow
 from cloterres.io.sources import SourceRef
 from cloterres.network.model import Actor, Tie, TieRead
 from cloterres.network.tables import iter_unit_rows
@@ -50,25 +51,9 @@ _CODER_JSONL = "donnez la sortie .jsonl de « cloterres coder »"
 
 def read_units(path: Path) -> list[Unit]:
     """Units of coded interviews (interviewer turns skipped)."""
-    units: list[Unit] = []
     if path.suffix.lower() == ".jsonl":
-        for line_no, obj in iter_json_objects(path, _CODER_JSONL):
-            if not isinstance(obj.get("texte"), str):
-                raise InputError(
-                    f"{path}, ligne {line_no} : objet sans champ « texte » ; {_CODER_JSONL}"
-                )
-            if obj.get("enqueteur") is True:
-                continue
-            ref = SourceRef(fichier=str(path), ligne=line_no)
-            units.append(
-                Unit(
-                    id=str(obj.get("id") or f"{path.stem}-{line_no}"),
-                    entretien=str(obj.get("entretien") or path.stem),
-                    texte=obj["texte"],
-                    source=ref,
-                )
-            )
-        return units
+        return _jsonl_units(path)
+    units: list[Unit] = []
     for ref, row in iter_unit_rows(path):
         text = row.get("texte") or row.get("text") or ""
         if not text or fold(row.get("enqueteur", "")) in _TRUE:
@@ -78,6 +63,34 @@ def read_units(path: Path) -> list[Unit]:
                 id=row.get("id") or f"{path.stem}-{ref.ligne}",
                 entretien=row.get("entretien") or path.stem,
                 texte=text,
+                source=ref,
+            )
+        )
+    return units
+
+
+def _jsonl_units(path: Path) -> list[Unit]:
+    """Units of a ``coder`` JSONL output, read through its row model."""
+    units: list[Unit] = []
+    for line_no, obj in iter_json_objects(path, _CODER_JSONL):
+        try:
+            row = UnitRow.read(
+                obj, ("texte", "enqueteur", "id", "entretien"), lenient=("id", "entretien")
+            )
+        except RowFieldError:
+            row = None
+        if row is None or row.texte is None:
+            raise InputError(
+                f"{path}, ligne {line_no} : objet sans champ « texte » ; {_CODER_JSONL}"
+            )
+        if row.enqueteur:
+            continue
+        ref = SourceRef(fichier=str(path), ligne=line_no)
+        units.append(
+            Unit(
+                id=row.id or f"{path.stem}-{line_no}",
+                entretien=row.entretien or path.stem,
+                texte=row.texte,
                 source=ref,
             )
         )

@@ -14,6 +14,7 @@ from cloterres.engine.coding import (
 from cloterres.engine.evidence import confidence_display, decision_json, model_reason, to_review
 from cloterres.engine.grid import Grid
 from cloterres.engine.learned.layer import ORIGIN_MODEL
+from cloterres.io.rows import MeasureRow
 from cloterres.plans.measure import MEASURE_FIELDS, Measure
 
 
@@ -85,29 +86,29 @@ def review_display(grid: Grid, result: CodingResult) -> str:
 
 
 def to_json(item: CodedMeasure, grid_ref: str) -> dict[str, Any]:
-    """The JSONL object of a categorised measure (format documented in the README)."""
+    """The JSONL object of a categorised measure (:class:`~cloterres.io.rows.MeasureRow`)."""
     m, r = item.measure, item.result
-    return {
-        "id": m.id,
-        "contrat": m.contrat,
-        "axe": m.axe,
-        "intitule": m.intitule,
-        "description": m.description,
-        "porteur": m.porteur,
-        "partenaires": m.partenaires,
-        "public": m.public,
-        "autres_colonnes": dict(m.extra),
-        "labels": r.label_ids(),
-        "evidence": {
+    return MeasureRow.model_construct(
+        id=m.id,
+        contrat=m.contrat,
+        axe=m.axe,
+        intitule=m.intitule,
+        description=m.description,
+        porteur=m.porteur,
+        partenaires=m.partenaires,
+        public=m.public,
+        autres_colonnes=dict(m.extra),
+        labels=r.label_ids(),
+        evidence={
             dim: {d.category: [ev.to_dict() for ev in d.evidence] for d in decisions}
             for dim, decisions in r.labels.items()
         },
-        "decisions": {
+        decisions={
             dim: {d.category: decision_json(d) for d in decisions}
             for dim, decisions in r.labels.items()
         },
-        "derives": dict(r.derived),
-        "sans_texte": r.empty,
-        "source": m.source.model_dump(),
-        "grille": grid_ref,
-    }
+        derives=dict(r.derived),
+        sans_texte=r.empty,
+        source=m.source,
+        grille=grid_ref,
+    ).to_json()

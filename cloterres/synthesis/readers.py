@@ -20,6 +20,7 @@ from cloterres.frontends import INTERVIEWS, MEASURES, kind_of_row
 from cloterres.interviews.model import CASE_VARIABLES
 from cloterres.io.archive import XLSX_LIMITS, check_zip
 from cloterres.io.jsonl_read import iter_json_objects
+from cloterres.io.rows import MeasureRow, RowFieldError, UnitRow
 from cloterres.io.safety import looks_like_formula
 from cloterres.io.text import detect_encoding, looks_binary, stray_nuls, warn_stray_nuls
 from cloterres.plans.measure import MEASURE_FIELDS
@@ -133,38 +134,43 @@ def _read_jsonl(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewU
 DEFAULT_EVIDENCE = ": par défaut (aucun indice dans le texte)"
 
 
-def _text(value: Any, where: str, name: str, *, required: bool = False) -> str:
+_MEASURE_FIELDS = ("labels", "derives", "id", "contrat", "sans_texte", "decisions")
+_UNIT_FIELDS = ("variables", "id", "entretien", "codes", "code")
+
+
+def _row_error(exc: RowFieldError, where: str) -> InputError:
+    """The French message of a field of a JSONL row that the synthesis cannot use."""
+    name = exc.field
+    if name == "labels" and len(exc.path) == 1:
+        return InputError(f"{where} : « labels » doit être un objet {{dimension: [catégories]}}")
+    if name == "labels":
+        return InputError(f"{where} : « labels.{exc.path[1]} » doit être une liste de textes")
+    if name in ("derives", "variables"):
+        return InputError(f"{where} : « {name} » doit être un objet")
+    if name == "codes":
+        return InputError(f"{where} : « codes » doit être une liste de textes")
+    return InputError(f"{where} : « {name} » doit être un texte")
+
+
+def _required(value: str | None, where: str, name: str) -> str:
     if value is None:
-        if required:
-            raise InputError(f"{where} : champ « {name} » manquant")
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise InputError(f"{where} : « {name} » doit être un texte")
-    return str(value)
-
-
-def _string_list(value: Any, where: str, name: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InputError(f"{where} : « {name} » doit être une liste de textes")
-    return list(value)
+        raise InputError(f"{where} : champ « {name} » manquant")
+    return value
 
 
 def _measure_from_json(obj: dict[str, Any], where: str) -> MeasureRecord:
-    labels = obj.get("labels")
-    if not isinstance(labels, dict):
-        raise InputError(f"{where} : « labels » doit être un objet {{dimension: [catégories]}}")
-    clean = {str(k): _string_list(v, where, f"labels.{k}") for k, v in labels.items()}
-    derives = obj.get("derives") or {}
-    if not isinstance(derives, dict):
-        raise InputError(f"{where} : « derives » doit être un objet")
+    try:
+        row = MeasureRow.read(obj, _MEASURE_FIELDS, required=("labels",), lenient=("decisions",))
+    except RowFieldError as exc:
+        raise _row_error(exc, where) from None
     return MeasureRecord(
-        id=_text(obj.get("id"), where, "id", required=True),
-        contrat=_text(obj.get("contrat"), where, "contrat").strip() or UNKNOWN_CONTRACT,
-        labels=clean,
-        derives={str(k): v for k, v in derives.items() if v is None or isinstance(v, str | bool)},
-        sans_texte=bool(obj.get("sans_texte", False)),
+        id=_required(row.id, where, "id"),
+        contrat=(row.contrat or "").strip() or UNKNOWN_CONTRACT,
+        labels=dict(row.labels),
+        derives={k: v for k, v in row.derives.items() if v is None or isinstance(v, str | bool)},
+        sans_texte=row.sans_texte,
         source=where,
-        defauts=_defaults(obj.get("decisions")),
+        defauts=_defaults(row.decisions),
     )
 
 
@@ -173,29 +179,27 @@ def _evidence_defaults(text: str) -> int:
     return text.count(DEFAULT_EVIDENCE)
 
 
-def _defaults(decisions: Any) -> int:
+def _defaults(decisions: dict[str, dict[str, dict[str, Any]]]) -> int:
     """How many labels a categoriser JSONL row says were given by default."""
-    if not isinstance(decisions, dict):
-        return 0
     return sum(
         1
         for by_cat in decisions.values()
-        if isinstance(by_cat, dict)
         for why in by_cat.values()
-        if isinstance(why, dict) and why.get("origine") == "defaut"
+        if why.get("origine") == "defaut"
     )
 
 
 def _unit_from_json(obj: dict[str, Any], where: str) -> InterviewUnit:
-    variables = obj.get("variables") or {}
-    if not isinstance(variables, dict):
-        raise InputError(f"{where} : « variables » doit être un objet")
+    try:
+        row = UnitRow.read(obj, _UNIT_FIELDS, required=("codes",))
+    except RowFieldError as exc:
+        raise _row_error(exc, where) from None
     return InterviewUnit(
-        id=_text(obj.get("id"), where, "id", required=True),
-        entretien=_text(obj.get("entretien"), where, "entretien", required=True),
-        variables={str(k): str(v) for k, v in variables.items() if v not in (None, "")},
-        codes=_string_list(obj.get("codes"), where, "codes"),
-        coded=obj.get("code", True) is not False,
+        id=_required(row.id, where, "id"),
+        entretien=_required(row.entretien, where, "entretien"),
+        variables={str(k): str(v) for k, v in row.variables.items() if v not in (None, "")},
+        codes=list(row.codes),
+        coded=row.code,
         source=where,
     )
 
