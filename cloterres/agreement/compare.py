@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cloterres.agreement import outputs
-from cloterres.agreement.levels import NONE_VALUE, Item, build_comparison
+from cloterres.agreement.levels import NONE_VALUE, Comparison, Item, build_comparison
 from cloterres.agreement.open_grid import (
     grid_from_labels,
     seen_labels,
@@ -199,12 +199,7 @@ def compare(
     (when given; a ``.csv`` output gets its disagreements in ``<name>-desaccords.csv``)."""
     started = time.perf_counter()
     _check_output(output)
-    if not 0 <= n_boot <= MAX_BOOTSTRAP:
-        raise InputError(
-            f"--bootstrap : donnez un nombre de rééchantillonnages entre 0 et {MAX_BOOTSTRAP}"
-        )
-    if not 0 <= seed <= 2**32 - 1:
-        raise InputError(f"--graine : donnez un nombre entier entre 0 et {2**32 - 1}")
+    _check_bootstrap(n_boot, seed)
     if study is None or inputs:
         check_input_files(
             inputs,
@@ -216,12 +211,64 @@ def compare(
     elif kind is None:
         kind = study_kind(study) if study is not None else MEASURES.kind
     grid_file = grid_path or front_end(kind).default_grid_path()
-    grid = load_grid(grid_file)
+    grid, grid_notes = _comparison_grid(inputs, kind, load_grid(grid_file), grid_path is not None)
+    extra = _prepare_outputs(output, overwrite, inputs)
+    files, coders = _read_coders(inputs, grid, kind, names or [], unit, study)
+    summaries = _check_overlap(files, coders)
+
+    comparison = build_comparison(coders, grid)
+    if not comparison.items:
+        raise InputError(
+            "aucune unité n'est codée par deux codeurs dans une même dimension ; rien à comparer"
+        )
+    results = agreements(
+        [i.ratings for i in comparison.items], n_boot=n_boot, seed=seed, progress=progress
+    )
+    rows = [_row(i, r, grid, kind) for i, r in zip(comparison.items, results, strict=True)]
+    report = AgreementReport(
+        kind=kind,
+        grid=grid,
+        grid_path=Path(grid_file),
+        coders=[c.coder for c in coders],
+        inputs=summaries,
+        rows=rows,
+        comparison=comparison,
+        notes=_notes(grid_notes, files, comparison, len(coders)),
+        n_boot=n_boot,
+        seed=seed,
+        command=command,
+        date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        unit=unit if any(p.suffix.lower() == ".qdpx" for p in inputs) else None,
+        output=output,
+        disagreements_output=extra,
+    )
+    if output is not None:
+        outputs.write(report, output, extra)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _check_bootstrap(n_boot: int, seed: int) -> None:
+    """The bootstrap's number of resamples and seed are within bounds."""
+    if not 0 <= n_boot <= MAX_BOOTSTRAP:
+        raise InputError(
+            f"--bootstrap : donnez un nombre de rééchantillonnages entre 0 et {MAX_BOOTSTRAP}"
+        )
+    if not 0 <= seed <= 2**32 - 1:
+        raise InputError(f"--graine : donnez un nombre entier entre 0 et {2**32 - 1}")
+
+
+def _comparison_grid(
+    inputs: list[Path], kind: Kind, grid: Grid, given: bool
+) -> tuple[Grid, list[str]]:
+    """The grid the labels are compared on, and notes on how it was made: ``grid`` itself when
+    every label is in it (an error for unknown labels when the grid was ``given``), else
+    ``grid`` extended by the labels seen, or a grid of the labels seen alone."""
     grid_notes: list[str] = []
     seen = [seen_labels(p, kind) for p in inputs]
     labels = [label for found in seen if found is not None for label in found]
     unknown = unknown_labels(labels, grid, kind)
-    if unknown and grid_path is not None:
+    if unknown and given:
         raise unknown_error(unknown, grid)
     if unknown:
         if any(found is None for found in seen):
@@ -244,64 +291,57 @@ def compare(
                 f"sont celles des fichiers ({len(grid.dimensions)} dimension(s), {n_cats} "
                 f"catégorie(s))"
             )
+    return grid, grid_notes
+
+
+def _prepare_outputs(output: Path | None, overwrite: bool, inputs: list[Path]) -> Path | None:
+    """Check the output (and the disagreements file of a .csv output, returned) can be
+    written."""
     extra = None
     if output is not None:
         prepare_output(output, overwrite=overwrite, inputs=inputs)
         if output.suffix.lower() == ".csv":
             extra = disagreements_path(output)
             prepare_output(extra, overwrite=overwrite, inputs=inputs)
+    return extra
 
-    assigned = _assign_names(inputs, names or []) if inputs else []
+
+def _read_coders(
+    inputs: list[Path],
+    grid: Grid,
+    kind: Kind,
+    names: list[str],
+    unit: str,
+    study: str | Path | None,
+) -> tuple[list[LabelFile], list[CoderLabels]]:
+    """The label files read, and every coder they and the study hold (at least two)."""
+    assigned = _assign_names(inputs, names) if inputs else []
     files = [read_labels(p, grid, kind, name=assigned[i], unit=unit) for i, p in enumerate(inputs)]
     _unique_names(files)
     coders = [c for f in files for c in f.coders]
     if study is not None:
-        coders += read_study_coders(study, [] if inputs else list(names or []), kind)
+        coders += read_study_coders(study, [] if inputs else list(names), kind)
     if len(coders) < 2:
         raise InputError(
             "il faut au moins deux codeurs à comparer ; donnez deux fichiers d'étiquettes ou "
             "plus (ou un projet .qdpx codé par plusieurs personnes)"
         )
-    summaries = _check_overlap(files, coders)
+    return files, coders
 
-    comparison = build_comparison(coders, grid)
-    if not comparison.items:
-        raise InputError(
-            "aucune unité n'est codée par deux codeurs dans une même dimension ; rien à comparer"
-        )
-    results = agreements(
-        [i.ratings for i in comparison.items], n_boot=n_boot, seed=seed, progress=progress
-    )
-    rows = [_row(i, r, grid, kind) for i, r in zip(comparison.items, results, strict=True)]
 
+def _notes(
+    grid_notes: list[str], files: list[LabelFile], comparison: Comparison, n_coders: int
+) -> list[str]:
+    """What the report says about the grid, the inputs, the dimensions not compared and the
+    kappa of Cohen."""
     notes = grid_notes + [f"{f.path} : {n}" for f in files for n in f.notes]
     if comparison.skipped_dimensions:
         notes.append(
             "dimension(s) codée(s) par moins de deux codeurs, non comparée(s) : "
             + ", ".join(comparison.skipped_dimensions)
         )
-    if len(coders) != 2:
+    if n_coders != 2:
         notes.append(
-            f"kappa de Cohen non calculé : il ne compare que deux codeurs ({len(coders)} ici)"
+            f"kappa de Cohen non calculé : il ne compare que deux codeurs ({n_coders} ici)"
         )
-    report = AgreementReport(
-        kind=kind,
-        grid=grid,
-        grid_path=Path(grid_file),
-        coders=[c.coder for c in coders],
-        inputs=summaries,
-        rows=rows,
-        comparison=comparison,
-        notes=notes,
-        n_boot=n_boot,
-        seed=seed,
-        command=command,
-        date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        unit=unit if any(p.suffix.lower() == ".qdpx" for p in inputs) else None,
-        output=output,
-        disagreements_output=extra,
-    )
-    if output is not None:
-        outputs.write(report, output, extra)
-    report.seconds = time.perf_counter() - started
-    return report
+    return notes

@@ -33,7 +33,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cloterres.engine.grid import Grid
+from cloterres.engine.grid import Dimension, Grid
 from cloterres.errors import InputError
 from cloterres.frontends import FRONT_ENDS, front_end
 from cloterres.io.excel import HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, put
@@ -186,6 +186,252 @@ def _unit_cells(kind: str, unit: UnitView) -> list[object]:
     return cells(unit.fields, unit.text) if cells is not None else []
 
 
+def _select_units(
+    study: Study,
+    kind: str,
+    machine: dict[str, dict[str, LabelState]],
+    contracts: list[str] | None,
+    interviews: list[str] | None,
+    blind: bool,
+) -> list[UnitView]:
+    """The units the machine coded, filtered by contract or interview; the ones with a label to
+    check first (unless the coder is blind to the machine)."""
+    units = [u for u in study.units(kind) if u.key in machine]
+    if contracts:
+        wanted = {c.casefold().strip() for c in contracts}
+        units = [u for u in units if str(u.fields.get("contrat", "")).casefold() in wanted]
+    if interviews:
+        wanted = {i.casefold().strip() for i in interviews}
+        units = [u for u in units if str(u.fields.get("entretien", "")).casefold() in wanted]
+    if not units:
+        raise InputError(
+            f"{study.name} : aucune unité ne correspond aux filtres donnés (--contrat, --entretien)"
+        )
+    if not blind:  # the labels to check by hand first (a blind coder must not see which)
+        units.sort(key=lambda u: not needs_check(machine[u.key]))
+    return units
+
+
+def _prefill(
+    units: list[UnitView],
+    grid: Grid,
+    machine: dict[str, dict[str, LabelState]],
+    own: dict[str, dict[str, LabelState]],
+    blind: bool,
+) -> tuple[dict[str, dict[str, list[str]]], int]:
+    """The labels each row starts with (the coder's own, else the machine's unless blind), and
+    how many units the coder had already labelled."""
+    prefill: dict[str, dict[str, list[str]]] = {}
+    from_coder = 0
+    for unit in units:
+        mine = own.get(unit.key, {})
+        from_coder += bool(mine)
+        labels: dict[str, list[str]] = {}
+        for dim in grid.dimensions:
+            if dim.id in mine:
+                labels[dim.id] = list(mine[dim.id].categories)
+            elif not blind and dim.id in machine[unit.key]:
+                labels[dim.id] = list(machine[unit.key][dim.id].categories)
+            else:
+                labels[dim.id] = []
+        prefill[unit.key] = labels
+    return prefill, from_coder
+
+
+@dataclass
+class _Columns:
+    """The columns of the review sheet: what each edit column holds, the groups of the first
+    row, the list validation of each single-choice dimension."""
+
+    reviewed: int
+    edits: list[EditColumn]
+    single: dict[str, dict[str, str]]
+    validations: dict[str, DataValidation]
+    groups: list[tuple[int, int, str]]
+    last: int
+
+
+def _columns(ws: Worksheet, lists: Worksheet, grid: Grid, kind: str, blind: bool) -> _Columns:
+    """Write the header row (unit, proposal, « Revu », one column per category of a multiple
+    dimension or one per single dimension) and the lists of the single dimensions."""
+    unit_headers = [("Identifiant", 14)] + [
+        (label, width) for _, label, width in front_end(kind).review_columns
+    ]
+    proposal_headers = [] if blind else [("Propositions de l'outil", 40), ("Preuves", 50)]
+    col = 1
+    groups: list[tuple[int, int, str]] = []
+    for text, width in unit_headers + proposal_headers:
+        _header(ws, col, text, width)
+        col += 1
+    groups.append((1, len(unit_headers), "Unité (lecture seule)"))
+    if proposal_headers:
+        groups.append((len(unit_headers) + 1, col - 1, "Proposition de l'outil (lecture seule)"))
+    reviewed_col = col
+    _header(ws, col, "Revu", 8)
+    groups.append((col, col, "Votre revue"))
+    out = _Columns(reviewed_col, [], {}, {}, groups, col)
+    col += 1
+    list_col = 1
+    for dim in grid.dimensions:
+        first = col
+        if dim.multiple:
+            for cat in dim.categories:
+                _header(ws, col, cat.label, 6, rotate=True)
+                out.edits.append(
+                    EditColumn(
+                        index=col,
+                        dimension=dim.id,
+                        category=cat.id,
+                        header=f"{dim.label} › {cat.label}",
+                    )
+                )
+                col += 1
+        else:
+            _header(ws, col, dim.label, 30)
+            out.edits.append(EditColumn(index=col, dimension=dim.id, header=dim.label))
+            out.single[dim.id] = {c.label: c.id for c in dim.categories}
+            out.validations[dim.id] = _single_list(lists, list_col, dim)
+            list_col += 1
+        groups.append((first, col - 1, dim.label))
+    out.last = col - 1
+    return out
+
+
+def _single_list(lists: Worksheet, list_col: int, dim: Dimension) -> DataValidation:
+    """The categories of a single-choice dimension in a column of the lists sheet, and the
+    validation that offers them."""
+    put(lists, 1, list_col, dim.label).font = Font(bold=True)
+    for i, cat in enumerate(dim.categories, start=2):
+        put(lists, i, list_col, cat.label)
+    letter = get_column_letter(list_col)
+    return DataValidation(
+        type="list",
+        formula1=f"'{SHEET_LISTS}'!${letter}$2:${letter}${len(dim.categories) + 1}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Catégorie inconnue",
+        error=f"Choisissez une seule catégorie de « {dim.label} » dans la liste.",
+        promptTitle=dim.label[:32],
+        prompt="Une seule catégorie : choisissez-la dans la liste.",
+    )
+
+
+def _group_row(ws: Worksheet, groups: list[tuple[int, int, str]]) -> None:
+    """The first row: one merged title over each group of columns."""
+    for first, last, text in groups:
+        cell = put(ws, 1, first, text, wrap=True)
+        cell.font = Font(bold=True)
+        cell.fill = GROUP_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if last > first:
+            ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+        for c in range(first, last + 1):
+            ws.cell(row=1, column=c).border = Border(left=THIN, right=THIN, top=THIN)
+    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[HEADER_ROW].height = 150
+
+
+def _marks(ws: Worksheet, columns: _Columns) -> tuple[DataValidation, DataValidation]:
+    """The validations of the « x » marks and of « Revu », added to the sheet with the lists."""
+    mark_dv = DataValidation(
+        type="list", formula1=f'"{MARK}"', allow_blank=True, showErrorMessage=True,
+        errorTitle="Marque invalide", error="Tapez x pour cocher cette catégorie, ou laissez vide.",
+    )  # fmt: skip
+    reviewed_dv = DataValidation(
+        type="list", formula1=f'"{REVIEWED}"', allow_blank=True, showErrorMessage=True,
+        errorTitle="Valeur invalide", error="Tapez oui quand la ligne est revue, ou laissez vide.",
+    )  # fmt: skip
+    for dv in (mark_dv, reviewed_dv, *columns.validations.values()):
+        ws.add_data_validation(dv)
+    return mark_dv, reviewed_dv
+
+
+def _proposal(grid: Grid, machine: dict[str, LabelState]) -> list[object]:
+    """The machine's labels of a unit and their evidence (two read-only cells)."""
+    proposal = {d: s.categories for d, s in machine.items()}
+    evidence = "\n".join(
+        line
+        for dim in grid.dimensions
+        if dim.id in machine
+        for line in evidence_text(grid, dim.id, machine[dim.id])
+    )
+    return [labels_text(grid, proposal), evidence]
+
+
+def _write_rows(
+    ws: Worksheet,
+    units: list[UnitView],
+    kind: str,
+    grid: Grid,
+    columns: _Columns,
+    machine: dict[str, dict[str, LabelState]],
+    prefill: dict[str, dict[str, list[str]]],
+    export: tuple[str, bool, Callable[[int], None] | None],
+) -> list[list[str]]:
+    """One row per unit: read-only cells, then the editable ones prefilled. Returns the rows of
+    the hidden sheet (unit, prefilled labels, checksum). ``export`` is (id, blind, progress)."""
+    export_id, blind, progress = export
+    unlocked = Protection(locked=False)
+    styles = _Styles()
+    meta_rows: list[list[str]] = []
+    for n, unit in enumerate(units):
+        row = FIRST_ROW + n
+        values: list[object] = [unit.key, *_unit_cells(kind, unit)]
+        if not blind:
+            values.extend(_proposal(grid, machine[unit.key]))
+        for c, value in enumerate(values, start=1):
+            cell = put(ws, row, c, value, wrap=c > 1)
+            styles.apply(cell, ("read", c > 1, bool(cell.quotePrefix)), fill=READ_FILL)
+        cell = cast(Cell, ws.cell(row=row, column=columns.reviewed))  # review rows hold no merge
+        styles.apply(cell, ("reviewed",), fill=EDIT_FILL, protection=unlocked, alignment=CENTER)
+        labels = prefill[unit.key]
+        for ec in columns.edits:
+            cell = cast(Cell, ws.cell(row=row, column=ec.index))
+            cats = labels.get(ec.dimension, [])
+            if ec.category is not None:
+                if ec.category in cats:
+                    cell.value = MARK
+                styles.apply(cell, ("mark",), fill=EDIT_FILL, protection=unlocked, alignment=CENTER)
+                continue
+            if cats:
+                cell = put(ws, row, ec.index, grid.label_of(ec.dimension, cats[0]), wrap=True)
+            styles.apply(
+                cell, ("single", bool(cell.quotePrefix)), fill=EDIT_FILL, protection=unlocked,
+                alignment=WRAP,
+            )  # fmt: skip
+        prefilled = canonical(labels)
+        meta_rows.append([unit.key, prefilled, row_checksum(export_id, unit.key, prefilled)])
+        if progress is not None:
+            progress(n + 1)
+    return meta_rows
+
+
+def _finish_sheet(
+    ws: Worksheet, columns: _Columns, n_units: int, marks: tuple[DataValidation, DataValidation]
+) -> None:
+    """Validations over the rows, group borders, frozen panes, filter and sheet protection."""
+    mark_dv, reviewed_dv = marks
+    last_row = FIRST_ROW + n_units - 1
+    reviewed_letter = get_column_letter(columns.reviewed)
+    reviewed_dv.add(f"{reviewed_letter}{FIRST_ROW}:{reviewed_letter}{last_row}")
+    for ec in columns.edits:
+        letter = get_column_letter(ec.index)
+        target = mark_dv if ec.category is not None else columns.validations[ec.dimension]
+        target.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
+    for first, _, _ in columns.groups[1:]:
+        for r in range(1, last_row + 1):
+            ws.cell(row=r, column=first).border = GROUP_BORDER
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=2).coordinate
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(columns.last)}{last_row}"
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False  # filtering allowed (it hides rows, it does not move them)
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.sort = True
+    ws.protection.insertRows = True
+    ws.protection.deleteRows = True
+
+
 def export_review(
     study: Study,
     output: Path,
@@ -208,35 +454,9 @@ def export_review(
     grid, _ = study.grid(sha)
     machine = by_unit(study.current(kind, origin=MACHINE))
     own = by_unit(study.current(kind, origin=HUMAN, coder=coder))
-    units = [u for u in study.units(kind) if u.key in machine]
-    if contracts:
-        wanted = {c.casefold().strip() for c in contracts}
-        units = [u for u in units if str(u.fields.get("contrat", "")).casefold() in wanted]
-    if interviews:
-        wanted = {i.casefold().strip() for i in interviews}
-        units = [u for u in units if str(u.fields.get("entretien", "")).casefold() in wanted]
-    if not units:
-        raise InputError(
-            f"{study.name} : aucune unité ne correspond aux filtres donnés (--contrat, --entretien)"
-        )
-    if not blind:  # the labels to check by hand first (a blind coder must not see which)
-        units.sort(key=lambda u: not needs_check(machine[u.key]))
+    units = _select_units(study, kind, machine, contracts, interviews, blind)
     prepare_output(output, overwrite=overwrite)
-
-    prefill: dict[str, dict[str, list[str]]] = {}
-    from_coder = 0
-    for unit in units:
-        mine = own.get(unit.key, {})
-        from_coder += bool(mine)
-        labels: dict[str, list[str]] = {}
-        for dim in grid.dimensions:
-            if dim.id in mine:
-                labels[dim.id] = list(mine[dim.id].categories)
-            elif not blind and dim.id in machine[unit.key]:
-                labels[dim.id] = list(machine[unit.key][dim.id].categories)
-            else:
-                labels[dim.id] = []
-        prefill[unit.key] = labels
+    prefill, from_coder = _prefill(units, grid, machine, own, blind)
 
     wb = Workbook()
     ws = cast(Worksheet, wb.active)  # a new workbook holds one worksheet
@@ -247,147 +467,14 @@ def export_review(
     wb.move_sheet(guide, offset=-1)
     wb.active = 1
 
-    unit_headers = [("Identifiant", 14)] + [
-        (label, width) for _, label, width in front_end(kind).review_columns
-    ]
-    proposal_headers = [] if blind else [("Propositions de l'outil", 40), ("Preuves", 50)]
-    col = 1
-    groups: list[tuple[int, int, str]] = []
-    for text, width in unit_headers + proposal_headers:
-        _header(ws, col, text, width)
-        col += 1
-    groups.append((1, len(unit_headers), "Unité (lecture seule)"))
-    if proposal_headers:
-        groups.append((len(unit_headers) + 1, col - 1, "Proposition de l'outil (lecture seule)"))
-    reviewed_col = col
-    _header(ws, col, "Revu", 8)
-    groups.append((col, col, "Votre revue"))
-    col += 1
-    edit_columns: list[EditColumn] = []
-    single: dict[str, dict[str, str]] = {}
-    list_col = 1
-    validations: dict[str, DataValidation] = {}
-    for dim in grid.dimensions:
-        first = col
-        if dim.multiple:
-            for cat in dim.categories:
-                _header(ws, col, cat.label, 6, rotate=True)
-                edit_columns.append(
-                    EditColumn(
-                        index=col,
-                        dimension=dim.id,
-                        category=cat.id,
-                        header=f"{dim.label} › {cat.label}",
-                    )
-                )
-                col += 1
-        else:
-            _header(ws, col, dim.label, 30)
-            edit_columns.append(EditColumn(index=col, dimension=dim.id, header=dim.label))
-            single[dim.id] = {c.label: c.id for c in dim.categories}
-            put(lists, 1, list_col, dim.label).font = Font(bold=True)
-            for i, cat in enumerate(dim.categories, start=2):
-                put(lists, i, list_col, cat.label)
-            letter = get_column_letter(list_col)
-            validations[dim.id] = DataValidation(
-                type="list",
-                formula1=f"'{SHEET_LISTS}'!${letter}$2:${letter}${len(dim.categories) + 1}",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="Catégorie inconnue",
-                error=f"Choisissez une seule catégorie de « {dim.label} » dans la liste.",
-                promptTitle=dim.label[:32],
-                prompt="Une seule catégorie : choisissez-la dans la liste.",
-            )
-            list_col += 1
-        groups.append((first, col - 1, dim.label))
-    last_col = col - 1
-
-    for first, last, text in groups:
-        cell = put(ws, 1, first, text, wrap=True)
-        cell.font = Font(bold=True)
-        cell.fill = GROUP_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        if last > first:
-            ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
-        for c in range(first, last + 1):
-            ws.cell(row=1, column=c).border = Border(left=THIN, right=THIN, top=THIN)
-    ws.row_dimensions[1].height = 30
-    ws.row_dimensions[HEADER_ROW].height = 150
-
-    mark_dv = DataValidation(
-        type="list", formula1=f'"{MARK}"', allow_blank=True, showErrorMessage=True,
-        errorTitle="Marque invalide", error="Tapez x pour cocher cette catégorie, ou laissez vide.",
-    )  # fmt: skip
-    reviewed_dv = DataValidation(
-        type="list", formula1=f'"{REVIEWED}"', allow_blank=True, showErrorMessage=True,
-        errorTitle="Valeur invalide", error="Tapez oui quand la ligne est revue, ou laissez vide.",
-    )  # fmt: skip
-    for dv in (mark_dv, reviewed_dv, *validations.values()):
-        ws.add_data_validation(dv)
-
-    unlocked = Protection(locked=False)
-    styles = _Styles()
-    meta_rows: list[list[str]] = []
+    columns = _columns(ws, lists, grid, kind, blind)
+    _group_row(ws, columns.groups)
+    marks = _marks(ws, columns)
     export_id = str(uuid.uuid4())
-    for n, unit in enumerate(units):
-        row = FIRST_ROW + n
-        values: list[object] = [unit.key, *_unit_cells(kind, unit)]
-        if not blind:
-            proposal = {d: s.categories for d, s in machine[unit.key].items()}
-            values.append(labels_text(grid, proposal))
-            values.append(
-                "\n".join(
-                    line
-                    for dim in grid.dimensions
-                    if dim.id in machine[unit.key]
-                    for line in evidence_text(grid, dim.id, machine[unit.key][dim.id])
-                )
-            )
-        for c, value in enumerate(values, start=1):
-            cell = put(ws, row, c, value, wrap=c > 1)
-            styles.apply(cell, ("read", c > 1, bool(cell.quotePrefix)), fill=READ_FILL)
-        cell = cast(Cell, ws.cell(row=row, column=reviewed_col))  # review rows hold no merge
-        styles.apply(cell, ("reviewed",), fill=EDIT_FILL, protection=unlocked, alignment=CENTER)
-        labels = prefill[unit.key]
-        for ec in edit_columns:
-            cell = cast(Cell, ws.cell(row=row, column=ec.index))
-            cats = labels.get(ec.dimension, [])
-            if ec.category is not None:
-                if ec.category in cats:
-                    cell.value = MARK
-                styles.apply(cell, ("mark",), fill=EDIT_FILL, protection=unlocked, alignment=CENTER)
-                continue
-            if cats:
-                cell = put(ws, row, ec.index, grid.label_of(ec.dimension, cats[0]), wrap=True)
-            styles.apply(
-                cell, ("single", bool(cell.quotePrefix)), fill=EDIT_FILL, protection=unlocked,
-                alignment=WRAP,
-            )  # fmt: skip
-        prefilled = canonical(labels)
-        meta_rows.append([unit.key, prefilled, row_checksum(export_id, unit.key, prefilled)])
-        if progress is not None:
-            progress(n + 1)
-
-    last_row = FIRST_ROW + len(units) - 1
-    reviewed_letter = get_column_letter(reviewed_col)
-    reviewed_dv.add(f"{reviewed_letter}{FIRST_ROW}:{reviewed_letter}{last_row}")
-    for ec in edit_columns:
-        letter = get_column_letter(ec.index)
-        target = mark_dv if ec.category is not None else validations[ec.dimension]
-        target.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
-    for first, _, _ in groups[1:]:
-        for r in range(1, last_row + 1):
-            ws.cell(row=r, column=first).border = GROUP_BORDER
-    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=2).coordinate
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_col)}{last_row}"
-    ws.protection.sheet = True
-    ws.protection.autoFilter = False  # filtering allowed (it hides rows, it does not move them)
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    ws.protection.sort = True
-    ws.protection.insertRows = True
-    ws.protection.deleteRows = True
+    meta_rows = _write_rows(
+        ws, units, kind, grid, columns, machine, prefill, (export_id, blind, progress)
+    )
+    _finish_sheet(ws, columns, len(units), marks)
 
     identity = ReviewIdentity(
         study_id=study.study_id,
@@ -400,13 +487,13 @@ def export_review(
         export_id=export_id,
         created_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         blind=blind,
-        reviewed_column=reviewed_col,
+        reviewed_column=columns.reviewed,
         dimensions={d.id: d.label for d in grid.dimensions},
-        single=single,
+        single=columns.single,
         units=len(units),
         versions={u.key: u.version for u in units if u.version is not None},
     )
-    _meta_sheet(meta, identity, meta_rows, edit_columns)
+    _meta_sheet(meta, identity, meta_rows, columns.edits)
     _guide_sheet(guide, identity, grid, len(units))
     lists.sheet_state = "hidden"
     lists.protection.sheet = True
