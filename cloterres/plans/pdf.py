@@ -31,6 +31,7 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -200,6 +201,62 @@ class _Page:
         return [edge for obj in self.graphics for edge in obj_to_edges(obj)]
 
 
+class _GlyphRecording:
+    """The parts of the recording device that are not on its hot path (mixed into the pdfminer
+    device by :func:`_recorder_class`): each font's boldness, descent and glyphs looked up once,
+    and the characters of vertical fonts."""
+
+    chars: list[_Char]
+    _height: float
+    _fonts: dict[Any, tuple[bool, float, dict[int, tuple[str, float]]]]
+    handle_undefined_char: Callable[[Any, int], str]  # pdfminer's
+
+    def _font(self, font: Any) -> tuple[bool, float, dict[int, tuple[str, float]]]:
+        """(bold?, descent, glyphs seen) of a font, looked up once."""
+        known = self._fonts.get(font)
+        if known is None:
+            known = self._fonts[font] = (_is_bold(font.fontname), font.get_descent(), {})
+        return known
+
+    def _glyph(self, font: Any, cid: int) -> tuple[str, float]:
+        """Text and width of a glyph (once per font and glyph: the caller caches them)."""
+        from pdfminer.pdffont import PDFUnicodeNotDefined
+
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        return text, font.char_width(cid)
+
+    def render_char(
+        self,
+        matrix: Any,
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        rise: float,
+        cid: int,
+        ncs: Any,
+        graphicstate: Any,
+    ) -> float:
+        """A character of a vertical font (pdfminer's own object, then recorded)."""
+        from pdfminer.layout import LTChar
+
+        text, width = self._glyph(font, cid)
+        item = LTChar(
+            matrix, font, fontsize, scaling, rise, text, width, font.char_disp(cid), ncs,
+            graphicstate,
+        )  # fmt: skip
+        height = self._height
+        self.chars.append(
+            _Char(
+                text, item.size, item.x0, item.x1, height - item.y1, height - item.y0,
+                self._font(font)[0],
+            )
+        )  # fmt: skip
+        return item.adv
+
+
 def _recorder_class() -> type:
     """A pdfminer device that records the characters as they are drawn, without building
     pdfminer's layout objects for them (the costliest part of reading a page); lines, rectangles,
@@ -211,11 +268,9 @@ def _recorder_class() -> type:
     font. Vertical fonts go through pdfminer's own code.
     """
     from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LTChar
-    from pdfminer.pdffont import PDFUnicodeNotDefined
     from pdfminer.utils import mult_matrix
 
-    class Recorder(PDFPageAggregator):
+    class Recorder(_GlyphRecording, PDFPageAggregator):
         def __init__(self, resources: Any) -> None:
             super().__init__(resources, laparams=None)
             self.chars: list[_Char] = []
@@ -227,19 +282,6 @@ def _recorder_class() -> type:
             super().begin_page(page, ctm)
             self.chars = []
             self._height = self.cur_item.y1
-
-        def _font(self, font: Any) -> tuple[bool, float, dict[int, tuple[str, float]]]:
-            known = self._fonts.get(font)
-            if known is None:
-                known = self._fonts[font] = (_is_bold(font.fontname), font.get_descent(), {})
-            return known
-
-        def _glyph(self, font: Any, cid: int) -> tuple[str, float]:
-            try:
-                text = font.to_unichr(cid)
-            except PDFUnicodeNotDefined:
-                text = self.handle_undefined_char(font, cid)
-            return text, font.char_width(cid)
 
         def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
             font = textstate.font
@@ -292,32 +334,6 @@ def _recorder_class() -> type:
                             x += wordspace
                         needcharspace = True
             textstate.linematrix = (x, y)
-
-        def render_char(
-            self,
-            matrix: Any,
-            font: Any,
-            fontsize: float,
-            scaling: float,
-            rise: float,
-            cid: int,
-            ncs: Any,
-            graphicstate: Any,
-        ) -> float:
-            """A character of a vertical font (pdfminer's own object, then recorded)."""
-            text, width = self._glyph(font, cid)
-            item = LTChar(
-                matrix, font, fontsize, scaling, rise, text, width, font.char_disp(cid), ncs,
-                graphicstate,
-            )  # fmt: skip
-            height = self._height
-            self.chars.append(
-                _Char(
-                    text, item.size, item.x0, item.x1, height - item.y1, height - item.y0,
-                    self._font(font)[0],
-                )
-            )  # fmt: skip
-            return item.adv
 
     return Recorder
 
