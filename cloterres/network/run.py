@@ -14,7 +14,7 @@ from cloterres.io.files import check_input_files, prepare_output, staged
 from cloterres.network.analysis import NetworkAnalysis, analyse
 from cloterres.network.comention import MENTION_TYPE
 from cloterres.network.layers import RULES, build_layers
-from cloterres.network.model import Tie, TieStatus
+from cloterres.network.model import Actor, Tie, TieStatus
 from cloterres.network.outputs import RunDetails, write_gexf, write_graphml, write_jsonl, write_xlsx
 from cloterres.network.picture import write_png
 from cloterres.network.readers import attribute_values, read_actors, read_ties, type_id
@@ -82,16 +82,7 @@ def run_network(
     progress: Callable[[int], None] | None = None,
 ) -> NetworkReport:
     started = time.perf_counter()
-    rule = rule.strip().lower().replace("é", "e")
-    if rule not in RULES:
-        raise InputError(
-            f"--symetrisation : règle inconnue « {rule} » ; choisissez union (un des deux côtés "
-            f"déclare le lien) ou reciproque (les deux côtés le déclarent)"
-        )
-    if not 0 <= seed <= 2**32 - 1:
-        raise InputError(f"--graine : donnez un nombre entier entre 0 et {2**32 - 1}")
-    if not 0 <= permutations <= MAX_PERMUTATIONS:
-        raise InputError(f"--permutations : donnez un nombre entre 0 et {MAX_PERMUTATIONS}")
+    rule = _check_options(rule, seed, permutations)
     check_input_files([actors_path, *ties_paths], "donnez le tableau des acteurs puis les liens")
     if not ties_paths:
         raise InputError(
@@ -106,21 +97,8 @@ def run_network(
     actors = read_actors(actors_path)
     values, attribute_warnings = attribute_values(actors, attribute, actors_path)
     warnings = [w.describe() for w in attribute_warnings]
-    ties: list[Tie] = []
-    respondents: set[str] = set()
     read_inputs: list[tuple[str, str]] = [(str(actors_path), f"{len(actors)} acteurs")]
-    for path in ties_paths:
-        result = read_ties(path, actors)
-        ties.extend(result.ties)
-        respondents |= result.respondents
-        warnings.extend(w.describe() for w in result.warnings)
-        kind = _KINDS.get(result.kind, result.kind)
-        read_inputs.append((str(path), f"{kind}, {len(result.ties)} liens lus"))
-    if not ties:
-        raise InputError(
-            f"{', '.join(str(p) for p in ties_paths)} : aucun lien lu ; vérifiez les fichiers de "
-            f"liens (ou, pour des entretiens, que les noms des acteurs y apparaissent)"
-        )
+    ties, respondents = _read_all_ties(ties_paths, actors, warnings, read_inputs)
     directed_types = {type_id(t) for t in (directed or [])} | set(DEFAULT_DIRECTED)
     present = {t.type for t in ties}
     for name in sorted({type_id(t) for t in (directed or [])} - present):
@@ -141,9 +119,65 @@ def run_network(
         inputs=read_inputs,
         warnings=warnings,
     )
+    return NetworkReport(
+        analysis=analysis,
+        outputs=_write_outputs(files, picture, analysis, statuses, details),
+        warnings=warnings,
+        ties_read=len(ties),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _check_options(rule: str, seed: int, permutations: int) -> str:
+    """The symmetrisation rule (normalised), the seed and the number of permutations checked."""
+    rule = rule.strip().lower().replace("é", "e")
+    if rule not in RULES:
+        raise InputError(
+            f"--symetrisation : règle inconnue « {rule} » ; choisissez union (un des deux côtés "
+            f"déclare le lien) ou reciproque (les deux côtés le déclarent)"
+        )
+    if not 0 <= seed <= 2**32 - 1:
+        raise InputError(f"--graine : donnez un nombre entier entre 0 et {2**32 - 1}")
+    if not 0 <= permutations <= MAX_PERMUTATIONS:
+        raise InputError(f"--permutations : donnez un nombre entre 0 et {MAX_PERMUTATIONS}")
+    return rule
+
+
+def _read_all_ties(
+    ties_paths: list[Path],
+    actors: list[Actor],
+    warnings: list[str],
+    read_inputs: list[tuple[str, str]],
+) -> tuple[list[Tie], set[str]]:
+    """The ties of every tie file and the survey respondents; each file's warnings and a line
+    on what it gave are appended to ``warnings`` and ``read_inputs``."""
+    ties: list[Tie] = []
+    respondents: set[str] = set()
+    for path in ties_paths:
+        result = read_ties(path, actors)
+        ties.extend(result.ties)
+        respondents |= result.respondents
+        warnings.extend(w.describe() for w in result.warnings)
+        kind = _KINDS.get(result.kind, result.kind)
+        read_inputs.append((str(path), f"{kind}, {len(result.ties)} liens lus"))
+    if not ties:
+        raise InputError(
+            f"{', '.join(str(p) for p in ties_paths)} : aucun lien lu ; vérifiez les fichiers de "
+            f"liens (ou, pour des entretiens, que les noms des acteurs y apparaissent)"
+        )
+    return ties, respondents
+
+
+def _write_outputs(
+    files: list[Path],
+    picture: Path,
+    analysis: NetworkAnalysis,
+    statuses: list[TieStatus],
+    details: RunDetails,
+) -> list[Path]:
+    """Every output, all or nothing: each is written to a hidden temporary file first, and they
+    are all renamed into place only when the last one is complete."""
     written: list[Path] = []
-    # All or nothing: every output is written to a hidden temporary file first, and they are
-    # all renamed into place only when the last one is complete.
     with staged() as staging:
         for path in files:
             suffix = path.suffix.lower()
@@ -161,10 +195,4 @@ def run_network(
             written.append(path)
         write_png(staging.path(picture), analysis)
         written.append(picture)
-    return NetworkReport(
-        analysis=analysis,
-        outputs=written,
-        warnings=warnings,
-        ties_read=len(ties),
-        seconds=time.perf_counter() - started,
-    )
+    return written

@@ -326,19 +326,7 @@ def synthesize(
     labels (the latest human review of each unit and dimension, only ``study_coder``'s when
     given, else the machine's; see :mod:`cloterres.synthesis.study_labels`)."""
     started = time.perf_counter()
-    if output is None and report_dir is None:
-        raise InputError("rien à écrire : donnez --sortie FICHIER.xlsx et/ou --rapport DOSSIER")
-    if output is not None and output.suffix.lower() != ".xlsx":
-        raise InputError(
-            f"{output} : la synthèse s'écrit dans un classeur .xlsx ; changez l'extension"
-        )
-    if study_coder is not None and study is None:
-        raise InputError("--codeur ne s'emploie qu'avec --etude (l'étude où sont les revues)")
-    if not inputs and study is None:
-        raise InputError(
-            "aucun fichier d'entrée : donnez les sorties .jsonl ou .csv de cloterres categoriser "
-            "et/ou cloterres coder, ou une étude avec --etude"
-        )
+    _check_arguments(inputs, output, report_dir, study, study_coder)
     data = read_inputs(inputs)
     from_study: StudyLabels | None = None
     defaults: dict[str, ChosenGrid] = {}
@@ -388,32 +376,61 @@ def synthesize(
             subjects = report_subjects(
                 profiles, data.units, grids.interviews.grid if grids.interviews else None
             )
-            try:
-                tmp_dir = _report_workspace(report_dir)
-            except OSError as exc:
-                raise InputError(
-                    f"{report_dir} : écriture impossible : {os_error_fr(exc)}"
-                ) from None
-            try:
-                taken: set[str] = {"index"}
-                entries: list[tuple[ReportSubject, str]] = []
-                shown = attribute_interviews(subjects, data.units, data.files, ALL_INTERVIEWS)
-                for subject in subjects:
-                    name = slug(subject.name, taken)
-                    write_report(tmp_dir, name, subject, footer, shown)
-                    entries.append((subject, f"{name}.html"))
-                write_index(
-                    tmp_dir, entries, footer, shown, overall=profiles[-1] if profiles else None
-                )
-                _publish(tmp_dir, report_dir)
-            except OSError as exc:  # the folder the user gave, never the hidden one
-                shutil.rmtree(tmp_dir, ignore_errors=True)
-                raise InputError(
-                    f"{report_dir} : écriture impossible : {os_error_fr(exc)}"
-                ) from None
-            except BaseException:
-                shutil.rmtree(tmp_dir, ignore_errors=True)
-                raise
-            report.reports = [report_dir / file for _, file in entries]
+            report.reports = _write_reports(report_dir, subjects, footer, data, profiles)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _check_arguments(
+    inputs: list[Path],
+    output: Path | None,
+    report_dir: Path | None,
+    study: str | Path | None,
+    study_coder: str | None,
+) -> None:
+    """Something to read and something to write, in the right formats."""
+    if output is None and report_dir is None:
+        raise InputError("rien à écrire : donnez --sortie FICHIER.xlsx et/ou --rapport DOSSIER")
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise InputError(
+            f"{output} : la synthèse s'écrit dans un classeur .xlsx ; changez l'extension"
+        )
+    if study_coder is not None and study is None:
+        raise InputError("--codeur ne s'emploie qu'avec --etude (l'étude où sont les revues)")
+    if not inputs and study is None:
+        raise InputError(
+            "aucun fichier d'entrée : donnez les sorties .jsonl ou .csv de cloterres categoriser "
+            "et/ou cloterres coder, ou une étude avec --etude"
+        )
+
+
+def _write_reports(
+    report_dir: Path,
+    subjects: list[ReportSubject],
+    footer: str,
+    data: SynthesisData,
+    profiles: list[ContractProfile],
+) -> list[Path]:
+    """One HTML report per subject and their index, written in a hidden folder then put in
+    place as ``report_dir``; the paths of the reports."""
+    try:
+        tmp_dir = _report_workspace(report_dir)
+    except OSError as exc:
+        raise InputError(f"{report_dir} : écriture impossible : {os_error_fr(exc)}") from None
+    try:
+        taken: set[str] = {"index"}
+        entries: list[tuple[ReportSubject, str]] = []
+        shown = attribute_interviews(subjects, data.units, data.files, ALL_INTERVIEWS)
+        for subject in subjects:
+            name = slug(subject.name, taken)
+            write_report(tmp_dir, name, subject, footer, shown)
+            entries.append((subject, f"{name}.html"))
+        write_index(tmp_dir, entries, footer, shown, overall=profiles[-1] if profiles else None)
+        _publish(tmp_dir, report_dir)
+    except OSError as exc:  # the folder the user gave, never the hidden one
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        raise InputError(f"{report_dir} : écriture impossible : {os_error_fr(exc)}") from None
+    except BaseException:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        raise
+    return [report_dir / file for _, file in entries]
