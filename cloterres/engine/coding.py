@@ -548,19 +548,13 @@ class Coder:
                 )
                 queue.append((t_index, target))
 
-        # 4: exclusions by other labels (evaluated on the labels before removal)
-        current = {(dims[d].id, c) for d, decs in enumerate(labels) for c in decs}
-        for d_index, by_category in enumerate(labels):
-            for cat_id in list(by_category):
-                cc = self._categories[d_index][self._cat_index[d_index][cat_id]]
-                if any(ref in current for ref in cc.exclude_if):
-                    del by_category[cat_id]
+        # 4: exclusions by other labels
+        self._drop_excluded(labels)
 
         # 5: single-label, context, default
         result: dict[str, list[Decision]] = {}
         for d_index, dim in enumerate(dims):
             decs = list(labels[d_index].values())
-            order = self._cat_index[d_index]
             if not decs and dim.contexte and self._context_fields:
                 present = present_in(self._context_fields)
                 for (_d, c_index), term_indices in sorted(self._hits(present, {d_index}).items()):
@@ -574,7 +568,27 @@ class Coder:
             result[dim.id] = decs
         if learned and self.learned is not None:
             self._apply_learned(self.learned, result, texts, views)
-        for d_index, dim in enumerate(dims):
+        self._order_and_single(result)
+        coded = CodingResult(
+            result, self._derive(result, present_in(tuple(self.grid.champs_texte)))
+        )
+        return coded, texts, views
+
+    def _drop_excluded(self, labels: list[dict[str, Decision]]) -> None:
+        """Step 4 of :meth:`_code`: remove the labels excluded by another label (evaluated on
+        the labels before removal)."""
+        dims = self._dims
+        current = {(dims[d].id, c) for d, decs in enumerate(labels) for c in decs}
+        for d_index, by_category in enumerate(labels):
+            for cat_id in list(by_category):
+                cc = self._categories[d_index][self._cat_index[d_index][cat_id]]
+                if any(ref in current for ref in cc.exclude_if):
+                    del by_category[cat_id]
+
+    def _order_and_single(self, result: dict[str, list[Decision]]) -> None:
+        """Last step of :meth:`_code`: each dimension's labels in grid order; a single-label
+        dimension keeps its best one (text before the rest, then score, then grid order)."""
+        for d_index, dim in enumerate(self._dims):
             decs = result[dim.id]
             order = self._cat_index[d_index]
             decs.sort(key=lambda x: order[x.category])
@@ -589,10 +603,6 @@ class Coder:
                 )
                 decs = [best]
             result[dim.id] = decs
-        coded = CodingResult(
-            result, self._derive(result, present_in(tuple(self.grid.champs_texte)))
-        )
-        return coded, texts, views
 
     # learned layer
 

@@ -462,19 +462,18 @@ class _Extractor:
             )
         return self.drafts
 
-    def heading(self, block: Block) -> None:
-        text = _clean(block.text).replace("\n", " ")
-        level = block.level
-        if level != TITLE_LEVEL and len(self.headings) < 50:
-            self.headings.append(text)
+    def _title_band(self, block: Block, text: str, level: int) -> bool:
+        """A heading that completes the fiche being opened: an id alone beside its title (a
+        numbered square), or the second line of a title band (« FICHE ACTION N° 1.1 » / its
+        title). Whether it was one."""
         draft = self.draft
         bare = _BARE_ID.match(text)
-        if bare:  # an id alone beside the fiche's title (a numbered square)
+        if bare:
             if draft is not None and not draft.number and not draft.values and draft.title:
                 draft.number = _number(bare.group("num"))
-                return
+                return True
             self.open(block, bare.group("num"), "", level)
-            return
+            return True
         if (
             draft is not None
             and not draft.title
@@ -485,9 +484,19 @@ class _Extractor:
             and not _marker(text)
             and not _AXIS.match(text)
             and not _OBJECTIVE.match(text)
-        ):  # the second line of a title band: « FICHE ACTION N° 1.1 » / its title
+        ):
             draft.title = _clean_title(text)
+            return True
+        return False
+
+    def heading(self, block: Block) -> None:
+        text = _clean(block.text).replace("\n", " ")
+        level = block.level
+        if level != TITLE_LEVEL and len(self.headings) < 50:
+            self.headings.append(text)
+        if self._title_band(block, text, level):
             return
+        draft = self.draft
         numbered = _NUMBERED.match(text)
         if numbered and _OBJECTIVE.match(numbered.group("title")):  # « 1.1 Objectif : … »
             self.close()
@@ -1214,13 +1223,7 @@ def extract_measures(
         )
     contract = _contract(doc, extractor)
     report.contrat = contract
-    used_prefixes = used_prefixes if used_prefixes is not None else set()
-    prefix = base_prefix = contract_prefix(contract)
-    n = 2
-    while prefix in used_prefixes:
-        prefix = f"{base_prefix}{n}"
-        n += 1
-    used_prefixes.add(prefix)
+    prefix = _unique_prefix(contract, used_prefixes if used_prefixes is not None else set())
     measures: list[Measure] = []
     used: set[str] = set()
     for index, draft in enumerate(kept, start=1):
@@ -1240,18 +1243,7 @@ def extract_measures(
                 f"numéro de mesure « {draft.number} » utilisé deux fois : la seconde devient {ident}"
             )
         used.add(ident)
-        extra: dict[str, str] = {}
-        objective = values.pop("objectif", "") or draft.objective
-        if objective:
-            extra[DOCUMENT_FIELDS["objectif"]] = objective
-        for name in EXTRA_FIELDS[1:]:
-            value = values.pop(name, "")
-            if value:
-                extra[DOCUMENT_FIELDS[name]] = value
-        standard = {"axe", "intitule", "description", "porteur", "partenaires", "public", "contrat"}
-        for name, value in values.items():
-            if name not in standard and value:
-                extra[name] = value
+        extra = _extra_fields(values, draft)
         title = values.get("intitule") or draft.title
         measures.append(
             Measure(
@@ -1268,6 +1260,36 @@ def extract_measures(
             )
         )
     return measures
+
+
+def _unique_prefix(contract: str, used_prefixes: set[str]) -> str:
+    """The id prefix of a contract (its initials), numbered when another document of the run
+    already has it; it joins ``used_prefixes``."""
+    prefix = base_prefix = contract_prefix(contract)
+    n = 2
+    while prefix in used_prefixes:
+        prefix = f"{base_prefix}{n}"
+        n += 1
+    used_prefixes.add(prefix)
+    return prefix
+
+
+def _extra_fields(values: dict[str, str], draft: _Draft) -> dict[str, str]:
+    """The fields of a measure beyond the standard ones (objective first, then the document's
+    known fields, then the others by name); the known ones are taken out of ``values``."""
+    extra: dict[str, str] = {}
+    objective = values.pop("objectif", "") or draft.objective
+    if objective:
+        extra[DOCUMENT_FIELDS["objectif"]] = objective
+    for name in EXTRA_FIELDS[1:]:
+        value = values.pop(name, "")
+        if value:
+            extra[DOCUMENT_FIELDS[name]] = value
+    standard = {"axe", "intitule", "description", "porteur", "partenaires", "public", "contrat"}
+    for name, value in values.items():
+        if name not in standard and value:
+            extra[name] = value
+    return extra
 
 
 def _contract(doc: Document, extractor: _Extractor) -> str:

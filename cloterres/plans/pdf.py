@@ -933,13 +933,9 @@ def read_pdf(
     return doc
 
 
-def _blocks(
-    doc: Document,
-    pages: list[list[_Line]],
-    tables: list[list[tuple[float, _Rows]]],
-    meta_title: str,
-) -> None:
-    furniture = _furniture(pages)
+def _heading_sizes(pages: list[list[_Line]]) -> tuple[dict[float, int], str]:
+    """The heading level of each font size bigger than the body text's (the most used, by
+    characters), and the first page's biggest line when it is a heading (the cover title)."""
     sizes: Counter[float] = Counter()
     for lines in pages:
         for line in lines:
@@ -951,18 +947,45 @@ def _blocks(
     if pages and pages[0]:
         top_line = max(pages[0], key=lambda line: line.size)
         biggest = top_line.text if top_line.size >= body + 1.5 else ""
+    return level_of, biggest
+
+
+def _reading_order(
+    lines: list[_Line], found: list[tuple[float, _Rows]]
+) -> list[tuple[float, int, object]]:
+    """A page's lines in reading order (columns read one after the other), each table
+    (kind 0) before the first line (kind 1) below its top."""
+    items: list[tuple[float, int, object]] = [
+        (float(index), 1, line) for index, line in enumerate(lines)
+    ]
+    for top, rows in found:
+        after = next((k for k, line in enumerate(lines) if line.top > top), len(lines))
+        items.append((after - 0.5, 0, rows))
+    items.sort(key=lambda item: (item[0], item[1]))
+    return items
+
+
+def _cover_title(doc: Document, biggest: str) -> None:
+    """The whole cover title, when it runs over several lines (the first page's heading that
+    starts with its biggest line)."""
+    for block in doc.blocks:
+        if block.page == 1 and block.kind == "heading" and block.text.startswith(biggest):
+            doc.title = block.text
+            break
+
+
+def _blocks(
+    doc: Document,
+    pages: list[list[_Line]],
+    tables: list[list[tuple[float, _Rows]]],
+    meta_title: str,
+) -> None:
+    furniture = _furniture(pages)
+    level_of, biggest = _heading_sizes(pages)
     doc.title = meta_title or biggest
     n_par = n_tab = n_furniture = 0
     for page_number, (lines, found) in enumerate(zip(pages, tables, strict=True), start=1):
-        # Lines in reading order (columns read one after the other), each table before the
-        # first line below its top.
-        items: list[tuple[float, int, object]] = [
-            (float(index), 1, line) for index, line in enumerate(lines)
-        ]
-        for top, rows in found:
-            after = next((k for k, line in enumerate(lines) if line.top > top), len(lines))
-            items.append((after - 0.5, 0, rows))
-        items.sort(key=lambda item: (item[0], item[1]))
+        items = _reading_order(lines, found)
         current: Block | None = None
         prev: _Line | None = None
         right = _right_edges(lines)
@@ -1040,11 +1063,8 @@ def _blocks(
         if current is not None:
             doc.blocks.append(_finish(current))
     doc.paragraphs, doc.tables = n_par, n_tab
-    if biggest and not meta_title:  # the whole cover title, when it runs over several lines
-        for block in doc.blocks:
-            if block.page == 1 and block.kind == "heading" and block.text.startswith(biggest):
-                doc.title = block.text
-                break
+    if biggest and not meta_title:
+        _cover_title(doc, biggest)
     if n_furniture:
         doc.notes.append(
             f"{n_furniture} ligne(s) d'en-tête, de pied de page ou de numéro de page répétée(s) "
