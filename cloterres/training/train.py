@@ -33,8 +33,10 @@ import json
 import math
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -126,7 +128,7 @@ def build_rows(grid: Grid, examples: list[Example]) -> list[Row]:
     return rows
 
 
-def _binary(features: list[list[str]], names: list[str]):  # noqa: ANN202 - scipy sparse
+def _binary(features: list[list[str]], names: list[str]) -> Any:  # a scipy sparse matrix
     """Rows × names matrix with 1 where a row has the feature (sorted: same bytes every run)."""
     from scipy.sparse import csr_matrix
 
@@ -152,7 +154,7 @@ class Design:
             [r.vector if r.vector is not None else np.zeros(300, np.float32) for r in rows]
         ).astype(np.float64)
 
-    def matrix(self, vec_scale: float, rules: bool = True):  # noqa: ANN201 - scipy sparse
+    def matrix(self, vec_scale: float, rules: bool = True) -> Any:  # a scipy sparse matrix
         from scipy.sparse import csr_matrix, hstack
 
         parts = [self.words, self.rules] if rules else [self.words]
@@ -174,10 +176,10 @@ def _gold_matrix(rows: list[Row], cats: list[str]) -> np.ndarray:
 
 
 def _fit(
-    x,
+    x: Any,  # a scipy sparse matrix
     y: np.ndarray,
     c_value: float,
-    class_weight: str | None = None,  # noqa: ANN001
+    class_weight: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weights (features × categories) and biases of one logistic regression per category."""
     from sklearn.linear_model import LogisticRegression
@@ -204,7 +206,7 @@ def _fit(
     return weights, bias
 
 
-def _predict(x, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:  # noqa: ANN001
+def _predict(x: Any, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x @ weights + bias, -30, 30)))
 
 
@@ -380,8 +382,8 @@ def _calibrate(
     grid: Grid,
     cats: list[str],
     probs: np.ndarray,
-    add,
-    veto,  # noqa: ANN001
+    add: dict[str, float],
+    veto: dict[str, float],
     extra: list[tuple[list[Row], np.ndarray]] = (),  # type: ignore[assignment]
 ) -> dict[str, list[float]]:
     """Platt calibration per origin (and per origin and dimension) of the labels the engine gives
@@ -431,7 +433,7 @@ def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def train_grid(grid_id: str, log=print) -> Path:  # noqa: ANN001
+def train_grid(grid_id: str, log: Callable[[str], object] = print) -> Path:
     grid = load_grid(GRID_FILES[grid_id])
     train, test = training_examples(grid_id)
     if not train:
