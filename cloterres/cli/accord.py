@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cloterres.agreement.stats import DEFAULT_SEED, Estimate
-from cloterres.cli.common import add_command, command_line, with_progress
+from cloterres.cli.common import add_command, command_line, input_files, with_progress
 from cloterres.cli.messages import out, remark
 from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 from cloterres.engine.labels import Kind
@@ -253,6 +253,9 @@ def accord(
     """Mesurer l'accord entre codeurs : accord observé, kappas de Cohen et de Fleiss, alpha de
     Krippendorff, AC1 de Gwet, par dimension et par catégorie, avec les désaccords."""
     from cloterres.agreement.compare import compare
+    from cloterres.agreement.readers import LABEL_SUFFIXES
+
+    entrees = input_files(list(entrees or []), LABEL_SUFFIXES, "fichier d'étiquettes", silencieux)
 
     command = command_line()
     report = with_progress(

@@ -10,12 +10,14 @@ from __future__ import annotations
 import shlex
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from cloterres.cli.messages import err
+from cloterres.cli.messages import err, remark
+from cloterres.io.files import expand_folders
 
 if TYPE_CHECKING:  # typer >= 0.20 ships its own copy of click
     from typer._click import Context
@@ -70,6 +72,29 @@ def with_progress(label: str, quiet: bool, run: Callable[[Callable[[int], None] 
     ) as bar:
         task = bar.add_task("travail", total=None)
         return run(lambda n: bar.update(task, completed=n) if n % 200 == 0 else None)
+
+
+MAX_SKIPPED_NAMES = 8  # a folder's skipped files named in the remark line, then a count
+
+
+def input_files(
+    paths: list[Path],
+    suffixes: tuple[str, ...],
+    what: str,
+    quiet: bool = False,
+    exclude: tuple[Path, ...] = (),
+) -> list[Path]:
+    """The command's inputs with every folder replaced by the files of ``suffixes`` it holds
+    (sorted); one remark line per folder names what was skipped (unless ``quiet``)."""
+    expanded = expand_folders(paths, suffixes, what, exclude)
+    if not quiet:
+        for folder, names in expanded.skipped.items():
+            shown = ", ".join(names[:MAX_SKIPPED_NAMES])
+            more = len(names) - MAX_SKIPPED_NAMES
+            if more > 0:
+                shown += f" et {more} autre(s)"
+            remark(f"{folder} : ignoré(s), pas un {what} : {shown}")
+    return expanded.files
 
 
 def command_line() -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cloterres.cli.common import add_command, command_line, with_progress
+from cloterres.cli.common import add_command, command_line, input_files, with_progress
 from cloterres.cli.messages import out, warn_all
 from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 
@@ -92,8 +92,13 @@ def reseau(
     silencieux: SilencieuxOpt = False,
 ) -> None:
     """Analyser le réseau des acteurs : densités, homophilie entre milieux, courtiers, pivots."""
+    from cloterres.io.tables import TABLE_SUFFIXES
     from cloterres.network.layers import ALL_TYPES
     from cloterres.network.run import run_network
+
+    liens = input_files(
+        liens, (*TABLE_SUFFIXES, ".jsonl"), "fichier de liens", silencieux, (acteurs,)
+    )
 
     command = command_line()
     report = with_progress(
