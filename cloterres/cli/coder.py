@@ -47,7 +47,10 @@ def coder(
     unite: Annotated[
         str,
         typer.Option(
-            "--unite", "--unit", help="Unité de codage : phrase, tour, paragraphe ou ligne."
+            "--unite",
+            "--unit",
+            help="Unité de codage : phrase, tour, paragraphe ou ligne.",
+            metavar="UNITE",
         ),
     ] = "phrase",
     pseudonymiser: Annotated[

@@ -52,7 +52,9 @@ def afficher(
     fichier: FichierGrille = None,
     dimension: Annotated[
         str | None,
-        typer.Option("--dimension", help="N'afficher que cette dimension (identifiant)."),
+        typer.Option(
+            "--dimension", help="N'afficher que cette dimension (identifiant).", metavar="ID"
+        ),
     ] = None,
 ) -> None:
     """Afficher une grille lisiblement : dimensions, catégories, définitions, termes."""
@@ -64,7 +66,9 @@ def afficher(
 
 
 def tester(
-    texte: Annotated[str, typer.Argument(help="Texte d'une mesure à catégoriser.")],
+    texte: Annotated[
+        str, typer.Argument(help="Texte d'une mesure à catégoriser.", metavar="TEXTE")
+    ],
     grille: GrilleOpt = None,
 ) -> None:
     """Catégoriser un texte et montrer les mots qui ont déclenché chaque catégorie."""

@@ -51,6 +51,7 @@ def reseau(
             "--attribut",
             "--attribute",
             help="Colonne du tableau des acteurs qui définit les groupes.",
+            metavar="COLONNE",
         ),
     ] = "milieu",
     symetrisation: Annotated[
@@ -60,6 +61,7 @@ def reseau(
             "--symmetrisation",
             help="Liens non orientés : union (un des deux acteurs déclare le lien) ou "
             "reciproque (les deux le déclarent).",
+            metavar="union|reciproque",
         ),
     ] = "union",
     oriente: Annotated[
@@ -74,10 +76,15 @@ def reseau(
     ] = None,
     permutations: Annotated[
         int,
-        typer.Option("--permutations", help="Nombre de permutations des tests (QAP, E-I)."),
+        typer.Option(
+            "--permutations", help="Nombre de permutations des tests (QAP, E-I).", metavar="N"
+        ),
     ] = 1000,
     graine: Annotated[
-        int, typer.Option("--graine", "--seed", help="Graine du hasard (permutations, dessin).")
+        int,
+        typer.Option(
+            "--graine", "--seed", help="Graine du hasard (permutations, dessin).", metavar="ENTIER"
+        ),
     ] = 1,
     image: Annotated[
         Path | None,
