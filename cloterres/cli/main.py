@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import typer
@@ -42,7 +43,7 @@ def _param_hint(exc: click_exceptions.BadParameter) -> str:
     return str(getattr(param, "metavar", None) or getattr(param, "name", "") or "").upper()
 
 
-def _close_options(name: str, possibilities: list[str]) -> list[str]:
+def _close_options(name: str, possibilities: Sequence[str]) -> list[str]:
     """The options worth suggesting for a mistyped one: click's candidates (difflib, cutoff
     0.6) are too loose (``--verbose`` would suggest ``--overwrite`` and ``--ecraser``)."""
     from difflib import SequenceMatcher
