@@ -16,7 +16,6 @@ from cloterres.cli.messages import out, remark
 from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 from cloterres.engine.labels import Kind
 from cloterres.errors import InputError
-from cloterres.frontends import FRONT_ENDS
 
 if TYPE_CHECKING:
     from cloterres.agreement.compare import AgreementReport
@@ -156,6 +155,8 @@ def print_report(report: AgreementReport) -> None:
 def _kind(value: str | None) -> Kind | None:
     if value is None:
         return None
+    from cloterres.frontends import FRONT_ENDS  # here: it loads the engine (spaCy)
+
     if value not in FRONT_ENDS:
         raise InputError(f"--type : « {value} » inconnu ; donnez {' ou '.join(FRONT_ENDS)}")
     return value

@@ -7,10 +7,11 @@ and exposes ``register(app)``; :mod:`cloterres.cli.app` calls it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shlex
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -109,6 +110,17 @@ class FrenchGroup(TyperGroup):
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return super().get_short_help_str(_SHORT_HELP_LIMIT)
+
+
+@contextlib.contextmanager
+def step(label: str, quiet: bool = False) -> Iterator[None]:
+    """A spinner with ``label`` on stderr while a step that may take more than a second runs
+    (on a terminal only, and not when quiet); it disappears when the step ends."""
+    if quiet or not err.is_terminal:
+        yield
+        return
+    with err.status(label, spinner="dots"):
+        yield
 
 
 def with_progress(label: str, quiet: bool, run: Callable[[Callable[[int], None] | None], T]) -> T:

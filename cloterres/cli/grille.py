@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cloterres.cli.common import add_command, add_group, sub_app
+from cloterres.cli.common import add_command, add_group, step, sub_app
 from cloterres.cli.messages import error, out, warn
 from cloterres.cli.options import GrilleOpt
 
@@ -33,7 +33,8 @@ def valider(fichier: FichierGrille = None) -> None:
         raise typer.Exit(2) from None
     n_cat = sum(len(d.categories) for d in grid.dimensions)
     n_terms = sum(len(c.inclure) + len(c.exclure) for d in grid.dimensions for c in d.categories)
-    problems = check_examples(grid, Coder(grid, learned=False))
+    with step("Chargement du modèle de langue et codage des exemples de la grille…"):
+        problems = check_examples(grid, Coder(grid, learned=False))
     for problem in problems:
         warn(f"{path} : {problem}")
     n_examples = sum(
@@ -77,7 +78,8 @@ def tester(
     from cloterres.plans.records import evidence_display
 
     grid = load_grid(grille or default_grid_path())
-    result = Coder(grid).code({grid.champs_texte[0]: texte})
+    with step("Chargement du modèle de langue et catégorisation…"):
+        result = Coder(grid).code({grid.champs_texte[0]: texte})
     out.print(evidence_display(grid, result) or "Aucune catégorie.", markup=False)
 
 
