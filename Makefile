@@ -90,6 +90,7 @@ plans-dev: $(STAMP)
 	$(BIN)/python tests/data/tableurs/build_tableurs.py
 
 bench: $(STAMP)
+	$(BIN)/python tests/bench/bench_grille.py
 	$(BIN)/python tests/bench/bench_categoriser.py
 	$(BIN)/python tests/bench/bench_coder.py
 	$(BIN)/python tests/bench/bench_store.py

@@ -11,12 +11,11 @@ from rich.console import Console
 from rich.table import Table
 
 from cloterres.agreement.stats import DEFAULT_SEED, Estimate
-from cloterres.cli.common import add_command, command_line, with_progress
+from cloterres.cli.common import add_command, command_line, input_files, with_progress
 from cloterres.cli.messages import out, remark
 from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 from cloterres.engine.labels import Kind
 from cloterres.errors import InputError
-from cloterres.frontends import FRONT_ENDS
 
 if TYPE_CHECKING:
     from cloterres.agreement.compare import AgreementReport
@@ -156,6 +155,8 @@ def print_report(report: AgreementReport) -> None:
 def _kind(value: str | None) -> Kind | None:
     if value is None:
         return None
+    from cloterres.frontends import FRONT_ENDS  # here: it loads the engine (spaCy)
+
     if value not in FRONT_ENDS:
         raise InputError(f"--type : « {value} » inconnu ; donnez {' ou '.join(FRONT_ENDS)}")
     return value
@@ -253,6 +254,9 @@ def accord(
     """Mesurer l'accord entre codeurs : accord observé, kappas de Cohen et de Fleiss, alpha de
     Krippendorff, AC1 de Gwet, par dimension et par catégorie, avec les désaccords."""
     from cloterres.agreement.compare import compare
+    from cloterres.agreement.readers import LABEL_SUFFIXES
+
+    entrees = input_files(list(entrees or []), LABEL_SUFFIXES, "fichier d'étiquettes", silencieux)
 
     command = command_line()
     report = with_progress(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cloterres.cli.common import add_command, command_line, with_progress
+from cloterres.cli.common import add_command, command_line, input_files, with_progress
 from cloterres.cli.messages import out, warn_all
 from cloterres.cli.options import (
     CodeurFiabiliteOpt,
@@ -47,8 +47,13 @@ def categoriser(
     silencieux: SilencieuxOpt = False,
 ) -> None:
     """Catégoriser chaque mesure avec la grille CLoterreS et écrire le résultat."""
+    from cloterres.io.tables import TABLE_SUFFIXES
+    from cloterres.plans import DOCUMENT_SUFFIXES
     from cloterres.plans.categorize import categorize
 
+    entrees = input_files(
+        entrees, TABLE_SUFFIXES + DOCUMENT_SUFFIXES, "plan ou tableau de mesures", silencieux
+    )
     command = command_line()
     with optional_study(etude, codeur, [sortie]) as study:
         report = with_progress(

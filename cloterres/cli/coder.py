@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cloterres.cli.common import add_command, command_line, with_progress
+from cloterres.cli.common import add_command, command_line, input_files, with_progress
 from cloterres.cli.messages import out, warn_all
 from cloterres.cli.options import (
     CodeurFiabiliteOpt,
@@ -47,7 +47,10 @@ def coder(
     unite: Annotated[
         str,
         typer.Option(
-            "--unite", "--unit", help="Unité de codage : phrase, tour, paragraphe ou ligne."
+            "--unite",
+            "--unit",
+            help="Unité de codage : phrase, tour, paragraphe ou ligne.",
+            metavar="UNITE",
         ),
     ] = "phrase",
     pseudonymiser: Annotated[
@@ -100,7 +103,15 @@ def coder(
     silencieux: SilencieuxOpt = False,
 ) -> None:
     """Coder des entretiens avec la grille d'analyse (implication, gouvernance, rôles, bénéfices, coûts...)."""
-    from cloterres.interviews.coding import code_interviews
+    from cloterres.interviews.coding import (
+        PROJECT_SUFFIXES,
+        TABLE_SUFFIXES,
+        TRANSCRIPT_SUFFIXES,
+        code_interviews,
+    )
+
+    suffixes = TRANSCRIPT_SUFFIXES + TABLE_SUFFIXES + PROJECT_SUFFIXES
+    entrees = input_files(entrees, suffixes, "entretien ou tableau d'unités", silencieux)
 
     command = command_line()
     with optional_study(etude, codeur, [sortie, table]) as study:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cloterres.cli.common import add_command, with_progress
+from cloterres.cli.common import add_command, input_files, with_progress
 from cloterres.cli.messages import out, warn_all
 from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 
@@ -36,8 +36,14 @@ def extraire(
 ) -> None:
     """Extraire les mesures (fiches actions) des plans d'action, sans les catégoriser : vérifiez et
     corrigez le fichier obtenu, puis donnez-le à « cloterres categoriser »."""
+    from cloterres.io.tables import TABLE_SUFFIXES
+    from cloterres.plans import DOCUMENT_SUFFIXES
     from cloterres.plans.extract import extract
     from cloterres.plans.report import report_lines
+
+    entrees = input_files(
+        entrees, DOCUMENT_SUFFIXES + TABLE_SUFFIXES, "plan ou tableau de mesures", silencieux
+    )
 
     report = with_progress(
         "Extraction : {task.completed} mesures",

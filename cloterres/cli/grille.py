@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cloterres.cli.common import add_command, add_group, sub_app
+from cloterres.cli.common import add_command, add_group, step, sub_app
 from cloterres.cli.messages import error, out, warn
 from cloterres.cli.options import GrilleOpt
 
@@ -33,7 +33,8 @@ def valider(fichier: FichierGrille = None) -> None:
         raise typer.Exit(2) from None
     n_cat = sum(len(d.categories) for d in grid.dimensions)
     n_terms = sum(len(c.inclure) + len(c.exclure) for d in grid.dimensions for c in d.categories)
-    problems = check_examples(grid, Coder(grid, learned=False))
+    with step("Chargement du modèle de langue et codage des exemples de la grille…"):
+        problems = check_examples(grid, Coder(grid, learned=False))
     for problem in problems:
         warn(f"{path} : {problem}")
     n_examples = sum(
@@ -52,7 +53,9 @@ def afficher(
     fichier: FichierGrille = None,
     dimension: Annotated[
         str | None,
-        typer.Option("--dimension", help="N'afficher que cette dimension (identifiant)."),
+        typer.Option(
+            "--dimension", help="N'afficher que cette dimension (identifiant).", metavar="ID"
+        ),
     ] = None,
 ) -> None:
     """Afficher une grille lisiblement : dimensions, catégories, définitions, termes."""
@@ -64,7 +67,9 @@ def afficher(
 
 
 def tester(
-    texte: Annotated[str, typer.Argument(help="Texte d'une mesure à catégoriser.")],
+    texte: Annotated[
+        str, typer.Argument(help="Texte d'une mesure à catégoriser.", metavar="TEXTE")
+    ],
     grille: GrilleOpt = None,
 ) -> None:
     """Catégoriser un texte et montrer les mots qui ont déclenché chaque catégorie."""
@@ -73,7 +78,8 @@ def tester(
     from cloterres.plans.records import evidence_display
 
     grid = load_grid(grille or default_grid_path())
-    result = Coder(grid).code({grid.champs_texte[0]: texte})
+    with step("Chargement du modèle de langue et catégorisation…"):
+        result = Coder(grid).code({grid.champs_texte[0]: texte})
     out.print(evidence_display(grid, result) or "Aucune catégorie.", markup=False)
 
 

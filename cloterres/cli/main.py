@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import typer
@@ -42,15 +43,26 @@ def _param_hint(exc: click_exceptions.BadParameter) -> str:
     return str(getattr(param, "metavar", None) or getattr(param, "name", "") or "").upper()
 
 
+def _close_options(name: str, possibilities: Sequence[str]) -> list[str]:
+    """The options worth suggesting for a mistyped one: click's candidates (difflib, cutoff
+    0.6) are too loose (``--verbose`` would suggest ``--overwrite`` and ``--ecraser``)."""
+    from difflib import SequenceMatcher
+
+    return sorted(p for p in possibilities if SequenceMatcher(None, name, p).ratio() >= 0.75)
+
+
 def _usage_error_fr(exc: click_exceptions.UsageError) -> str:
     if isinstance(exc, click_exceptions.MissingParameter):
         hint = _param_hint(exc)
         kind = "option" if getattr(exc.param, "param_type_name", "") == "option" else "argument"
-        return f"{kind} obligatoire manquant(e) : {hint}"
+        if kind == "option":
+            return f"option obligatoire manquante : {hint}"
+        return f"argument obligatoire manquant : {hint}"
     if isinstance(exc, click_exceptions.NoSuchOption):
         text = f"option inconnue : {exc.option_name}"
-        if exc.possibilities:
-            text += f" (vouliez-vous dire {', '.join(sorted(exc.possibilities))} ?)"
+        close = _close_options(exc.option_name, exc.possibilities or [])
+        if close:
+            text += f" (vouliez-vous dire {', '.join(close)} ?)"
         return text
     if isinstance(exc, click_exceptions.BadParameter):
         hint = _param_hint(exc)

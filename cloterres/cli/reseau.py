@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cloterres.cli.common import add_command, command_line, with_progress
+from cloterres.cli.common import add_command, command_line, input_files, with_progress
 from cloterres.cli.messages import out, warn_all
 from cloterres.cli.options import EcraserOpt, SilencieuxOpt
 
@@ -51,6 +51,7 @@ def reseau(
             "--attribut",
             "--attribute",
             help="Colonne du tableau des acteurs qui définit les groupes.",
+            metavar="COLONNE",
         ),
     ] = "milieu",
     symetrisation: Annotated[
@@ -60,6 +61,7 @@ def reseau(
             "--symmetrisation",
             help="Liens non orientés : union (un des deux acteurs déclare le lien) ou "
             "reciproque (les deux le déclarent).",
+            metavar="union|reciproque",
         ),
     ] = "union",
     oriente: Annotated[
@@ -74,10 +76,15 @@ def reseau(
     ] = None,
     permutations: Annotated[
         int,
-        typer.Option("--permutations", help="Nombre de permutations des tests (QAP, E-I)."),
+        typer.Option(
+            "--permutations", help="Nombre de permutations des tests (QAP, E-I).", metavar="N"
+        ),
     ] = 1000,
     graine: Annotated[
-        int, typer.Option("--graine", "--seed", help="Graine du hasard (permutations, dessin).")
+        int,
+        typer.Option(
+            "--graine", "--seed", help="Graine du hasard (permutations, dessin).", metavar="ENTIER"
+        ),
     ] = 1,
     image: Annotated[
         Path | None,
@@ -92,8 +99,13 @@ def reseau(
     silencieux: SilencieuxOpt = False,
 ) -> None:
     """Analyser le réseau des acteurs : densités, homophilie entre milieux, courtiers, pivots."""
+    from cloterres.io.tables import TABLE_SUFFIXES
     from cloterres.network.layers import ALL_TYPES
     from cloterres.network.run import run_network
+
+    liens = input_files(
+        liens, (*TABLE_SUFFIXES, ".jsonl"), "fichier de liens", silencieux, (acteurs,)
+    )
 
     command = command_line()
     report = with_progress(

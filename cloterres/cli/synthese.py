@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from cloterres.cli.common import add_command, command_line, with_progress
+from cloterres.cli.common import add_command, command_line, input_files, with_progress
 from cloterres.cli.messages import out
 from cloterres.cli.options import EcraserOpt, SilencieuxOpt
+
+SYNTHESIS_SUFFIXES = (".jsonl", ".csv", ".xlsx")  # what synthesis.readers.read_inputs reads
 
 
 def synthese(
@@ -80,6 +82,10 @@ def synthese(
 ) -> None:
     """Synthèse par contrat : profil du plan d'action, comparaison des contrats, codes des entretiens par type d'acteur."""
     from cloterres.synthesis.run import synthesize
+
+    entrees = input_files(
+        list(entrees or []), SYNTHESIS_SUFFIXES, "résultat de categoriser ou coder", silencieux
+    )
     from cloterres.synthesis.sentences import plural
 
     command = command_line()

@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloterres.errors import InputError
@@ -22,9 +23,64 @@ def check_input_files(paths: list[Path], missing_hint: str) -> None:
         if not path.exists():
             raise InputError(f"{path} : fichier introuvable ; vérifiez le chemin")
         if path.is_dir():
+            raise InputError(f"{path} : est un dossier ; donnez les fichiers à lire qu'il contient")
+
+
+# Files a folder of inputs often holds that are never inputs, whatever their extension.
+_NOT_INPUTS = ("readme", "lisezmoi", "licence", "license", "changelog", "notes")
+
+
+@dataclass
+class ExpandedInputs:
+    """The inputs once every folder is replaced by the files it holds; ``skipped`` names, per
+    folder, what it holds that the command does not read (sub-folders end with ``/``)."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: dict[Path, list[str]] = field(default_factory=dict)
+
+
+def _is_input(entry: Path, suffixes: tuple[str, ...]) -> bool:
+    name = entry.name
+    if name.startswith((".", "~$")) or not entry.is_file():  # hidden files, Office lock files
+        return False
+    if entry.stem.lower().startswith(_NOT_INPUTS):
+        return False
+    return entry.suffix.lower() in suffixes
+
+
+def expand_folders(
+    paths: list[Path], suffixes: tuple[str, ...], what: str, exclude: tuple[Path, ...] = ()
+) -> ExpandedInputs:
+    """Every folder among ``paths`` becomes the files it holds (not its sub-folders) whose
+    extension is one of ``suffixes``, sorted by name; README and hidden files are skipped.
+    Files of ``exclude`` (given elsewhere on the command line) are skipped too. Other paths
+    stay as given. A folder with no such file is an :class:`InputError` (``what``
+    names the inputs, « plan ou tableau de mesures » say)."""
+    expanded = ExpandedInputs()
+    for path in paths:
+        if not path.is_dir():
+            expanded.files.append(path)
+            continue
+        try:
+            entries = sorted(path.iterdir(), key=lambda e: e.name.lower())
+        except OSError as exc:
+            raise InputError(f"{path} : dossier illisible ({os_error_fr(exc)})") from None
+        excluded = {p.resolve() for p in exclude}
+        kept = [e for e in entries if _is_input(e, suffixes) and e.resolve() not in excluded]
+        skipped = [
+            e.name + ("/" if e.is_dir() else "")
+            for e in entries
+            if e not in kept and not e.name.startswith(".")
+        ]
+        if not kept:
             raise InputError(
-                f"{path} : est un dossier ; donnez les fichiers qu'il contient (par exemple {path}/*)"
+                f"{path} : le dossier ne contient aucun {what} ({', '.join(suffixes)}) ; "
+                f"donnez un autre dossier ou les fichiers eux-mêmes"
             )
+        expanded.files.extend(kept)
+        if skipped:
+            expanded.skipped[path] = skipped
+    return expanded
 
 
 def prepare_output(path: Path, *, overwrite: bool, inputs: list[Path] | None = None) -> None:

@@ -82,12 +82,46 @@ def _detect_delimiter(sample: str, header_score: HeaderScore | None) -> str:
     return best
 
 
+_SAMPLE_ROWS = 200  # rows of the sample checked for columns collapsed into one
+
+
+def _check_columns(name: str, sample: str, delimiter: str) -> None:
+    """Refuse a CSV whose rows collapse to one column: every data row one field that holds
+    separators (whole lines quoted by a faulty export), under a header of several columns or
+    one field that holds separators too. Such a file would be read as rows without text."""
+    rows: list[list[str]] = []
+    try:
+        for cells in csv.reader(sample.splitlines()[: _SAMPLE_ROWS * 4], delimiter=delimiter):
+            if any(c.strip() for c in cells):
+                rows.append(cells)
+            if len(rows) > _SAMPLE_ROWS:
+                break
+    except csv.Error:
+        return  # the reader says where, line by line
+    if len(rows) < 2:
+        return
+    header, data = rows[0], rows[1:]
+    if any(len(r) > 1 for r in data):
+        return
+    separators = [d for d in _DELIMITERS if sum(d in r[0] for r in data) * 2 > len(data)]
+    if not separators:
+        return
+    if len(header) < 2 and not any(d in header[0] for d in separators):
+        return
+    shown = "tabulation" if separators[0] == "\t" else f"« {separators[0]} »"
+    raise InputError(
+        f"{name} : chaque ligne n'a qu'une colonne (lignes entières entre guillemets, séparateur "
+        f"{shown} compris) ; réenregistrez le tableau en CSV sans guillemets autour des lignes "
+        f"entières, ou en .xlsx"
+    )
+
+
 def csv_rows(path: Path, *, header_score: HeaderScore | None = None) -> Rows:
     """(line number, cells) of a CSV file: encoding and separator detected, errors in French.
 
     The separator (``;``, ``,`` or tab; tab for a ``.tsv``) is the one that gives the first row
     the highest ``header_score`` (how many known column names it holds), then the most rows of
-    the first row's width."""
+    the first row's width. A file whose rows collapse to one column is refused."""
     name = str(path)
     with path.open("rb") as fh:
         head = fh.read(1 << 20)
@@ -112,6 +146,7 @@ def csv_rows(path: Path, *, header_score: HeaderScore | None = None) -> Rows:
     encoding = detect_encoding(head)
     sample = head.decode(encoding, errors="replace")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else _detect_delimiter(sample, header_score)
+    _check_columns(name, sample, delimiter)
 
     def rows() -> Rows:
         with path.open("rb") as fh:
