@@ -72,6 +72,15 @@ def reseau(
             metavar="TYPE",
         ),
     ] = None,
+    non_repondants: Annotated[
+        str,
+        typer.Option(
+            "--non-repondants",
+            "--non-respondents",
+            help="Liens des acteurs qui n'ont pas répondu : manquants (inconnus, les densités "
+            "portent sur les paires observées) ou sans-liens (comptés comme absents).",
+        ),
+    ] = "manquants",
     permutations: Annotated[
         int,
         typer.Option("--permutations", help="Nombre de permutations des tests (QAP, E-I)."),
@@ -102,7 +111,7 @@ def reseau(
         lambda progress: run_network(
             acteurs, liens, sortie, image=image, attribute=attribut, rule=symetrisation,
             directed=oriente or [], permutations=permutations, seed=graine, overwrite=ecraser,
-            command=command, progress=progress,
+            command=command, progress=progress, non_respondents=non_repondants,
         ),
     )  # fmt: skip
     warn_all(report.warnings, count_rest=True, rest_hint=" (voir la feuille Avertissements)")

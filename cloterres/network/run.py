@@ -14,6 +14,7 @@ from cloterres.io.files import check_input_files, prepare_output, staged
 from cloterres.network.analysis import NetworkAnalysis, analyse
 from cloterres.network.comention import MENTION_TYPE
 from cloterres.network.layers import RULES, build_layers
+from cloterres.network.missing import MISSING, non_respondent_treatment
 from cloterres.network.model import Tie, TieStatus
 from cloterres.network.outputs import RunDetails, write_gexf, write_graphml, write_jsonl, write_xlsx
 from cloterres.network.picture import write_png
@@ -80,8 +81,10 @@ def run_network(
     overwrite: bool = False,
     command: str = "",
     progress: Callable[[int], None] | None = None,
+    non_respondents: str = MISSING,
 ) -> NetworkReport:
     started = time.perf_counter()
+    missing = non_respondent_treatment(non_respondents)
     rule = rule.strip().lower().replace("é", "e")
     if rule not in RULES:
         raise InputError(
@@ -126,12 +129,18 @@ def run_network(
     for name in sorted({type_id(t) for t in (directed or [])} - present):
         warnings.append(f"--oriente : aucun lien de type « {name} » dans les données")
     layers, layer_warnings = build_layers(
-        actors, ties, directed_types=directed_types, rule=rule, respondents=respondents
+        actors,
+        ties,
+        directed_types=directed_types,
+        rule=rule,
+        respondents=respondents,
+        missing=missing,
     )
     warnings.extend(w.describe() for w in layer_warnings)
     analysis = analyse(
         actors, attribute, values, layers, permutations=permutations, seed=seed, rule=rule,
         directed_types=sorted(directed_types & present), progress=progress,
+        missing=missing,
     )  # fmt: skip
     statuses: list[TieStatus] = [s for layer in layers for s in layer.statuses]
     details = RunDetails(
