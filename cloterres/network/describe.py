@@ -40,14 +40,19 @@ def layer_sentences(analysis: NetworkAnalysis) -> list[list[object]]:
                 f"qui les relient). {layer.n_ties} liens."
             )
             same = same_as_all_ties(analysis)
-            if same:
-                names = " et ".join(f"« {n} »" for n in same)
+            if len(same) == 1:
                 text += (
-                    f" Elle est identique à la couche {names} : dans ces données, chaque lien "
-                    f"d'un autre type relie aussi la paire par {names} (types emboîtés ; par "
-                    f"exemple, on ne collabore pas sans se connaître). Elle n'apporte alors "
-                    f"rien de plus que cette couche ; elle est gardée pour que les résultats "
-                    f"aient la même forme d'une étude à l'autre."
+                    f" Elle est identique à la couche « {same[0]} » : dans ces données, toute "
+                    f"paire liée par un autre type l'est aussi par « {same[0]} » (types "
+                    f"emboîtés ; par exemple, on ne collabore pas sans se connaître). Elle "
+                    f"n'apporte alors rien de plus que cette couche ; elle est gardée pour que "
+                    f"les résultats aient la même forme d'une étude à l'autre."
+                )
+            elif same:
+                names = ", ".join(f"« {n} »" for n in same)
+                text += (
+                    f" Elle est identique aux couches {names}, qui relient exactement les mêmes "
+                    f"paires ; elle n'apporte alors rien de plus qu'elles."
                 )
         else:
             sense = (
