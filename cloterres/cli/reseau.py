@@ -81,6 +81,26 @@ def reseau(
             "portent sur les paires observées) ou sans-liens (comptés comme absents).",
         ),
     ] = "manquants",
+    pseudonymiser: Annotated[
+        bool,
+        typer.Option(
+            "--pseudonymiser",
+            "--pseudonymise",
+            help="Remplacer les noms des acteurs par des pseudonymes stables dans toutes les "
+            "sorties (table de correspondance écrite à part).",
+        ),
+    ] = False,
+    table: Annotated[
+        Path | None,
+        typer.Option(
+            "--table",
+            help="Table de correspondance au format de « coder » : lue si elle existe (mêmes "
+            "pseudonymes que les entretiens), sinon écrite ; la table complétée est écrite dans "
+            "<sortie>-correspondances.csv.",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = None,
     permutations: Annotated[
         int,
         typer.Option("--permutations", help="Nombre de permutations des tests (QAP, E-I)."),
@@ -112,6 +132,7 @@ def reseau(
             acteurs, liens, sortie, image=image, attribute=attribut, rule=symetrisation,
             directed=oriente or [], permutations=permutations, seed=graine, overwrite=ecraser,
             command=command, progress=progress, non_respondents=non_repondants,
+            pseudonymise=pseudonymiser, table=table,
         ),
     )  # fmt: skip
     warn_all(report.warnings, count_rest=True, rest_hint=" (voir la feuille Avertissements)")

@@ -78,7 +78,7 @@ def non_respondent_sentence(analysis: NetworkAnalysis, missing: bool) -> str:
     silent = n - answered
     names = [a.id for a, ok in zip(analysis.actors, first.answered, strict=True) if not ok]
     listed = f" ({', '.join(names[:20])}{'…' if len(names) > 20 else ''})" if names else ""
-    counts = "; ".join(
+    counts = " ; ".join(
         f"{r.name} : {observed_pairs(r.layer.observed, r.layer.directed)} paires observées"
         for r in analysis.layers
         if r.layer.observed is not None

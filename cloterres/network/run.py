@@ -18,6 +18,11 @@ from cloterres.network.missing import MISSING, non_respondent_treatment
 from cloterres.network.model import Tie, TieStatus
 from cloterres.network.outputs import RunDetails, write_gexf, write_graphml, write_jsonl, write_xlsx
 from cloterres.network.picture import write_png
+from cloterres.network.pseudonyms import (
+    correspondence_paths,
+    pseudonymise_network,
+    write_correspondence,
+)
 from cloterres.network.readers import attribute_values, read_actors, read_ties, type_id
 
 OUTPUT_FORMATS = (".xlsx", ".jsonl", ".gexf", ".graphml", ".png")
@@ -82,6 +87,8 @@ def run_network(
     command: str = "",
     progress: Callable[[int], None] | None = None,
     non_respondents: str = MISSING,
+    pseudonymise: bool = False,
+    table: Path | None = None,
 ) -> NetworkReport:
     started = time.perf_counter()
     missing = non_respondent_treatment(non_respondents)
@@ -105,6 +112,11 @@ def run_network(
     inputs = [actors_path, *ties_paths]
     for path in [*files, picture]:
         prepare_output(path, overwrite=overwrite, inputs=inputs)
+    correspondence = None
+    if pseudonymise or table is not None:  # a table asked for means pseudonyms asked for
+        correspondence, table_out = correspondence_paths(
+            table, (files or [picture])[0], [*files, picture], overwrite=overwrite, inputs=inputs
+        )
 
     actors = read_actors(actors_path)
     values, attribute_warnings = attribute_values(actors, attribute, actors_path)
@@ -124,6 +136,10 @@ def run_network(
             f"{', '.join(str(p) for p in ties_paths)} : aucun lien lu ; vérifiez les fichiers de "
             f"liens (ou, pour des entretiens, que les noms des acteurs y apparaissent)"
         )
+    if correspondence is not None:
+        hidden = pseudonymise_network(actors, ties, respondents, correspondence)
+        actors, ties, respondents = hidden.actors, hidden.ties, hidden.respondents
+        warnings = [hidden.rewrite(w) for w in warnings]
     directed_types = {type_id(t) for t in (directed or [])} | set(DEFAULT_DIRECTED)
     present = {t.type for t in ties}
     for name in sorted({type_id(t) for t in (directed or [])} - present):
@@ -170,6 +186,9 @@ def run_network(
             written.append(path)
         write_png(staging.path(picture), analysis)
         written.append(picture)
+        if correspondence is not None:
+            write_correspondence(staging.path(table_out), correspondence)
+            written.append(table_out)
     return NetworkReport(
         analysis=analysis,
         outputs=written,
