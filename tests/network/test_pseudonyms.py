@@ -86,7 +86,7 @@ def test_same_pseudonyms_as_coder_for_the_same_table(tmp_path, files):
     # the table given is an input: never overwritten; the completed one is written beside
     completed = tmp_path / "reseau-correspondances.csv"
     assert completed in report.outputs
-    assert _table(table)[1:] == [r for r in _table(completed)[1:] if not r[0] == "Acteur"]
+    assert _table(table)[1:] == [r for r in _table(completed)[1:] if r[0] != "Acteur"]
     assert [r[1] for r in _table(completed)[1:] if r[0] == "Acteur"] == ["[Acteur 1]", "[Acteur 2]"]
 
 
