@@ -162,7 +162,13 @@ def reseau(
     out.print(f"Pivot : {pivots}", markup=False)
     out.print(f"Passeurs de frontières : {spanners}", markup=False)
     for path in report.outputs:
-        out.print(f"Résultat écrit dans : {path}", markup=False)
+        if path.suffix.lower() == ".csv":
+            out.print(
+                f"Table des pseudonymes (à conserver à part, hors des fichiers partagés) : {path}",
+                markup=False,
+            )
+        else:
+            out.print(f"Résultat écrit dans : {path}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
