@@ -67,13 +67,15 @@ def layer_sentences(analysis: NetworkAnalysis) -> list[list[object]]:
 
 def non_respondent_sentence(analysis: NetworkAnalysis, missing: bool) -> str:
     """What was done with the actors who did not answer, with the counts."""
-    first = analysis.layers[0].layer
+    surveyed = [r.layer for r in analysis.layers if r.layer.answered is not None]
     n = len(analysis.actors)
-    if first.answered is None:
+    if not surveyed:
         return (
             "Sans objet : les liens ne sont pas des déclarations d'acteurs (co-mentions dans les "
             "entretiens) ; toutes les paires d'acteurs sont observées."
         )
+    first = surveyed[0]
+    assert first.answered is not None
     answered = int(first.answered.sum())
     silent = n - answered
     names = [a.id for a, ok in zip(analysis.actors, first.answered, strict=True) if not ok]
@@ -81,7 +83,7 @@ def non_respondent_sentence(analysis: NetworkAnalysis, missing: bool) -> str:
     counts = " ; ".join(
         f"{r.name} : {observed_pairs(r.layer.observed, r.layer.directed)} paires observées"
         for r in analysis.layers
-        if r.layer.observed is not None
+        if r.layer.observed is not None and r.layer.answered is not None
     )
     head = (
         f"{answered} acteurs sur {n} ont répondu (déclaré au moins un lien ou figurant comme "

@@ -146,7 +146,7 @@ def build_layers(
         for s, c in [*reports[tie_type], *derived[tie_type]]:
             reported[position[s], position[c]] = True
         layer = Layer(tie_type, directed, weights, statuses, reported=reported,
-                      answered=answered_mask if survey else None)  # fmt: skip
+                      answered=answered_mask if survey and reports[tie_type] else None)  # fmt: skip
         layer.observed = observed_dyads(
             layer.adjacency, layer.answered, directed=directed, rule=rule, missing=missing
         )

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from cloterres.errors import InputError
 from cloterres.network.analysis import analyse
+from cloterres.network.describe import non_respondent_sentence
 from cloterres.network.layers import build_layers
 from cloterres.network.missing import non_respondent_treatment, observed_pairs
 from cloterres.network.readers import attribute_values, read_actors, read_ties
@@ -141,3 +142,22 @@ def test_workbook_without_missing_treatment_says_so(tmp_path, files):
     method = {row[0]: row[1] for row in wb["Méthode"].iter_rows(min_row=2, values_only=True)}
     assert "--non-repondants sans-liens" in method["Non-répondants"]
     assert wb["Synthèse"].cell(2, 5).value == pytest.approx(0.5)
+
+
+def test_co_mention_layers_are_fully_observed_even_beside_a_survey(files):
+    from cloterres.io.sources import SourceRef
+    from cloterres.network.model import Tie
+
+    actors = read_actors(files[0])
+    read = read_ties(files[1], actors)
+    where = SourceRef(fichier="codes.jsonl")
+    derived = [Tie(source="C", cible="D", type="co_mention_unite", derive=True, origine=where)]
+    layers, _ = build_layers(actors, [*read.ties, *derived], directed_types=set(), rule="union")
+    survey, mentions, everything = layers
+    assert mentions.answered is None and observed_pairs(mentions.observed, False) == 6
+    assert observed_pairs(survey.observed, False) == 5
+    # C-D: no collaboration known (neither answered) but a co-mention: a tie, so observed
+    assert observed_pairs(everything.observed, False) == 6
+    values, _ = attribute_values(actors, "milieu", files[0])
+    analysis = analyse(actors, "milieu", values, [mentions], permutations=0)
+    assert non_respondent_sentence(analysis, True).startswith("Sans objet")
