@@ -74,6 +74,35 @@ def reseau(
             metavar="TYPE",
         ),
     ] = None,
+    non_repondants: Annotated[
+        str,
+        typer.Option(
+            "--non-repondants",
+            "--non-respondents",
+            help="Liens des acteurs qui n'ont pas répondu : manquants (inconnus, les densités "
+            "portent sur les paires observées) ou sans-liens (comptés comme absents).",
+        ),
+    ] = "manquants",
+    pseudonymiser: Annotated[
+        bool,
+        typer.Option(
+            "--pseudonymiser",
+            "--pseudonymise",
+            help="Remplacer les noms des acteurs par des pseudonymes stables dans toutes les "
+            "sorties (table de correspondance écrite à part).",
+        ),
+    ] = False,
+    table: Annotated[
+        Path | None,
+        typer.Option(
+            "--table",
+            help="Table de correspondance au format de « coder » : lue si elle existe (mêmes "
+            "pseudonymes que les entretiens), sinon écrite ; la table complétée est écrite dans "
+            "<sortie>-correspondances.csv.",
+            dir_okay=False,
+            metavar="FICHIER",
+        ),
+    ] = None,
     permutations: Annotated[
         int,
         typer.Option(
@@ -114,7 +143,8 @@ def reseau(
         lambda progress: run_network(
             acteurs, liens, sortie, image=image, attribute=attribut, rule=symetrisation,
             directed=oriente or [], permutations=permutations, seed=graine, overwrite=ecraser,
-            command=command, progress=progress,
+            command=command, progress=progress, non_respondents=non_repondants,
+            pseudonymise=pseudonymiser, table=table,
         ),
     )  # fmt: skip
     warn_all(report.warnings, count_rest=True, rest_hint=" (voir la feuille Avertissements)")
@@ -144,7 +174,13 @@ def reseau(
     out.print(f"Pivot : {pivots}", markup=False)
     out.print(f"Passeurs de frontières : {spanners}", markup=False)
     for path in report.outputs:
-        out.print(f"Résultat écrit dans : {path}", markup=False)
+        if path.suffix.lower() == ".csv":
+            out.print(
+                f"Table des pseudonymes (à conserver à part, hors des fichiers partagés) : {path}",
+                markup=False,
+            )
+        else:
+            out.print(f"Résultat écrit dans : {path}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -98,6 +98,12 @@ def _sentence_start(before: str) -> bool:
     return index == 0 or before[index - 1] in _SENTENCE_ENDS
 
 
+def name_key(name: str) -> str:
+    """The key a name is known by in the correspondence table's « autres formes » column:
+    "Jean-Dupont", "jean.dupont", "Jean_Dupont" and "Jean  Dupont" are one key."""
+    return fold(clean(" ".join(w for w in re.split(r"[\s_.-]+", name) if w)))
+
+
 def read_name_list(path: Path) -> list[str]:
     """One name per line (blank lines and lines starting with # ignored)."""
     if not path.exists():
@@ -122,8 +128,7 @@ class Pseudonymiser:
     _contacts: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def _key(self, name: str) -> str:
-        # "Jean-Dupont", "jean.dupont", "Jean_Dupont" and "Jean  Dupont" are one key.
-        return fold(clean(" ".join(w for w in re.split(r"[\s_.-]+", name) if w)))
+        return name_key(name)
 
     def _pseudonym(self, kind: str, name: str, shown: str = "") -> str:
         key = (kind, self._key(name))

@@ -34,13 +34,13 @@ from cloterres.network.measures import (
     Value,
     actor_ei,
     assortativity,
-    density,
     density_ratio,
     ei_index,
     mixing,
     odds_ratio,
     to_graph,
 )
+from cloterres.network.missing import observed_density, observed_mixing
 from cloterres.network.model import Actor
 from cloterres.network.qap import QAPResult, qap_correlation, same_group_matrix
 from cloterres.network.structural_holes import constraint, effective_size
@@ -66,6 +66,7 @@ class ActorResult:
     brokerage_expected: np.ndarray | None
     pivot: bool = False
     spanner: bool = False
+    answered: bool | None = None  # None: not a survey (no respondents to speak of)
 
     @property
     def between_brokerage(self) -> int:
@@ -127,6 +128,7 @@ class NetworkAnalysis:
     seed: int = 1
     rule: str = "union"
     directed_types: list[str] = field(default_factory=list)
+    missing: bool = True  # non-respondents' ties unknown (True) or absent (False)
 
     def layer(self, name: str) -> LayerResult:
         return next(r for r in self.layers if r.name == name)
@@ -171,15 +173,19 @@ def _actors(layer: Layer, labels: np.ndarray) -> list[ActorResult]:
     counts = brokerage_counts(a, labels)
     expected = expected_counts(counts, labels)
     contacts = a | a.T
+    cited = a if layer.directed or layer.reported is None else layer.reported.copy()
+    np.fill_diagonal(cited, False)
+    answered = layer.answered
     results: list[ActorResult] = []
     for i in range(n):
         reached = set(labels[contacts[i]].tolist()) - {int(labels[i])}
+        silent = answered is not None and not answered[i]
         results.append(
             ActorResult(
                 index=i,
                 degree=int(contacts[i].sum()),
-                in_degree=int(a[:, i].sum()) if layer.directed else None,
-                out_degree=int(a[i, :].sum()) if layer.directed else None,
+                in_degree=int(cited[:, i].sum()),
+                out_degree=None if silent else int(cited[i, :].sum()),
                 betweenness=float(between[i]),
                 constraint=None if np.isnan(cons[i]) else float(cons[i]),
                 effective_size=None if np.isnan(eff[i]) else float(eff[i]),
@@ -187,6 +193,7 @@ def _actors(layer: Layer, labels: np.ndarray) -> list[ActorResult]:
                 other_groups=len(reached),
                 brokerage=counts[i],
                 brokerage_expected=None if expected is None else expected[i],
+                answered=None if answered is None else bool(answered[i]),
             )
         )
     values = np.array([r.betweenness for r in results])
@@ -212,12 +219,16 @@ def analyse_layer(
     np.fill_diagonal(adjacency, False)
     graph = to_graph(adjacency, layer.directed, labels)
     mix = mixing(graph, labels, k)
+    observed = layer.observed
+    if observed is None:
+        observed = ~np.eye(labels.size, dtype=bool)
+    mix = observed_mixing(mix, observed, labels, k)
     within, between = _within_between(mix)
     qap = qap_correlation(adjacency, same_group_matrix(labels), permutations=permutations,
                           seed=seed)  # fmt: skip
     return LayerResult(
         layer=layer,
-        density=density(graph),
+        density=observed_density(adjacency, observed, layer.directed),
         mixing=mix,
         density_within=within,
         density_between=between,
@@ -241,6 +252,7 @@ def analyse(
     rule: str = "union",
     directed_types: list[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    missing: bool = True,
 ) -> NetworkAnalysis:
     groups, labels = group_labels(values)
     results: list[LayerResult] = []
@@ -272,4 +284,5 @@ def analyse(
         seed=seed,
         rule=rule,
         directed_types=sorted(directed_types or []),
+        missing=missing,
     )

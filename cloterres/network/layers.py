@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cloterres.network.missing import combined_observed, observed_dyads
 from cloterres.network.model import Actor, ReadWarning, Tie, TieStatus
 
 ALL_TYPES = "tous_liens"
@@ -37,6 +38,12 @@ class Layer:
     directed: bool
     weights: np.ndarray  # n x n, 0 = no tie; symmetric when undirected
     statuses: list[TieStatus] = field(default_factory=list)
+    # Dyads whose tie is known (n x n bool, diagonal False); None = every dyad observed.
+    observed: np.ndarray | None = None
+    # Raw reports « row names column » before symmetrisation (n x n bool); None = no reports.
+    reported: np.ndarray | None = None
+    # Actors who answered (reported ties or were roster respondents); None = not a survey.
+    answered: np.ndarray | None = None
 
     @property
     def adjacency(self) -> np.ndarray:
@@ -62,9 +69,15 @@ def build_layers(
     directed_types: set[str],
     rule: str,
     respondents: set[str] | None = None,
+    missing: bool = True,
 ) -> tuple[list[Layer], list[ReadWarning]]:
     """One layer per tie type (in order of first appearance), then ``tous_liens`` when there
-    are several types: any tie of any type, undirected, weight = number of types."""
+    are several types: any tie of any type, undirected, weight = number of types.
+
+    Actors who answered are the roster respondents and every actor that reported a tie. With
+    ``missing`` (the default) the ties of the others are unknown, not absent: each layer's
+    ``observed`` mask keeps only the dyads a respondent could report (see
+    ``network.missing.observed_dyads``); without it every dyad counts as observed."""
     if rule not in RULES:
         raise ValueError(f"unknown symmetrisation rule {rule!r}")
     position = {a.id: i for i, a in enumerate(actors)}
@@ -89,6 +102,9 @@ def build_layers(
                 )
             )
         target[tie.type][key] = max(target[tie.type].get(key, 0.0), tie.poids)
+    reporters = (respondents or set()) | {t.source for t in ties if not t.derive}
+    answered_mask = np.array([a.id in reporters for a in actors], dtype=bool)
+    survey = bool(reporters)
     layers: list[Layer] = []
     for tie_type in types:
         directed = tie_type in directed_types
@@ -126,11 +142,27 @@ def build_layers(
             status = ONE_SIDED_ANSWERED if c in answered else ONE_SIDED_SILENT
             statuses.append(TieStatus(type=tie_type, source=s, cible=c, poids=w, statut=status,
                                       retenu=keep))  # fmt: skip
-        layers.append(Layer(tie_type, directed, weights, statuses))
+        reported = np.zeros((n, n), dtype=bool)
+        for s, c in [*reports[tie_type], *derived[tie_type]]:
+            reported[position[s], position[c]] = True
+        layer = Layer(tie_type, directed, weights, statuses, reported=reported,
+                      answered=answered_mask if survey and reports[tie_type] else None)  # fmt: skip
+        layer.observed = observed_dyads(
+            layer.adjacency, layer.answered, directed=directed, rule=rule, missing=missing
+        )
+        layers.append(layer)
     if len(layers) > 1:
         count = np.zeros((n, n), dtype=float)
+        reported_any = np.zeros((n, n), dtype=bool)
         for layer in layers:
             present = layer.adjacency
             count += present | present.T
-        layers.append(Layer(ALL_TYPES, False, count))
+            if layer.reported is not None:
+                reported_any |= layer.reported
+        everything = Layer(ALL_TYPES, False, count, reported=reported_any,
+                           answered=answered_mask if survey else None)  # fmt: skip
+        everything.observed = combined_observed(
+            [(x.observed, x.directed) for x in layers], everything.adjacency
+        )
+        layers.append(everything)
     return layers, warnings

@@ -27,12 +27,14 @@ from cloterres.network.analysis import (
     NetworkAnalysis,
 )
 from cloterres.network.brokerage import ROLE_LABELS, ROLES
+from cloterres.network.describe import layer_sentences, non_respondent_sentence
 from cloterres.network.layers import ALL_TYPES
 from cloterres.network.measures import Value
 from cloterres.network.model import TieStatus
 from cloterres.network.qap import QAPResult
 
 UNDEFINED = "non défini"
+UNKNOWN_OUT = "inconnu (n'a pas répondu)"
 NETWORK = "ensemble"
 
 # Measure ids (JSONL ``mesure``) and their French labels (Excel).
@@ -51,8 +53,8 @@ MEASURES: dict[str, str] = {
     "melange_liens": "Liens entre milieux (matrice de mélange)",
     "melange_densite": "Densité entre milieux (densité de bloc)",
     "degre": "Degré (nombre de contacts)",
-    "degre_entrant": "Degré entrant",
-    "degre_sortant": "Degré sortant",
+    "degre_entrant": "Degré entrant (cité par n acteurs)",
+    "degre_sortant": "Degré sortant (a cité n acteurs)",
     "intermediarite": "Intermédiarité (betweenness, normalisée)",
     "contrainte": "Contrainte de Burt",
     "taille_effective": "Taille effective de Burt",
@@ -191,7 +193,10 @@ def _actor_rows(analysis: NetworkAnalysis, result: LayerResult, a: ActorResult) 
     rows = [row("degre", float(a.degree))]
     if a.in_degree is not None:
         rows.append(row("degre_entrant", float(a.in_degree)))
-        rows.append(row("degre_sortant", float(a.out_degree or 0)))
+    rows.append(
+        row("degre_sortant", None if a.out_degree is None else float(a.out_degree),
+            remarque="" if a.out_degree is not None else UNKNOWN_OUT)
+    )  # fmt: skip
     rows.append(row("intermediarite", a.betweenness))
     for measure, value in (("contrainte", a.constraint), ("taille_effective", a.effective_size)):
         rows.append(
@@ -458,8 +463,9 @@ def _homophily_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
 
 def _actors_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     headers = [
-        "Type de lien", "Identifiant", "Nom", analysis.attribute, "Degré", "Degré entrant",
-        "Degré sortant", "Intermédiarité", "Contrainte", "Taille effective", "Indice E-I",
+        "Type de lien", "Identifiant", "Nom", analysis.attribute, "A répondu",
+        "Degré (liens retenus)", "Degré entrant (cité par)", "Degré sortant (a cité)",
+        "Intermédiarité", "Contrainte", "Taille effective", "Indice E-I",
         "E-I attendu", "Autres milieux atteints", "Courtage entre milieux (hors coordinateur)",
         "Courtage entre milieux attendu", "Pivot", "Passeur de frontières",
     ]  # fmt: skip
@@ -468,16 +474,17 @@ def _actors_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
         for a in r.actors:
             actor = analysis.actors[a.index]
             rows.append([
-                r.name, actor.id, actor.nom, analysis.groups[analysis.labels[a.index]], a.degree,
+                r.name, actor.id, actor.nom, analysis.groups[analysis.labels[a.index]],
+                "sans objet" if a.answered is None else "Oui" if a.answered else "Non", a.degree,
                 "" if a.in_degree is None else a.in_degree,
-                "" if a.out_degree is None else a.out_degree, round(a.betweenness, 6),
+                UNKNOWN_OUT if a.out_degree is None else a.out_degree, round(a.betweenness, 6),
                 _cell(a.constraint, "aucun lien"), _cell(a.effective_size, "aucun lien"),
                 _cell(a.ei), _opt(a.ei.expected), a.other_groups, a.crossing_brokerage,
                 _opt(a.crossing_expected), "Oui" if a.pivot else "Non",
                 "Oui" if a.spanner else "Non",
             ])  # fmt: skip
-    write_table(ws, headers, rows, widths=[20, 14, 34, 18, 8, 9, 9, 13, 12, 12, 12, 12, 12, 13,
-                                           13, 8, 12], freeze_col=3)  # fmt: skip
+    write_table(ws, headers, rows, widths=[20, 14, 34, 18, 9, 10, 11, 11, 13, 12, 12, 12, 12,
+                                           12, 13, 13, 8, 12], freeze_col=3)  # fmt: skip
 
 
 def _brokerage_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
@@ -521,15 +528,21 @@ def _method_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     )
     directed = ", ".join(analysis.directed_types) or "aucun"
     q = int(SPANNER_QUANTILE * 100)
-    rows = [
+    rows: list[list[object]] = [
         ["Couches", "Chaque type de lien est une couche sur les mêmes acteurs. « tous_liens » "
          "réunit tous les types (non orienté ; poids = nombre de types qui relient la paire). "
          "Les mesures portent sur la présence des liens ; le poids est gardé dans les exports."],
+        *layer_sentences(analysis),
+        ["Non-répondants", non_respondent_sentence(analysis, analysis.missing)],
         ["Types orientés", f"{directed} ; les autres types sont non orientés." if
          analysis.directed_types else "aucun : tous les types sont non orientés."],
         ["Symétrisation", f"Règle : {rule}. Les liens déclarés par un seul côté sont signalés "
          "dans la feuille « Liens » (en précisant si l'autre acteur a répondu)."],
-        ["Densité", "Liens / paires possibles (n(n-1)/2 non orienté, n(n-1) orienté) ; networkx."],
+        ["Densité", "Liens / paires observées (toutes les paires, n(n-1)/2 non orienté et n(n-1) "
+         "orienté, quand tous les acteurs ont répondu ; voir « Non-répondants »)."],
+        ["Degrés", "Degré : nombre de contacts retenus dans la couche. Degré entrant : nombre "
+         "d'acteurs qui ont cité l'acteur ; degré sortant : nombre d'acteurs qu'il a cités "
+         "(déclarations brutes, avant symétrisation ; inconnu pour un non-répondant)."],
         ["Mélange", "Nombre de liens entre chaque paire de milieux (networkx "
          "attribute_mixing_matrix, chaque lien compté une fois) et densité de bloc."],
         ["Rapport des densités", "Densité des liens à l'intérieur des milieux divisée par la "

@@ -54,13 +54,72 @@ def spring_layout(adjacency: np.ndarray, *, seed: int, iterations: int = 60) -> 
     return positions / scale if scale > 0 else positions
 
 
+def fill_frame(positions: np.ndarray) -> np.ndarray:
+    """Each axis stretched to [-1, 1], so the network fills the picture's width and height."""
+    low, high = positions.min(axis=0), positions.max(axis=0)
+    span = np.where(high - low > 0, high - low, 1.0)
+    return (positions - low) / span * 2 - 1
+
+
+def place_labels(
+    positions: np.ndarray,
+    nodes: list[int],
+    widths: list[float] | None = None,
+    *,
+    height: float = 0.05,
+    offset: float = 0.04,
+) -> dict[int, tuple[float, float]]:
+    """Where each node's label starts (data coordinates, frame [-1, 1]; the label runs right
+    of x when x is right of its node, left otherwise). Among six spots beside the node (right
+    or left; level, above or below) the one that covers the fewest other nodes and no placed
+    label, and stays in the frame, wins. ``widths``: each label's width in data units."""
+    placed: dict[int, tuple[float, float, float, float]] = {}  # x0, x1, y0, y1 boxes
+    spots: dict[int, tuple[float, float]] = {}
+    marked = set(nodes)
+    for i in sorted(nodes, key=lambda j: -positions[j, 1]):
+        width = widths[nodes.index(i)] if widths else 0.5
+        x0, y0 = float(positions[i, 0]), float(positions[i, 1])
+        best: tuple[float, float, float] | None = None
+        for dy in (0.0, 1.4 * height, -1.4 * height):
+            for right in (True, False):
+                x = x0 + offset if right else x0 - offset
+                box = (x, x + width) if right else (x - width, x)
+                y = y0 + dy
+                inside = (
+                    (positions[:, 0] > box[0] - 0.01) & (positions[:, 0] < box[1] + 0.01)
+                    & (np.abs(positions[:, 1] - y) < height / 2 + 0.04)
+                )  # fmt: skip
+                inside[i] = False
+                cost = float(inside.sum()) + 5.0 * sum(1 for j in marked if inside[j])
+                cost += 0.5 * (dy != 0) + 0.1 * (not right)
+                if box[0] < -1.06 or box[1] > 1.06:
+                    cost += 100.0
+                for bx0, bx1, by0, by1 in placed.values():
+                    if (
+                        bx0 < box[1]
+                        and box[0] < bx1
+                        and by0 < y + height / 2
+                        and y - height / 2 < by1
+                    ):
+                        cost += 50.0
+                if best is None or cost < best[0]:
+                    best = (cost, x, y)
+        assert best is not None
+        _, x, y = best
+        right = x >= x0
+        placed[i] = (x if right else x - width, x + width if right else x, y - height / 2,
+                     y + height / 2)  # fmt: skip
+        spots[i] = (x, y)
+    return spots
+
+
 def write_png(path: Path, analysis: NetworkAnalysis) -> None:
     result = analysis.picture_layer
     adjacency = result.layer.adjacency
     undirected = adjacency | adjacency.T
     n = len(analysis.actors)
     u, v = np.nonzero(np.triu(undirected, 1))
-    positions = spring_layout(undirected, seed=analysis.seed)
+    positions = fill_frame(spring_layout(undirected, seed=analysis.seed))
     figure = Figure(figsize=(12, 9.5), dpi=150)
     FigureCanvasAgg(figure)
     ax = figure.add_subplot(1, 1, 1)
@@ -83,29 +142,26 @@ def write_png(path: Path, analysis: NetworkAnalysis) -> None:
     if marked:
         ax.scatter(xs[marked], ys[marked], s=sizes[marked] * 1.3, c=[colours[i] for i in marked],
                    edgecolors="black", linewidths=3.0, zorder=3)  # fmt: skip
-    # Labels in a column to the right of the network, in the vertical order of their nodes,
-    # each joined to its node by a thin line: they never overlap each other or the nodes.
-    labelled = sorted(spanners | pivots, key=lambda i: -ys[i])
-    if labelled:
-        x_min, x_max = float(xs.min()), float(xs.max())
-        y_min, y_max = float(ys.min()), float(ys.max())
-        width = (x_max - x_min) or 1.0
-        column = x_max + 0.12 * width
-        height = (y_max - y_min) or 1.0
-        gap = min(0.09 * height, height / max(len(labelled) - 1, 1))
-        middle = float(np.mean([ys[i] for i in labelled]))
-        middle = min(
-            max(middle, y_min + gap * (len(labelled) - 1) / 2),
-            y_max - gap * (len(labelled) - 1) / 2,
-        )
-        steps = [middle + gap * ((len(labelled) - 1) / 2 - k) for k in range(len(labelled))]
-        for i, y in zip(labelled, steps, strict=True):
-            label = _short(analysis.actors[i].nom) + (" (pivot)" if i in pivots else "")
-            ax.annotate(label, (xs[i], ys[i]), xytext=(column, y), textcoords="data",
-                        ha="left", va="center", fontsize=8, weight="bold", zorder=4,
-                        arrowprops={"arrowstyle": "-", "color": "black", "lw": 0.6, "alpha": 0.7},
-                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9})  # fmt: skip
-        ax.set_xlim(x_min - 0.05 * width, x_max + 0.75 * width)
+    # Each label beside its node, on the side facing outwards, in a white box; labels that
+    # would overlap are moved apart vertically and then joined to their node by a short line.
+    marked_nodes = sorted(spanners | pivots)
+    texts = {
+        i: _short(analysis.actors[i].nom) + (" (pivot)" if i in pivots else "")
+        for i in marked_nodes
+    }
+    # 8-point bold text: about 0.018 data units a character in this frame
+    widths = [0.018 * len(texts[i]) + 0.02 for i in marked_nodes]
+    for i, (x, y) in place_labels(positions, marked_nodes, widths).items():
+        label = texts[i]
+        moved = abs(y - ys[i]) > 1e-9
+        ax.annotate(label, (xs[i], ys[i]), xytext=(x, y), textcoords="data",
+                    ha="left" if x >= xs[i] else "right", va="center", fontsize=8,
+                    weight="bold", zorder=4,
+                    arrowprops={"arrowstyle": "-", "color": "black", "lw": 0.6, "alpha": 0.7}
+                    if moved else None,
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})  # fmt: skip
+    ax.set_xlim(-1.06, 1.06)
+    ax.set_ylim(-1.06, 1.06)
     handles = [
         Line2D([0], [0], marker="o", color="none", markerfacecolor=_PALETTE[g % len(_PALETTE)],
                markeredgecolor="white", markersize=9, label=name)

@@ -14,9 +14,16 @@ from cloterres.io.files import check_input_files, prepare_output, staged
 from cloterres.network.analysis import NetworkAnalysis, analyse
 from cloterres.network.comention import MENTION_TYPE
 from cloterres.network.layers import RULES, build_layers
+from cloterres.network.missing import MISSING, non_respondent_treatment
 from cloterres.network.model import Actor, Tie, TieStatus
 from cloterres.network.outputs import RunDetails, write_gexf, write_graphml, write_jsonl, write_xlsx
 from cloterres.network.picture import write_png
+from cloterres.network.pseudonyms import (
+    Correspondence,
+    correspondence_paths,
+    pseudonymise_network,
+    write_correspondence,
+)
 from cloterres.network.readers import attribute_values, read_actors, read_ties, type_id
 
 OUTPUT_FORMATS = (".xlsx", ".jsonl", ".gexf", ".graphml", ".png")
@@ -80,8 +87,12 @@ def run_network(
     overwrite: bool = False,
     command: str = "",
     progress: Callable[[int], None] | None = None,
+    non_respondents: str = MISSING,
+    pseudonymise: bool = False,
+    table: Path | None = None,
 ) -> NetworkReport:
     started = time.perf_counter()
+    missing = non_respondent_treatment(non_respondents)
     rule = _check_options(rule, seed, permutations)
     check_input_files([actors_path, *ties_paths], "donnez le tableau des acteurs puis les liens")
     if not ties_paths:
@@ -93,23 +104,39 @@ def run_network(
     inputs = [actors_path, *ties_paths]
     for path in [*files, picture]:
         prepare_output(path, overwrite=overwrite, inputs=inputs)
+    correspondence = None
+    table_out: Path | None = None
+    if pseudonymise or table is not None:  # a table asked for means pseudonyms asked for
+        correspondence, table_out = correspondence_paths(
+            table, (files or [picture])[0], [*files, picture], overwrite=overwrite, inputs=inputs
+        )
 
     actors = read_actors(actors_path)
     values, attribute_warnings = attribute_values(actors, attribute, actors_path)
     warnings = [w.describe() for w in attribute_warnings]
     read_inputs: list[tuple[str, str]] = [(str(actors_path), f"{len(actors)} acteurs")]
     ties, respondents = _read_all_ties(ties_paths, actors, warnings, read_inputs)
+    if correspondence is not None:
+        hidden = pseudonymise_network(actors, ties, respondents, correspondence)
+        actors, ties, respondents = hidden.actors, hidden.ties, hidden.respondents
+        warnings = [hidden.rewrite(w) for w in warnings]
     directed_types = {type_id(t) for t in (directed or [])} | set(DEFAULT_DIRECTED)
     present = {t.type for t in ties}
     for name in sorted({type_id(t) for t in (directed or [])} - present):
         warnings.append(f"--oriente : aucun lien de type « {name} » dans les données")
     layers, layer_warnings = build_layers(
-        actors, ties, directed_types=directed_types, rule=rule, respondents=respondents
+        actors,
+        ties,
+        directed_types=directed_types,
+        rule=rule,
+        respondents=respondents,
+        missing=missing,
     )
     warnings.extend(w.describe() for w in layer_warnings)
     analysis = analyse(
         actors, attribute, values, layers, permutations=permutations, seed=seed, rule=rule,
         directed_types=sorted(directed_types & present), progress=progress,
+        missing=missing,
     )  # fmt: skip
     statuses: list[TieStatus] = [s for layer in layers for s in layer.statuses]
     details = RunDetails(
@@ -121,7 +148,9 @@ def run_network(
     )
     return NetworkReport(
         analysis=analysis,
-        outputs=_write_outputs(files, picture, analysis, statuses, details),
+        outputs=_write_outputs(
+            files, picture, analysis, statuses, details, correspondence, table_out
+        ),
         warnings=warnings,
         ties_read=len(ties),
         seconds=time.perf_counter() - started,
@@ -174,6 +203,8 @@ def _write_outputs(
     analysis: NetworkAnalysis,
     statuses: list[TieStatus],
     details: RunDetails,
+    correspondence: Correspondence | None = None,
+    table_out: Path | None = None,
 ) -> list[Path]:
     """Every output, all or nothing: each is written to a hidden temporary file first, and they
     are all renamed into place only when the last one is complete."""
@@ -195,4 +226,7 @@ def _write_outputs(
             written.append(path)
         write_png(staging.path(picture), analysis)
         written.append(picture)
+        if correspondence is not None and table_out is not None:
+            write_correspondence(staging.path(table_out), correspondence)
+            written.append(table_out)
     return written
