@@ -3,6 +3,7 @@ show a study's rounds and one unit's history."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -211,10 +212,12 @@ def etat(etude: EtudeOpt = DEFAULT_STUDY) -> None:
         info = study.info()
         rounds = study.rounds()
         kinds = study.kinds()
-        out.print(
-            f"Étude {etude} (format {study.schema_version}, créée le {info.get('created_at', '?')} UTC)",
-            markup=False,
-        )
+        created = info.get("created_at")
+        try:
+            when = local_time(dt.datetime.fromisoformat(str(created)))
+        except ValueError:
+            when = "?"
+        out.print(f"Étude {etude} (format {study.schema_version}, créée le {when})", markup=False)
         for kind in kinds:
             units = study.units(kind)
             reviewed: dict[str, set[str]] = {}

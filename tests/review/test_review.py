@@ -3,6 +3,7 @@ every validation case of the import (nothing is imported when one cell is wrong)
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -361,6 +362,8 @@ def test_revue_commands(study, exported, run_cli, tmp_path):
     assert "3 ligne(s) ni modifiée(s) ni marquée(s) « Revu » non enregistrée(s)" in out
     code, out, _ = run_cli("revue", "etat", "--etude", db)
     assert code == 0 and "mesures : 4 unité(s)" in out and "revues par « Anne Fictive » : 1" in out
+    # the creation date in French, local time (« créée le 07/12/2026 21:05 »), not ISO UTC
+    assert re.search(r"créée le \d\d/\d\d/\d{4} \d\d:\d\d\)", out) and "UTC" not in out
     code, out, _ = run_cli("revue", "historique", "M1", "--etude", db)
     assert code == 0
     assert out.count("\n") == 4 and "niveau : politique (corrige l'outil)" in out
