@@ -37,14 +37,15 @@ _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 LINE_HEIGHT = 15.0  # points per line of 11-point text (Calibri, LibreOffice's Carlito)
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 WIDE = 100.0  # total column width (characters) above which a sheet prints in landscape
-PAGE_WIDE = 220.0  # column width (characters) one landscape page holds still readable
+NARROW_PAGE = 72.0  # widest column (characters) a portrait A4 page holds unshrunk
+PAGE_WIDE = 700.0  # column width (characters) past which a sheet prints over more pages wide
 
 
 def text_lines(value: object, width: float) -> int:
     """Lines a wrapped cell of ``width`` (column width in characters) takes to show ``value``:
     each paragraph broken at spaces, a word longer than the line taking the lines it needs."""
     text = "" if value is None else str(value)
-    per_line = max(int(width * 1.3) - 1, 1)  # a column width counts digits; text is narrower
+    per_line = max(int(width * 1.1) - 1, 1)  # a column width counts digits; text is narrower
     lines = 0
     for paragraph in text.split("\n"):
         used = 0
@@ -101,8 +102,8 @@ def print_setup(
     to read on one page is fitted to as few pages wide as keep it readable, its first
     ``title_cols`` columns repeated on each."""
     setup = ws.page_setup  # type: ignore[union-attr]
-    if landscape is None:
-        landscape = sum(widths) > WIDE
+    if landscape is None:  # LibreOffice never shrinks one column wider than the page
+        landscape = sum(widths) > WIDE or max(widths, default=0) > NARROW_PAGE
     setup.orientation = "landscape" if landscape else "portrait"
     setup.paperSize = 9  # A4
     pages_wide = max(1, math.ceil(sum(widths) / PAGE_WIDE))

@@ -623,4 +623,4 @@ def _guide_sheet(ws: Worksheet, identity: ReviewIdentity, grid: Grid, n_units: i
         if line in ("Comment revoir", "À ne pas faire", "Ensuite"):
             cell.font = Font(bold=True, size=12)
     fit_row_heights(ws, 3, 2 + len(lines))
-    print_setup(ws, header_row=None, widths=[110], landscape=False)
+    print_setup(ws, header_row=None, widths=[110])
