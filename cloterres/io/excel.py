@@ -183,6 +183,9 @@ class TableStream:
         for col, width in enumerate(widths, start=1):
             # set up like a Worksheet's at run time; missing from types-openpyxl
             ws.column_dimensions[get_column_letter(col)].width = width  # type: ignore[attr-defined]
+        # before the first row: a write-only sheet writes its views with its first row
+        ws.freeze_panes = f"{get_column_letter(freeze_col + 1)}{len(titles) + 2}"
+        print_setup(ws, header_row=len(titles) + 1, widths=widths, title_cols=freeze_col)
         for index, title in enumerate(titles):  # the first one is the sheet's title
             if title:
                 cell = stream_cell(ws, title)
@@ -193,8 +196,6 @@ class TableStream:
                 ws.append([])
         self._header_row = len(titles) + 1
         self.rows = self._header_row
-        ws.freeze_panes = f"{get_column_letter(freeze_col + 1)}{self._header_row + 1}"
-        print_setup(ws, header_row=self._header_row, widths=widths, title_cols=freeze_col)
         set_row_height(ws, self._header_row, self._header_height(headers))
         header_cells = []
         for header in headers:
