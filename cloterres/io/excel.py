@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
@@ -10,8 +11,10 @@ from typing import Any, cast
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cloterres.io.safety import looks_like_formula
@@ -29,6 +32,100 @@ MAX_ROWS = 1_048_575  # data rows under the header of one sheet (Excel: 1,048,57
 
 
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text (Calibri, LibreOffice's Carlito)
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+WIDE = 100.0  # total column width (characters) above which a sheet prints in landscape
+NARROW_PAGE = 72.0  # widest column (characters) a portrait A4 page holds unshrunk
+PAGE_WIDE = 700.0  # column width (characters) past which a sheet prints over more pages wide
+
+
+def text_lines(value: object, width: float) -> int:
+    """Lines a wrapped cell of ``width`` (column width in characters) takes to show ``value``:
+    each paragraph broken at spaces, a word longer than the line taking the lines it needs."""
+    text = "" if value is None else str(value)
+    per_line = max(int(width * 1.1) - 1, 1)  # a column width counts digits; text is narrower
+    lines = 0
+    for paragraph in text.split("\n"):
+        used = 0
+        para_lines = 1
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size <= per_line:
+                used += 1 + size
+                continue
+            if used:
+                para_lines += 1
+            para_lines += (size - 1) // per_line if size else 0
+            used = size % per_line or min(size, per_line)
+        lines += para_lines
+    return max(lines, 1)
+
+
+def row_height(
+    values: Sequence[object], widths: Sequence[float], wrap: Iterable[int]
+) -> float | None:
+    """Height (points) a row needs so its wrapped cells show whole (LibreOffice does not compute
+    it from the file), or None when one line is enough. ``wrap``: wrapped columns, from 1."""
+    lines = 1
+    for col in wrap:
+        if col <= len(values) and col <= len(widths):
+            lines = max(lines, text_lines(values[col - 1], widths[col - 1]))
+    if lines == 1:
+        return None
+    return min(lines * LINE_HEIGHT + 2, MAX_ROW_HEIGHT)
+
+
+def header_widths(headers: Sequence[str], widths: Sequence[float]) -> list[float]:
+    """Column widths widened so each header's longest word fits on one line (a header wraps
+    between words, never inside one: no « Environnem/ental »)."""
+    out = list(widths)
+    for index, header in enumerate(headers):
+        if index >= len(out):
+            break
+        longest = max((len(word) for word in str(header).split()), default=0)
+        out[index] = max(out[index], math.ceil(longest * 1.15) + 2)  # bold text is wider
+    return out
+
+
+def print_setup(
+    ws: Worksheet | WriteOnlyWorksheet,
+    *,
+    header_row: int | None,
+    widths: Sequence[float],
+    landscape: bool | None = None,
+    title_cols: int = 0,
+) -> None:
+    """Print-ready sheet: A4, landscape when the columns are wide, fitted to one page wide (as
+    many pages tall as needed), the header row repeated on every printed page. A sheet too wide
+    to read on one page is fitted to as few pages wide as keep it readable, its first
+    ``title_cols`` columns repeated on each."""
+    setup = ws.page_setup  # type: ignore[union-attr]
+    if landscape is None:  # LibreOffice never shrinks one column wider than the page
+        landscape = sum(widths) > WIDE or max(widths, default=0) > NARROW_PAGE
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.paperSize = 9  # A4
+    pages_wide = max(1, math.ceil(sum(widths) / PAGE_WIDE))
+    setup.fitToWidth = pages_wide
+    if pages_wide > 1 and title_cols:
+        ws.print_title_cols = f"A:{get_column_letter(title_cols)}"
+    setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    margins = ws.page_margins  # type: ignore[union-attr]
+    margins.left = margins.right = 0.4
+    margins.top = margins.bottom = 0.5
+    if header_row is not None:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.gridLines = False  # type: ignore[union-attr]
+
+
+def set_row_height(ws: Worksheet | WriteOnlyWorksheet, row: int, height: float | None) -> None:
+    """Store a row's height (also on a write-only sheet, before the row is appended)."""
+    if height is None:
+        return
+    dims = ws.row_dimensions  # type: ignore[union-attr]
+    dims[row] = RowDimension(ws, index=row, ht=height, customHeight=True)  # type: ignore[arg-type]
 
 
 def cell_text(value: str) -> str:
@@ -81,9 +178,14 @@ class TableStream:
         self._wrap = set(wrap)
         self._percent = set(percent)
         self._width = max(len(headers), 1)
+        widths = header_widths(headers, widths)
+        self._widths = widths
         for col, width in enumerate(widths, start=1):
             # set up like a Worksheet's at run time; missing from types-openpyxl
             ws.column_dimensions[get_column_letter(col)].width = width  # type: ignore[attr-defined]
+        # before the first row: a write-only sheet writes its views with its first row
+        ws.freeze_panes = f"{get_column_letter(freeze_col + 1)}{len(titles) + 2}"
+        print_setup(ws, header_row=len(titles) + 1, widths=widths, title_cols=freeze_col)
         for index, title in enumerate(titles):  # the first one is the sheet's title
             if title:
                 cell = stream_cell(ws, title)
@@ -94,7 +196,7 @@ class TableStream:
                 ws.append([])
         self._header_row = len(titles) + 1
         self.rows = self._header_row
-        ws.freeze_panes = f"{get_column_letter(freeze_col + 1)}{self._header_row + 1}"
+        set_row_height(ws, self._header_row, self._header_height(headers))
         header_cells = []
         for header in headers:
             cell = stream_cell(ws, header, wrap=True)
@@ -114,8 +216,15 @@ class TableStream:
             if col in marked:
                 cell.fill = REVIEW_FILL
             cells.append(cell)
-        self.ws.append(cells)
         self.rows += 1
+        height = row_height(row, self._widths, self._wrap) if self._wrap else None
+        set_row_height(self.ws, self.rows, height)
+        self.ws.append(cells)
+        if height is not None:  # written: forget it (bounded memory)
+            self.ws.row_dimensions.pop(self.rows, None)  # type: ignore[attr-defined]
+
+    def _header_height(self, headers: Sequence[str]) -> float | None:
+        return row_height(headers, [w * 0.9 for w in self._widths], range(1, len(headers) + 1))
 
     def close(self) -> None:
         last_col = get_column_letter(self._width)
@@ -162,20 +271,115 @@ def write_table(
     """A header row (styled, frozen, filtered) then the rows. Returns the last row written."""
     wrap_cols = set(wrap)
     percent_cols = set(percent)
+    widths = header_widths(headers, widths)
     for col, header in enumerate(headers, start=1):
         cell = put(ws, start_row, col, header, wrap=True)
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    set_row_height(
+        ws, start_row, row_height(headers, [w * 0.9 for w in widths], range(1, len(headers) + 1))
+    )
     row_index = start_row
     for row in rows:
         row_index += 1
+        if wrap_cols:
+            set_row_height(ws, row_index, row_height(row, widths, wrap_cols))
         for col, value in enumerate(row, start=1):
             cell = put(ws, row_index, col, value, wrap=col in wrap_cols)
             if col in percent_cols and isinstance(value, float):
                 cell.number_format = PERCENT
     ws.freeze_panes = ws.cell(row=start_row + 1, column=freeze_col + 1).coordinate
+    print_setup(ws, header_row=start_row, widths=widths, title_cols=freeze_col)
     last_col = get_column_letter(max(len(headers), 1))
     ws.auto_filter.ref = f"A{start_row}:{last_col}{max(row_index, start_row + 1)}"
     return row_index
+
+
+def chart_width(ws: Worksheet) -> float:
+    """Points from column A to the right edge of the sheet's rightmost chart (0: no chart)."""
+    right = 0.0
+    for chart in getattr(ws, "_charts", []):
+        anchor = chart.anchor
+        if not isinstance(anchor, str):
+            continue
+        col = column_index_from_string("".join(c for c in anchor if c.isalpha()))
+        left = sum(_column_points(ws, c) for c in range(1, col))
+        right = max(right, left + chart.width * 28.35)
+    return right
+
+
+def _column_points(ws: Worksheet, col: int) -> float:
+    dim = ws.column_dimensions.get(get_column_letter(col))
+    return (dim.width if dim is not None and dim.width else 8.43) * 5.6 + 3
+
+
+def clear_print_titles(ws: Worksheet) -> None:
+    """No row repeated on every printed page (a sheet of several tables)."""
+    ws._print_rows = None  # type: ignore[attr-defined]  # openpyxl's setter ignores None
+
+
+def _print_scale(ws: Worksheet, min_width: float = 0.0) -> float:
+    """The zoom fit-to-width printing gives a sheet (1 when it already fits); ``min_width``:
+    points the printed area spans at least (its charts)."""
+    landscape = ws.page_setup.orientation == "landscape"
+    pages = int(ws.page_setup.fitToWidth or 1)
+    printable = pages * ((842.0 if landscape else 595.0) - 2 * 72 * (ws.page_margins.left or 0.4))
+    width = max(sum(_column_points(ws, c) for c in range(1, max(ws.max_column, 1) + 1)), min_width)
+    return min(1.0, printable / width) if width else 1.0
+
+
+def keep_together(ws: Worksheet, blocks: Iterable[tuple[int, int]]) -> list[int]:
+    """Manual page breaks so no block of rows (a chart's rows, say) is cut across two printed
+    pages, for a sheet set up by :func:`print_setup`. Returns the rows a new page starts at."""
+    spans = dict(sorted(blocks))
+    if not spans:
+        return []
+    scale = _print_scale(ws, chart_width(ws))
+    landscape = ws.page_setup.orientation == "landscape"
+    page = ((595.0 if landscape else 842.0) - 2 * 72 * 0.5 - 30) / scale
+
+    def height(row: int) -> float:
+        dim = ws.row_dimensions.get(row)
+        return float(dim.height) if dim is not None and dim.height else LINE_HEIGHT
+
+    titles = 0.0
+    if ws.print_title_rows:
+        first, last = (int(x) for x in ws.print_title_rows.replace("$", "").split(":"))
+        titles = sum(height(r) for r in range(first, last + 1))
+    starts: list[int] = []
+    used = 0.0
+    for row in range(1, max(spans.values()) + 1):
+        if row in spans and used > titles:
+            need = sum(height(r) for r in range(row, spans[row] + 1))
+            if used + need > page and titles + need <= page:
+                ws.row_breaks.append(Break(id=row - 1))
+                starts.append(row)
+                used = titles
+        if used + height(row) > page:
+            used = titles
+        used += height(row)
+    return starts
+
+
+def fit_row_heights(ws: Worksheet, first_row: int, last_row: int) -> None:
+    """Store the heights rows ``first_row``..``last_row`` of a finished sheet need for their
+    wrapped cells (never lowering a height already set)."""
+    widths: dict[int, float] = {}
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row):
+        lines = 1
+        for cell in row:
+            if cell.value is None or not cell.alignment.wrap_text:
+                continue
+            col = cell.column
+            if col not in widths:
+                dim = ws.column_dimensions.get(get_column_letter(col))
+                widths[col] = dim.width if dim is not None and dim.width else 8.43
+            lines = max(lines, text_lines(cell.value, widths[col]))
+        if lines > 1:
+            index = cast(int, row[0].row)
+            height = min(lines * LINE_HEIGHT + 2, MAX_ROW_HEIGHT)
+            current = ws.row_dimensions[index].height
+            if current is None or current < height:
+                ws.row_dimensions[index].height = height

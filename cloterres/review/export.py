@@ -36,7 +36,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cloterres.engine.grid import Dimension, Grid
 from cloterres.errors import InputError
 from cloterres.frontends import FRONT_ENDS, front_end
-from cloterres.io.excel import HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, put
+from cloterres.io.excel import (
+    HEADER_FILL,
+    HEADER_FONT,
+    TITLE_FONT,
+    WRAP,
+    fit_row_heights,
+    print_setup,
+    put,
+)
 from cloterres.io.files import atomic_path, prepare_output
 from cloterres.review.layout import (
     FIRST_ROW,
@@ -422,6 +430,12 @@ def _finish_sheet(
         for r in range(1, last_row + 1):
             ws.cell(row=r, column=first).border = GROUP_BORDER
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=2).coordinate
+    fit_row_heights(ws, FIRST_ROW, last_row)
+    widths = [
+        ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, columns.last + 1)
+    ]
+    print_setup(ws, header_row=HEADER_ROW, widths=widths, title_cols=1)
+    ws.print_title_rows = f"1:{HEADER_ROW}"  # the group row and the headers on every page
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(columns.last)}{last_row}"
     ws.protection.sheet = True
     ws.protection.autoFilter = False  # filtering allowed (it hides rows, it does not move them)
@@ -608,3 +622,5 @@ def _guide_sheet(ws: Worksheet, identity: ReviewIdentity, grid: Grid, n_units: i
         cell.alignment = WRAP
         if line in ("Comment revoir", "À ne pas faire", "Ensuite"):
             cell.font = Font(bold=True, size=12)
+    fit_row_heights(ws, 3, 2 + len(lines))
+    print_setup(ws, header_row=None, widths=[110])

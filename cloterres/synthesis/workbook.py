@@ -16,7 +16,15 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cloterres.io.excel import PERCENT, TITLE_FONT, put, write_table
+from cloterres.io.excel import (
+    PERCENT,
+    TITLE_FONT,
+    clear_print_titles,
+    keep_together,
+    print_setup,
+    put,
+    write_table,
+)
 from cloterres.synthesis.interviews import CodeCount, InterviewSummary
 from cloterres.synthesis.profiles import ContractProfile, Share
 
@@ -163,6 +171,20 @@ def write_comparison(ws: Worksheet, profiles: list[ContractProfile]) -> None:
             )
         chart.set_categories(Reference(ws, min_col=1, min_row=start + 1, max_row=last))
         ws.add_chart(chart, f"F{anchor_row}")
+    _keep_charts_whole(ws)
+
+
+def _chart_rows(chart: BarChart) -> int:
+    return int(chart.height / 0.5) + 1  # a default row is about 0.53 cm
+
+
+def _keep_charts_whole(ws: Worksheet) -> None:
+    """Page breaks so that no chart is cut across two printed pages."""
+    blocks: dict[int, int] = {}
+    for chart in ws._charts:  # type: ignore[attr-defined]
+        first = int("".join(c for c in chart.anchor if c.isdigit()))
+        blocks[first] = max(blocks.get(first, first), first + _chart_rows(chart))
+    keep_together(ws, blocks.items())
 
 
 # --- one contract --------------------------------------------------------------------------
@@ -212,9 +234,10 @@ def write_profile(ws: Worksheet, profile: ContractProfile) -> None:
         chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=end))
         chart.legend = None
         ws.add_chart(chart, f"E{row}")
-        chart_rows = int(chart.height / 0.5) + 1
-        row = max(end, row + chart_rows) + 2
+        row = max(end, row + _chart_rows(chart)) + 2
     ws.freeze_panes = None
+    clear_print_titles(ws)  # several tables: no header repeated on every page
+    _keep_charts_whole(ws)
 
 
 # --- interviews ----------------------------------------------------------------------------
@@ -282,6 +305,8 @@ def write_interviews(ws: Worksheet, summary: InterviewSummary) -> None:
         )
         chart.set_categories(Reference(ws, min_col=2, min_row=header + 1, max_row=end))
         ws.add_chart(chart, f"A{end + 2}")
+    print_setup(ws, header_row=None, widths=[8, 44, 12, 10, 30, 4], landscape=False)
+    _keep_charts_whole(ws)
 
 
 def write_codes_by_group(ws: Worksheet, summary: InterviewSummary) -> None:
