@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from openpyxl import Workbook
@@ -27,6 +27,10 @@ TITLE_FONT = Font(bold=True, size=13)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 PERCENT = "0.0 %"
+# Statistics: three decimals (shown with the reader's decimal comma), and p-values under 0.001
+# shown « < 0,001 » (the cell keeps the exact number).
+DECIMALS = "0.000"
+P_VALUE = '[<0.001]"< 0,001";0.000'
 MAX_CELL = 32_000  # Excel's limit is 32,767 characters
 MAX_ROWS = 1_048_575  # data rows under the header of one sheet (Excel: 1,048,576 rows)
 
@@ -265,12 +269,17 @@ def write_table(
     widths: Sequence[float],
     wrap: Iterable[int] = (),
     percent: Iterable[int] = (),
+    formats: Mapping[int, str] | None = None,
     start_row: int = 1,
     freeze_col: int = 1,
 ) -> int:
-    """A header row (styled, frozen, filtered) then the rows. Returns the last row written."""
+    """A header row (styled, frozen, filtered) then the rows. Returns the last row written.
+
+    ``formats``: a number format per column (1-based) for its numeric cells (``DECIMALS``,
+    ``P_VALUE``...)."""
     wrap_cols = set(wrap)
     percent_cols = set(percent)
+    number_formats = dict(formats or {})
     widths = header_widths(headers, widths)
     for col, header in enumerate(headers, start=1):
         cell = put(ws, start_row, col, header, wrap=True)
@@ -290,6 +299,8 @@ def write_table(
             cell = put(ws, row_index, col, value, wrap=col in wrap_cols)
             if col in percent_cols and isinstance(value, float):
                 cell.number_format = PERCENT
+            elif col in number_formats and isinstance(value, (int, float)):
+                cell.number_format = number_formats[col]
     ws.freeze_panes = ws.cell(row=start_row + 1, column=freeze_col + 1).coordinate
     print_setup(ws, header_row=start_row, widths=widths, title_cols=freeze_col)
     last_col = get_column_letter(max(len(headers), 1))

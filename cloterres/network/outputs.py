@@ -16,7 +16,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cloterres.io.excel import TITLE_FONT, put, write_table
+from cloterres.io.excel import DECIMALS, P_VALUE, TITLE_FONT, put, write_table
 from cloterres.io.files import atomic_path
 from cloterres.io.tables import normalize_header
 from cloterres.network.analysis import (
@@ -376,8 +376,11 @@ def _summary_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
             _cell(r.qap.correlation, r.qap.reason), _opt(r.qap.p_value), r.qap.permutations,
             _names(analysis, r.pivots), _names(analysis, r.spanners),
         ])  # fmt: skip
+    formats = {col: DECIMALS for col in (5, 6, 7, 8, 9, 10, 11, 13, 14)}
+    formats.update({12: P_VALUE, 15: P_VALUE})
     last = write_table(ws, headers, rows, widths=[22, 9, 9, 8, 10, 12, 12, 18, 16, 10, 12, 12,
-                                                  13, 12, 10, 12, 30, 45], wrap={17, 18})  # fmt: skip
+                                                  13, 12, 10, 12, 30, 45], wrap={17, 18},
+                       formats=formats)  # fmt: skip
     notes = [
         "Lecture : le « rapport des densités » dit combien de fois plus fréquents sont les liens "
         "entre acteurs d'un même milieu qu'entre milieux (densité interne / densité entre "
@@ -458,7 +461,7 @@ def _homophily_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
             _opt(x.p_unilateral), x.permutations or "", x.remarque,
         ])  # fmt: skip
     write_table(ws, headers, rows, widths=[30, 9, 50, 22, 12, 14, 12, 12, 12, 50],
-                wrap={3, 10})  # fmt: skip
+                wrap={3, 10}, formats={5: DECIMALS, 6: DECIMALS, 7: P_VALUE, 8: P_VALUE})  # fmt: skip
 
 
 def _actors_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
