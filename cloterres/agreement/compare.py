@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +33,7 @@ from cloterres.engine.grid import Grid, load_grid
 from cloterres.engine.labels import CoderLabels, Kind
 from cloterres.errors import InputError
 from cloterres.frontends import INTERVIEWS, MEASURES, front_end
+from cloterres.io.display import french_date
 from cloterres.io.files import check_input_files, prepare_output
 
 OUTPUT_FORMATS = (".xlsx", ".csv", ".jsonl")
@@ -237,7 +237,7 @@ def compare(
         n_boot=n_boot,
         seed=seed,
         command=command,
-        date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        date=french_date(),
         unit=unit if any(p.suffix.lower() == ".qdpx" for p in inputs) else None,
         output=output,
         disagreements_output=extra,

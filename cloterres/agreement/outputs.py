@@ -18,6 +18,7 @@ from cloterres.agreement.report import AgreementReport, Row
 from cloterres.agreement.stats import STATS
 from cloterres.engine.grid import grid_hash
 from cloterres.frontends import front_end
+from cloterres.io.display import display_path
 from cloterres.io.excel import PERCENT, TITLE_FONT, put, write_table
 from cloterres.io.files import atomic_path
 from cloterres.io.safety import csv_safe
@@ -283,7 +284,7 @@ def write_workbook(report: AgreementReport, path: Path) -> None:
             [["Fichier de grille", "(aucun : catégories observées dans les fichiers)"]]
             if grid.id == OBSERVED_GRID_ID
             else [
-                ["Fichier de grille", str(report.grid_path)],
+                ["Fichier de grille", display_path(report.grid_path)],
                 ["Empreinte SHA-256 de la grille", grid_hash(report.grid_path)],
             ]
         ),
@@ -301,7 +302,7 @@ def write_workbook(report: AgreementReport, path: Path) -> None:
         about.append(
             [
                 f"Codeur « {s.coder} »",
-                f"{s.path} : {s.units} unités, dont {s.shared} codées aussi par un autre codeur",
+                f"{display_path(s.path)} : {s.units} unités, dont {s.shared} codées aussi par un autre codeur",
             ]
         )
     about += [["Remarque", n] for n in report.notes]

@@ -19,6 +19,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from cloterres.cli.messages import err, remark
+from cloterres.io.display import display_path
 from cloterres.io.files import expand_folders
 
 try:  # typer >= 0.20 ships its own copy of click: its classes are the ones used
@@ -160,8 +161,18 @@ def input_files(
 
 
 def command_line() -> str:
-    """The command as the user typed it, recorded in the outputs."""
-    return "cloterres " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    """The command as the user typed it, recorded in the outputs; an absolute path under the
+    working folder is shown relative to it (the command still runs from that folder)."""
+    return "cloterres " + " ".join(shlex.quote(_shown_arg(a)) for a in sys.argv[1:])
+
+
+def _shown_arg(arg: str) -> str:
+    if arg.startswith("/"):
+        return display_path(arg)
+    name, sep, value = arg.partition("=")
+    if sep and name.startswith("--") and value.startswith("/"):
+        return f"{name}={display_path(value)}"
+    return arg
 
 
 def add_command(target: typer.Typer, name: str, alias: str, fn: Callable[..., object]) -> None:

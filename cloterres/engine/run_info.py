@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloterres import __version__
 from cloterres.engine.grid import grid_hash
 from cloterres.engine.nlp import model_version
+from cloterres.io.display import display_path, french_date
 
 
 @dataclass
 class RunInfo:
+    """Display texts: ``date`` in French local time, ``grid_path`` relative to the working
+    folder when under it."""
+
     tool_version: str
     grid_path: str
     grid_hash: str
@@ -27,10 +30,10 @@ class RunInfo:
 def run_info(grid_file: Path, command: str, **details: object) -> RunInfo:
     return RunInfo(
         tool_version=__version__,
-        grid_path=str(grid_file),
+        grid_path=display_path(grid_file),
         grid_hash=grid_hash(grid_file),
         model=model_version(),
-        date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        date=french_date(),
         command=command,
         **details,  # type: ignore[arg-type]
     )

@@ -25,6 +25,14 @@ from cloterres.io.rows import UnitRow
 from cloterres.io.safety import csv_safe
 
 
+def short_labels(grid: Grid, paths: Sequence[str]) -> dict[str, str]:
+    """Each code's label alone (« Instances »), or with its theme's (« Gouvernance › Autre »)
+    when another theme has a code of the same label."""
+    labels = {p: grid.label_of(*p.split(".", 1)) for p in paths}
+    seen = Counter(labels.values())
+    return {p: code_label(grid, p) if seen[label] > 1 else label for p, label in labels.items()}
+
+
 def code_label(grid: Grid, path: str) -> str:
     theme, code = path.split(".", 1)
     return f"{grid.dimension(theme).label} › {grid.label_of(theme, code)}"
@@ -250,7 +258,7 @@ class WorkbookSink(UnitSink):
             ["Unité", "Entretien", *(CASE_VARIABLES[v] for v in self._variables), "Locuteur",
              "Enquêteur", "Lignes", "Texte", "Codes", "Preuves", "Identifiants des codes"],
             widths=[14, 12, *([16] * n_var), 18, 10, 10, 70, 40, 50, 30],
-            wrap={6 + n_var, 7 + n_var, 8 + n_var}, freeze_col=2,
+            wrap={6 + n_var, 7 + n_var, 8 + n_var}, freeze_col=2, hidden={9 + n_var},
         )  # fmt: skip
         self._codes = all_codes(grid)
         self._by_actor = Frequencies("type_acteur")
@@ -346,18 +354,22 @@ class WorkbookSink(UnitSink):
                 body.append(row)
             stream_table(wb.create_sheet(title), head, body,
                          widths=[24, 40, 30, 12, 12] + [14] * (len(head) - 5), wrap={1, 2},
-                         freeze_col=3)  # fmt: skip
+                         freeze_col=2, hidden={3})  # fmt: skip
 
         co = self._cooccurrences
         used = [c for c in codes if co.get((c, c))]
+        names = short_labels(grid, used)
+        # Labels in the headers and the first columns; the code ids in a hidden last column
+        # (same order for the rows and the columns).
         stream_table(
             wb.create_sheet("Cooccurrences"),
-            ["Code", *used],
-            [[c, *(co.get((c, d), 0) for d in used)] for c in used],
-            widths=[34] + [8] * len(used),
+            ["Thème", "Code", *(names[c] for c in used), "Identifiant"],
+            [[grid.dimension(c.split(".", 1)[0]).label, names[c],
+              *(co.get((c, d), 0) for d in used), c] for c in used],
+            widths=[22, 34, *([12] * len(used)), 30],
             titles=["Nombre d'unités codées avec les deux codes (diagonale : unités du code)", ""],
-            freeze_col=1,
-        )
+            wrap={1, 2}, freeze_col=2, hidden={len(used) + 3},
+        )  # fmt: skip
 
         quotes = TableStream(
             wb.create_sheet("Verbatims"),

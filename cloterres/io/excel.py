@@ -177,6 +177,7 @@ class TableStream:
         percent: Iterable[int] = (),
         freeze_col: int = 1,
         titles: Sequence[str] = (),
+        hidden: Iterable[int] = (),
     ) -> None:
         self.ws = ws
         self._wrap = set(wrap)
@@ -187,9 +188,12 @@ class TableStream:
         for col, width in enumerate(widths, start=1):
             # set up like a Worksheet's at run time; missing from types-openpyxl
             ws.column_dimensions[get_column_letter(col)].width = width  # type: ignore[attr-defined]
+        hidden = set(hidden)
+        hide_columns(ws, hidden)
         # before the first row: a write-only sheet writes its views with its first row
         ws.freeze_panes = f"{get_column_letter(freeze_col + 1)}{len(titles) + 2}"
-        print_setup(ws, header_row=len(titles) + 1, widths=widths, title_cols=freeze_col)
+        print_setup(ws, header_row=len(titles) + 1, widths=_printed(widths, hidden),
+                    title_cols=freeze_col)  # fmt: skip
         for index, title in enumerate(titles):  # the first one is the sheet's title
             if title:
                 cell = stream_cell(ws, title)
@@ -237,6 +241,17 @@ class TableStream:
         )
 
 
+def _printed(widths: Sequence[float], hidden: set[int]) -> list[float]:
+    """The widths that print: a hidden column takes no room on paper."""
+    return [0.0 if col in hidden else w for col, w in enumerate(widths, start=1)]
+
+
+def hide_columns(ws: Worksheet | WriteOnlyWorksheet, columns: Iterable[int]) -> None:
+    """Hide columns (from 1): identifiers kept beside the labels a person reads."""
+    for col in columns:
+        ws.column_dimensions[get_column_letter(col)].hidden = True  # type: ignore[union-attr]
+
+
 def discard_write_only(wb: Workbook) -> None:
     """Finish and remove the temporary files of a write-only workbook that will not be saved
     (openpyxl would otherwise complain when the half-written sheets are collected)."""
@@ -272,13 +287,16 @@ def write_table(
     formats: Mapping[int, str] | None = None,
     start_row: int = 1,
     freeze_col: int = 1,
+    hidden: Iterable[int] = (),
 ) -> int:
     """A header row (styled, frozen, filtered) then the rows. Returns the last row written.
 
     ``formats``: a number format per column (1-based) for its numeric cells (``DECIMALS``,
-    ``P_VALUE``...)."""
+    ``P_VALUE``...); ``hidden``: columns (1-based) kept for formulas and filters but hidden
+    (identifiers beside their labels)."""
     wrap_cols = set(wrap)
     percent_cols = set(percent)
+    hidden = set(hidden)
     number_formats = dict(formats or {})
     widths = header_widths(headers, widths)
     for col, header in enumerate(headers, start=1):
@@ -287,6 +305,7 @@ def write_table(
         cell.font = HEADER_FONT
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    hide_columns(ws, hidden)
     set_row_height(
         ws, start_row, row_height(headers, [w * 0.9 for w in widths], range(1, len(headers) + 1))
     )
@@ -302,7 +321,7 @@ def write_table(
             elif col in number_formats and isinstance(value, (int, float)):
                 cell.number_format = number_formats[col]
     ws.freeze_panes = ws.cell(row=start_row + 1, column=freeze_col + 1).coordinate
-    print_setup(ws, header_row=start_row, widths=widths, title_cols=freeze_col)
+    print_setup(ws, header_row=start_row, widths=_printed(widths, hidden), title_cols=freeze_col)
     last_col = get_column_letter(max(len(headers), 1))
     ws.auto_filter.ref = f"A{start_row}:{last_col}{max(row_index, start_row + 1)}"
     return row_index

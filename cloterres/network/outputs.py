@@ -16,6 +16,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cloterres.io.display import display_path
 from cloterres.io.excel import DECIMALS, P_VALUE, TITLE_FONT, put, write_table
 from cloterres.io.files import atomic_path
 from cloterres.io.tables import normalize_header
@@ -607,6 +608,6 @@ def _about_sheet(ws: Worksheet, analysis: NetworkAnalysis, details: RunDetails) 
         ["Graine", analysis.seed],
     ]
     for name, what in details.inputs:
-        rows.append(["Fichier d'entrée", f"{name} ({what})"])
+        rows.append(["Fichier d'entrée", f"{display_path(name)} ({what})"])
     rows.append(["Avertissements", len(details.warnings)])
     write_table(ws, ["Élément", "Valeur"], rows, widths=[28, 110], wrap={2})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from cloterres import __version__
 from cloterres.errors import InputError
+from cloterres.io.display import french_date
 from cloterres.io.files import check_input_files, prepare_output, staged
 from cloterres.network.analysis import NetworkAnalysis, analyse
 from cloterres.network.comention import MENTION_TYPE
@@ -141,7 +141,7 @@ def run_network(
     statuses: list[TieStatus] = [s for layer in layers for s in layer.statuses]
     details = RunDetails(
         tool_version=__version__,
-        date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        date=french_date(),
         command=command,
         inputs=read_inputs,
         warnings=warnings,

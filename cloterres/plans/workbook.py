@@ -20,6 +20,7 @@ from cloterres.engine.grid_display import measured_text
 from cloterres.engine.learned.layer import layer_for
 from cloterres.engine.run_info import RunInfo
 from cloterres.errors import InputError
+from cloterres.io.display import display_path
 from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
 from cloterres.io.sources import Warning_
 from cloterres.plans.measure import MEASURE_FIELDS, Measure
@@ -322,7 +323,7 @@ class WorkbookWriter:
             ["Mesures sans texte", self._empty],
         ]
         for name, count in info.inputs if info else []:
-            rows.append(["Fichier d'entrée", f"{name} ({count} mesures)"])
+            rows.append(["Fichier d'entrée", f"{display_path(name)} ({count} mesures)"])
         rows.append(
             [
                 "Méthode",

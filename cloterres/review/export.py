@@ -36,6 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cloterres.engine.grid import Dimension, Grid
 from cloterres.errors import InputError
 from cloterres.frontends import FRONT_ENDS, front_end
+from cloterres.io.display import display_path, french_date
 from cloterres.io.excel import (
     HEADER_FILL,
     HEADER_FONT,
@@ -581,10 +582,10 @@ def _guide_sheet(ws: Worksheet, identity: ReviewIdentity, grid: Grid, n_units: i
     put(ws, 1, 1, "Revue du codage — consignes").font = TITLE_FONT
     lines: list[Any] = [
         f"Codeur : {identity.coder}",
-        f"Étude : {identity.study}",
+        f"Étude : {display_path(identity.study)}",
         f"Grille : {grid.nom} ({identity.grid_id})",
         f"Unités à revoir : {n_units} ({identity.kind})",
-        f"Classeur créé le {identity.created_at}"
+        f"Classeur créé le {french_date(identity.created_at)}"
         + (
             " — revue à l'aveugle : les propositions de l'outil ne sont pas montrées"
             if identity.blind

@@ -4,7 +4,6 @@ the coordinators' reports."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
 import os
 import shutil
@@ -18,6 +17,7 @@ from cloterres.engine.grid import Grid, grid_hash, load_grid
 from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
 from cloterres.frontends import INTERVIEWS, MEASURES, front_end
+from cloterres.io.display import display_path, french_date
 from cloterres.io.files import os_error_fr, prepare_output, remove_stale_dirs, staged
 from cloterres.synthesis.interviews import TERRITORY, InterviewSummary, summarize_interviews
 from cloterres.synthesis.profiles import ContractProfile, contract_profiles
@@ -71,7 +71,7 @@ class Grids:
 
 
 def _file_grid(path: Path) -> ChosenGrid:
-    return ChosenGrid(str(path), load_grid(path), grid_hash(path))
+    return ChosenGrid(display_path(path), load_grid(path), grid_hash(path))
 
 
 def choose_grids(
@@ -218,7 +218,7 @@ def _report_workspace(report_dir: Path) -> Path:
 
 def _study_rows(study: StudyLabels) -> list[tuple[str, object]]:
     rows: list[tuple[str, object]] = [
-        ("Étude lue", study.name),
+        ("Étude lue", display_path(study.name)),
         ("Règle des étiquettes", study.rule()),
     ]
     for kind, what in (
@@ -246,7 +246,7 @@ def _study_rows(study: StudyLabels) -> list[tuple[str, object]]:
 def _about(
     data: SynthesisData, grids: Grids, command: str, study: StudyLabels | None = None
 ) -> tuple[list[tuple[str, object]], str]:
-    date = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    date = french_date()
     rows: list[tuple[str, object]] = [
         ("Outil", f"cloterres {__version__}"),
         ("Date de création", date),
@@ -254,7 +254,7 @@ def _about(
     ]
     for name, kind, count in data.files:
         what = front_end(kind).nouns.coded
-        rows.append(("Fichier lu", f"{name} — {count} {what}"))
+        rows.append(("Fichier lu", f"{display_path(name)} — {count} {what}"))
     if study is not None:
         rows.extend(_study_rows(study))
     for title, chosen in ((MEASURES.kind, grids.measures), (INTERVIEWS.kind, grids.interviews)):
@@ -283,7 +283,7 @@ def _about(
     if study is not None:
         sources.insert(0, f"étude {Path(study.name).name}")
     footer = (
-        f"Synthèse produite par cloterres {__version__} le {date[:10]} à partir de : "
+        f"Synthèse produite par cloterres {__version__} le {date} à partir de : "
         + ", ".join(sources)
         + ". Les parts portent sur les actions catégorisées."
     )
@@ -336,7 +336,7 @@ def synthesize(
         data.measures = [*from_study.measures, *data.measures]
         data.units = [*from_study.units, *data.units]
         defaults = {
-            kind: ChosenGrid(f"{study} (grille enregistrée dans l'étude)", grid, sha)
+            kind: ChosenGrid(f"{display_path(study)} (grille enregistrée dans l'étude)", grid, sha)
             for kind, (grid, sha) in from_study.grids.items()
         }
     grids = choose_grids(data, list(grid_paths or []), defaults)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -146,7 +147,11 @@ def test_workbook_sheets_and_layout(demo_outputs, grid):
         about["Empreinte SHA-256 de la grille"]
         == hashlib.sha256(GRID_PATH.read_bytes()).hexdigest()
     )
-    assert about["Fichier de grille"] == str(GRID_PATH)
+    # shown relative to the working folder when under it (the tests run from the repository)
+    assert about["Fichier de grille"] in {"grids/cloterres-mesures.yaml", str(GRID_PATH)}
+    if Path.cwd() == GRID_PATH.parents[1]:
+        assert about["Fichier de grille"] == "grids/cloterres-mesures.yaml"
+    assert re.fullmatch(r"(1er|\d{1,2}) [a-zéû]+ \d{4} à \d\d:\d\d", about["Date de création"])
     assert about["Outil"].startswith("cloterres ")
     assert about["Mesures"] == report.measures
     grid_rows = list(wb["Grille"].iter_rows(min_row=2, values_only=True))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from tests.conftest import write_grid
 
@@ -131,8 +133,9 @@ def test_pseudonymisation_in_every_export(run_cli, corpus, tmp_path):
     )
 
 
-def test_workbook_sheets(run_cli, corpus, tmp_path):
+def test_workbook_sheets(run_cli, corpus, tmp_path, monkeypatch):
     a, b, grid = corpus
+    monkeypatch.chdir(tmp_path)  # paths under the working folder are shown relative to it
     out = tmp_path / "codes.xlsx"
     assert run_cli("coder", a, b, "-o", out, "--grille", grid, "-q")[0] == 0
     wb = load_workbook(out)
@@ -152,8 +155,30 @@ def test_workbook_sheets(run_cli, corpus, tmp_path):
     verbatims = list(wb["Verbatims"].iter_rows(min_row=2, values_only=True))
     assert ("Coûts perçus", "Coût : temps et réunions", "T1", "Coordinatrice", "l. 7",
             "« Trop de réunions, c'est chronophage. »", "(T1, l. 7)") in verbatims  # fmt: skip
-    co = {r[0]: r[1:] for r in wb["Cooccurrences"].iter_rows(min_row=4, values_only=True)}
-    assert co["couts.temps"][0] == 1 and co["implication.entree"][1] == 3
+    # Co-occurrences: French labels in the headers and first columns, the ids in a hidden
+    # last column (the same order for rows and columns).
+    sheet = wb["Cooccurrences"]
+    header = [c.value for c in sheet[3]]
+    assert header[:2] == ["Thème", "Code"] and header[-1] == "Identifiant"
+    assert "Coût : temps et réunions" in header and "Entrée dans le CLS" in header
+    assert not any("." in str(h) for h in header)  # no « couts.temps »
+    ids_col = get_column_letter(len(header))
+    assert sheet.column_dimensions[ids_col].hidden
+    rows = {r[-1]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows["couts.temps"][1] == "Coût : temps et réunions"
+    assert rows["couts.temps"][0] == "Coûts perçus"
+    entree = header.index("Entrée dans le CLS")
+    temps = header.index("Coût : temps et réunions")
+    assert rows["couts.temps"][temps] == 1 and rows["implication.entree"][entree] == 3
+    # the code ids of the other sheets are kept, hidden
+    units = wb["Unités codées"]
+    ids = [c.value for c in units[1]].index("Identifiants des codes") + 1
+    assert units.column_dimensions[get_column_letter(ids)].hidden
+    assert wb["Codes × type d'acteur"].column_dimensions["C"].hidden
+    # À propos: a French local date, the grid's path relative to the working folder
+    about = dict(wb["À propos"].iter_rows(min_row=2, values_only=True))
+    assert re.fullmatch(r"(1er|\d{1,2}) [a-zéû]+ \d{4} à \d\d:\d\d", about["Date de création"])
+    assert about["Fichier de grille"] == grid.name
 
 
 @pytest.mark.parametrize(
