@@ -247,7 +247,7 @@ def write_workbook(report: AgreementReport, path: Path) -> None:
     n_stat_cols = 3 * len(STATS)
     write_table(
         ws, headers, rows, widths=widths, wrap={2, 5 + n_stat_cols, 6 + n_stat_cols},
-        start_row=start, freeze_col=3,
+        start_row=start, freeze_col=2, hidden={3},
     )  # fmt: skip
     for r, row in enumerate(report.rows, start=start + 1):
         for col in range(5, 5 + n_stat_cols):

@@ -129,7 +129,6 @@ def reseau(
 ) -> None:
     """Analyser le réseau des acteurs : densités, homophilie entre milieux, courtiers, pivots."""
     from cloterres.io.tables import TABLE_SUFFIXES
-    from cloterres.network.layers import ALL_TYPES
     from cloterres.network.run import run_network
 
     liens = input_files(
@@ -158,7 +157,7 @@ def reseau(
         markup=False,
     )
     for result in analysis.layers:
-        name = "tous types" if result.name == ALL_TYPES else result.name
+        name = result.label
         p = result.qap.p_value
         out.print(
             f"  {name} : {result.layer.n_ties} liens, densité {_fmt(result.density.value, 3)}, "

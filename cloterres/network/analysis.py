@@ -108,6 +108,11 @@ class LayerResult:
         return self.layer.name
 
     @property
+    def label(self) -> str:
+        """The tie type as a person reads it (« Échange d'information », « Tous les liens »)."""
+        return self.layer.label
+
+    @property
     def pivots(self) -> list[int]:
         return [a.index for a in self.actors if a.pivot]
 

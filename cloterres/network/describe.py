@@ -16,12 +16,13 @@ def _sym(layer: Layer) -> np.ndarray:
 
 
 def same_as_all_ties(analysis: NetworkAnalysis) -> list[str]:
-    """The typed layers whose ties (directions ignored) are exactly those of ``tous_liens``."""
+    """The labels of the typed layers whose ties (directions ignored) are exactly those of
+    ``tous_liens``."""
     if not any(r.name == ALL_TYPES for r in analysis.layers):
         return []
     everything = _sym(analysis.layer(ALL_TYPES).layer)
     return [
-        r.name
+        r.label
         for r in analysis.layers
         if r.name != ALL_TYPES and np.array_equal(_sym(r.layer), everything)
     ]
@@ -30,7 +31,7 @@ def same_as_all_ties(analysis: NetworkAnalysis) -> list[str]:
 def layer_sentences(analysis: NetworkAnalysis) -> list[list[object]]:
     """One row (« Couche x », sentence) per layer."""
     rows: list[list[object]] = []
-    typed = [r.name for r in analysis.layers if r.name != ALL_TYPES]
+    typed = [r.label for r in analysis.layers if r.name != ALL_TYPES]
     for r in analysis.layers:
         layer = r.layer
         if r.name == ALL_TYPES:
@@ -60,8 +61,8 @@ def layer_sentences(analysis: NetworkAnalysis) -> list[list[object]]:
                 if layer.directed
                 else f"non orienté (déclarations des deux côtés réunies, règle {analysis.rule})"
             )
-            text = f"Liens de type « {r.name} », {sense} : {layer.n_ties} liens."
-        rows.append([f"Couche « {r.name} »", text])
+            text = f"Liens de type « {r.label} », {sense} : {layer.n_ties} liens."
+        rows.append([f"Couche « {r.label} »", text])
     return rows
 
 
@@ -81,7 +82,7 @@ def non_respondent_sentence(analysis: NetworkAnalysis, missing: bool) -> str:
     names = [a.id for a, ok in zip(analysis.actors, first.answered, strict=True) if not ok]
     listed = f" ({', '.join(names[:20])}{'…' if len(names) > 20 else ''})" if names else ""
     counts = " ; ".join(
-        f"{r.name} : {observed_pairs(r.layer.observed, r.layer.directed)} paires observées"
+        f"{r.label} : {observed_pairs(r.layer.observed, r.layer.directed)} paires observées"
         for r in analysis.layers
         if r.layer.observed is not None and r.layer.answered is not None
     )

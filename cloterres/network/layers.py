@@ -22,6 +22,39 @@ from cloterres.network.missing import combined_observed, observed_dyads
 from cloterres.network.model import Actor, ReadWarning, Tie, TieStatus
 
 ALL_TYPES = "tous_liens"
+# What a person reads for the usual tie types (ids are ascii snake_case: see readers.type_id).
+TIE_LABELS = {
+    ALL_TYPES: "Tous les liens",
+    "echange_information": "Échange d'information",
+    "echange_d_information": "Échange d'information",
+    "echange_informations": "Échange d'informations",
+    "echange_d_informations": "Échange d'informations",
+    "conseil": "Conseil",
+    "collaboration": "Collaboration",
+    "connaissance": "Connaissance",
+    "lien": "Lien",
+    "co_mention_unite": "Co-mention (même unité)",
+    "co_mention_entretien": "Co-mention (même entretien)",
+    "mention": "Mention dans un entretien",
+    "financement": "Financement",
+    "orientation": "Orientation",
+    "partenariat": "Partenariat",
+}
+
+
+def tie_label(type_id: str, written: str = "") -> str:
+    """The French label of a tie type: as the input wrote it when it is not the bare id
+    (« Échange d'information »), else the usual label of a known id, else the id in words
+    (``appui_technique`` -> « Appui technique »)."""
+    written = " ".join(written.split())
+    if written and written != type_id:
+        return written[0].upper() + written[1:]
+    if type_id in TIE_LABELS:
+        return TIE_LABELS[type_id]
+    words = type_id.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else type_id
+
+
 RULES = ("union", "reciproque")
 RECIPROCAL = "réciproque"
 ONE_SIDED_ANSWERED = "un seul côté (l'autre acteur a répondu sans citer ce lien)"
@@ -34,7 +67,7 @@ DERIVED = "dérivé (co-mention)"
 class Layer:
     """The ties of one type between all actors (index = position in the actor list)."""
 
-    name: str
+    name: str  # the tie type id (JSONL, GEXF)
     directed: bool
     weights: np.ndarray  # n x n, 0 = no tie; symmetric when undirected
     statuses: list[TieStatus] = field(default_factory=list)
@@ -44,6 +77,11 @@ class Layer:
     reported: np.ndarray | None = None
     # Actors who answered (reported ties or were roster respondents); None = not a survey.
     answered: np.ndarray | None = None
+    label: str = ""  # what a person reads (« Échange d'information »); default from the id
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            self.label = tie_label(self.name)
 
     @property
     def adjacency(self) -> np.ndarray:
@@ -84,9 +122,12 @@ def build_layers(
     n = len(actors)
     warnings: list[ReadWarning] = []
     types: list[str] = []
+    written: dict[str, str] = {}
     reports: dict[str, dict[tuple[str, str], float]] = {}
     derived: dict[str, dict[tuple[str, str], float]] = {}
     for tie in ties:
+        if tie.libelle and tie.type not in written:
+            written[tie.type] = tie.libelle
         if tie.type not in reports:
             types.append(tie.type)
             reports[tie.type] = {}
@@ -97,7 +138,7 @@ def build_layers(
             warnings.append(
                 ReadWarning(
                     source=tie.origine,
-                    message=f"lien {tie.type} « {tie.source} » → « {tie.cible} » déclaré deux "
+                    message=f"lien {tie_label(tie.type, tie.libelle)} « {tie.source} » → « {tie.cible} » déclaré deux "
                     f"fois : le plus grand poids est gardé",
                 )
             )
@@ -146,7 +187,8 @@ def build_layers(
         for s, c in [*reports[tie_type], *derived[tie_type]]:
             reported[position[s], position[c]] = True
         layer = Layer(tie_type, directed, weights, statuses, reported=reported,
-                      answered=answered_mask if survey and reports[tie_type] else None)  # fmt: skip
+                      answered=answered_mask if survey and reports[tie_type] else None,
+                      label=tie_label(tie_type, written.get(tie_type, "")))  # fmt: skip
         layer.observed = observed_dyads(
             layer.adjacency, layer.answered, directed=directed, rule=rule, missing=missing
         )

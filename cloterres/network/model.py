@@ -31,6 +31,7 @@ class Tie(BaseModel):
     source: str  # actor id
     cible: str  # actor id
     type: str  # tie type id (ascii snake_case)
+    libelle: str = ""  # the tie type as written in the input (« Échange d'information »)
     poids: float = 1.0
     derive: bool = False  # derived tie (co-mention): not a report, never symmetrised away
     origine: SourceRef

@@ -29,7 +29,7 @@ from cloterres.network.analysis import (
 )
 from cloterres.network.brokerage import ROLE_LABELS, ROLES
 from cloterres.network.describe import layer_sentences, non_respondent_sentence
-from cloterres.network.layers import ALL_TYPES
+from cloterres.network.layers import ALL_TYPES, TIE_LABELS
 from cloterres.network.measures import Value
 from cloterres.network.model import TieStatus
 from cloterres.network.qap import QAPResult
@@ -359,6 +359,11 @@ def write_xlsx(
         wb.save(tmp)
 
 
+def _tie_labels(analysis: NetworkAnalysis) -> dict[str, str]:
+    """Tie type id -> what a person reads (« echange_information » -> « Échange d'information »)."""
+    return {r.name: r.label for r in analysis.layers}
+
+
 def _summary_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     headers = [
         "Type de lien", "Orienté", "Acteurs", "Liens", "Densité", "Densité interne aux milieux",
@@ -370,7 +375,7 @@ def _summary_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     rows = []
     for r in analysis.layers:
         rows.append([
-            r.name, "Oui" if r.layer.directed else "Non", len(analysis.actors), r.layer.n_ties,
+            r.label, "Oui" if r.layer.directed else "Non", len(analysis.actors), r.layer.n_ties,
             _cell(r.density), _cell(r.density_within), _cell(r.density_between),
             _cell(r.density_ratio), _cell(r.odds_ratio), _cell(r.ei.network),
             _opt(r.ei.network.expected), _opt(r.ei.network.p_value), _cell(r.assortativity),
@@ -409,12 +414,12 @@ def _densities_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
                 if not mix.directed and h < g:
                     continue
                 rows.append([
-                    r.name, analysis.groups[g], analysis.groups[h], int(mix.ties[g, h]),
+                    r.label, analysis.groups[g], analysis.groups[h], int(mix.ties[g, h]),
                     int(mix.pairs[g, h]),
                     UNDEFINED + " (aucune paire possible)" if np.isnan(dens[g, h])
                     else round(float(dens[g, h]), 6),
                 ])  # fmt: skip
-    write_table(ws, headers, rows, widths=[22, 24, 24, 8, 14, 12])
+    write_table(ws, headers, rows, widths=[22, 24, 24, 8, 14, 12], formats={6: DECIMALS})
 
 
 def _mixing_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
@@ -426,7 +431,7 @@ def _mixing_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
             if (r.mixing.directed)
             else "liens non orientés, chaque lien compté une fois"
         )
-        put(ws, row, 1, f"{r.name} — nombre de liens ({sense})").font = TITLE_FONT
+        put(ws, row, 1, f"{r.label} — nombre de liens ({sense})").font = TITLE_FONT
         row += 1
         put(ws, row, 1, analysis.attribute)
         for h, name in enumerate(groups, start=2):
@@ -447,15 +452,16 @@ def _homophily_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
                "p (bilatéral)", "p (unilatéral)", "Permutations", "Remarque"]  # fmt: skip
     level = {"reseau": "réseau", "milieu": "milieu", "paire": "paire", "acteur": "acteur"}
     rows = []
+    label = _tie_labels(analysis)
     for r in analysis.layers:
         for x in network_rows(analysis, r):
             rows.append([
-                x.type_lien, level[x.niveau], MEASURES[x.mesure], x.groupe,
+                label.get(x.type_lien, x.type_lien), level[x.niveau], MEASURES[x.mesure], x.groupe,
                 UNDEFINED if x.valeur is None else round(x.valeur, 6), _opt(x.attendu),
                 _opt(x.p_value), _opt(x.p_unilateral), x.permutations or "", x.remarque,
             ])  # fmt: skip
     for first, second, qap in analysis.layer_qap:
-        x = _qap_row(f"{first} × {second}", "qap_couches", NETWORK, qap)
+        x = _qap_row(f"{label[first]} × {label[second]}", "qap_couches", NETWORK, qap)
         rows.append([
             x.type_lien, "réseau", MEASURES[x.mesure], x.groupe,
             UNDEFINED if x.valeur is None else round(x.valeur, 6), "", _opt(x.p_value),
@@ -478,7 +484,7 @@ def _actors_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
         for a in r.actors:
             actor = analysis.actors[a.index]
             rows.append([
-                r.name, actor.id, actor.nom, analysis.groups[analysis.labels[a.index]],
+                r.label, actor.id, actor.nom, analysis.groups[analysis.labels[a.index]],
                 "sans objet" if a.answered is None else "Oui" if a.answered else "Non", a.degree,
                 "" if a.in_degree is None else a.in_degree,
                 UNKNOWN_OUT if a.out_degree is None else a.out_degree, round(a.betweenness, 6),
@@ -488,7 +494,8 @@ def _actors_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
                 "Oui" if a.spanner else "Non",
             ])  # fmt: skip
     write_table(ws, headers, rows, widths=[20, 14, 34, 18, 9, 10, 11, 11, 13, 12, 12, 12, 12,
-                                           12, 13, 13, 8, 12], freeze_col=3)  # fmt: skip
+                                           12, 13, 13, 8, 12], freeze_col=3,
+                formats={col: DECIMALS for col in (9, 10, 11, 12, 13, 16)})  # fmt: skip
 
 
 def _brokerage_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
@@ -500,7 +507,7 @@ def _brokerage_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     for r in analysis.layers:
         for a in r.actors:
             actor = analysis.actors[a.index]
-            line: list[object] = [r.name, actor.id, actor.nom,
+            line: list[object] = [r.label, actor.id, actor.nom,
                                   analysis.groups[analysis.labels[a.index]], int(a.brokerage.sum())]  # fmt: skip
             for k in range(len(ROLES)):
                 observed = int(a.brokerage[k])
@@ -514,10 +521,11 @@ def _brokerage_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
 
 def _ties_sheet(ws: Worksheet, analysis: NetworkAnalysis, ties: list[TieStatus]) -> None:
     names = {a.id: a.nom for a in analysis.actors}
+    label = _tie_labels(analysis)
     headers = ["Type de lien", "Source (déclarant)", "Nom source", "Cible", "Nom cible", "Poids",
                "Statut", "Retenu"]  # fmt: skip
     rows = [
-        [t.type, t.source, names.get(t.source, ""), t.cible, names.get(t.cible, ""), t.poids,
+        [label.get(t.type, t.type), t.source, names.get(t.source, ""), t.cible, names.get(t.cible, ""), t.poids,
          t.statut, "Oui" if t.retenu else "Non"]
         for t in ties
     ]  # fmt: skip
@@ -530,10 +538,11 @@ def _method_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
         if analysis.rule == "union"
         else "réciproque : un lien non orienté n'existe que si les deux acteurs le déclarent"
     )
-    directed = ", ".join(analysis.directed_types) or "aucun"
+    label = _tie_labels(analysis)
+    directed = ", ".join(label.get(t, t) for t in analysis.directed_types) or "aucun"
     q = int(SPANNER_QUANTILE * 100)
     rows: list[list[object]] = [
-        ["Couches", "Chaque type de lien est une couche sur les mêmes acteurs. « tous_liens » "
+        ["Couches", f"Chaque type de lien est une couche sur les mêmes acteurs. « {TIE_LABELS[ALL_TYPES]} » "
          "réunit tous les types (non orienté ; poids = nombre de types qui relient la paire). "
          "Les mesures portent sur la présence des liens ; le poids est gardé dans les exports."],
         *layer_sentences(analysis),
@@ -603,7 +612,10 @@ def _about_sheet(ws: Worksheet, analysis: NetworkAnalysis, details: RunDetails) 
         ["Groupes", "; ".join(analysis.groups)],
         ["Acteurs", len(analysis.actors)],
         ["Symétrisation", analysis.rule],
-        ["Types orientés", ", ".join(analysis.directed_types) or "aucun"],
+        [
+            "Types orientés",
+            ", ".join(_tie_labels(analysis).get(t, t) for t in analysis.directed_types) or "aucun",
+        ],
         ["Permutations", analysis.permutations],
         ["Graine", analysis.seed],
     ]

@@ -174,7 +174,7 @@ def write_png(path: Path, analysis: NetworkAnalysis) -> None:
     )  # fmt: skip
     ax.legend(handles=handles, title=analysis.attribute.capitalize(), loc="upper left",
               bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)  # fmt: skip
-    layer = "tous les types de liens" if result.name == ALL_TYPES else f"liens « {result.name} »"
+    layer = "tous les types de liens" if result.name == ALL_TYPES else f"liens « {result.label} »"
     ax.set_title(
         f"Réseau des acteurs ({n} acteurs, {result.layer.n_ties} liens ; {layer})\n"
         f"couleur = {analysis.attribute} ; contour noir épais = passeurs de frontières ; "

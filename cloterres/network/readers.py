@@ -239,7 +239,14 @@ def read_tie_table(sheet: Sheet, index: ActorIndex, result: TieRead) -> None:
             )
             continue
         result.ties.append(
-            Tie(source=ends[0], cible=ends[1], type=tie_type, poids=weight, origine=sheet.ref(line))
+            Tie(
+                source=ends[0],
+                cible=ends[1],
+                type=tie_type,
+                libelle=raw_type.strip(),
+                poids=weight,
+                origine=sheet.ref(line),
+            )
         )
 
 
@@ -258,7 +265,7 @@ def read_roster(sheet: Sheet, index: ActorIndex, result: TieRead) -> bool:
     respondent_col = _respondent_column(sheet.headers)
     if respondent_col is None:
         return False
-    targets: dict[int, tuple[str, str]] = {}  # column -> (tie type, actor id)
+    targets: dict[int, tuple[str, str, str]] = {}  # column -> (tie type, as written, actor id)
     for col, header in enumerate(sheet.headers):
         if col == respondent_col or not header.strip():
             continue
@@ -277,7 +284,7 @@ def read_roster(sheet: Sheet, index: ActorIndex, result: TieRead) -> bool:
                 f"{sheet.where(sheet.header_line)} : acteur inconnu « {name} » dans l'en-tête "
                 f"« {header} » ; ajoutez-le au tableau des acteurs ou corrigez l'en-tête"
             )
-        targets[col] = (type_id(raw_type), actor)
+        targets[col] = (type_id(raw_type), raw_type.strip(), actor)
     for line, texts in sheet.rows:
         name = cell(texts, respondent_col)
         if not name:
@@ -286,7 +293,7 @@ def read_roster(sheet: Sheet, index: ActorIndex, result: TieRead) -> bool:
         if respondent is None:
             raise _unknown_actor(sheet.where(line), "répondant", name)
         result.respondents.add(respondent)
-        for col, (tie_type, actor) in targets.items():
+        for col, (tie_type, written, actor) in targets.items():
             value = cell(texts, col)
             if not value:
                 continue
@@ -294,7 +301,7 @@ def read_roster(sheet: Sheet, index: ActorIndex, result: TieRead) -> bool:
             if weight == 0 or actor == respondent:
                 continue
             result.ties.append(
-                Tie(source=respondent, cible=actor, type=tie_type, poids=weight,
+                Tie(source=respondent, cible=actor, type=tie_type, libelle=written, poids=weight,
                     origine=sheet.ref(line))
             )  # fmt: skip
     return True

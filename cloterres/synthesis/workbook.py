@@ -20,6 +20,7 @@ from cloterres.io.excel import (
     PERCENT,
     TITLE_FONT,
     clear_print_titles,
+    hide_columns,
     keep_together,
     print_setup,
     put,
@@ -278,6 +279,7 @@ def write_interviews(ws: Worksheet, summary: InterviewSummary) -> None:
     )  # fmt: skip
     for letter, width in zip("ABCDEF", (8, 44, 12, 10, 30, 4), strict=True):
         ws.column_dimensions[letter].width = width
+    hide_columns(ws, [5])  # the code ids (« Identifiant »), beside their labels
     row = 4
     row = _ranked_table(ws, row, "Bénéfices les plus cités", summary.benefits())
     row = _ranked_table(ws, row, "Coûts les plus cités", summary.costs())
@@ -305,7 +307,7 @@ def write_interviews(ws: Worksheet, summary: InterviewSummary) -> None:
         )
         chart.set_categories(Reference(ws, min_col=2, min_row=header + 1, max_row=end))
         ws.add_chart(chart, f"A{end + 2}")
-    print_setup(ws, header_row=None, widths=[8, 44, 12, 10, 30, 4], landscape=False)
+    print_setup(ws, header_row=None, widths=[8, 44, 12, 10, 0, 4], landscape=False)
     _keep_charts_whole(ws)
 
 
@@ -322,7 +324,7 @@ def write_codes_by_group(ws: Worksheet, summary: InterviewSummary) -> None:
         rows.append(row)
     put(ws, 1, 1, "Codes par type d'acteur : unités codées et entretiens").font = TITLE_FONT
     write_table(ws, headers, rows, widths=[24, 40, 30, 11, 11] + [13] * (2 * len(groups)),
-                wrap={1, 2}, start_row=3, freeze_col=3)  # fmt: skip
+                wrap={1, 2}, start_row=3, freeze_col=2, hidden={3})  # fmt: skip
     ws.row_dimensions[3].height = 45
 
 

@@ -16,6 +16,9 @@ NETWORK = DEMO / "reseau"
 ACTORS = NETWORK / "acteurs.csv"
 TIES = NETWORK / "liens.csv"
 TYPES = ("connaissance", "echange_information", "collaboration")
+# What a person reads for them in the workbook (ids stay in the JSONL and the graph files).
+LABELS = {"connaissance": "Connaissance", "echange_information": "Échange d'information",
+          "collaboration": "Collaboration", "tous_liens": "Tous les liens"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +67,10 @@ def test_workbook_sheets_and_summary_values(demo_run):
     rows = list(wb["Synthèse"].iter_rows(values_only=True))
     header = rows[0]
     by_type = {r[0]: dict(zip(header, r, strict=False)) for r in rows[1:5]}
+    assert set(by_type) == set(LABELS.values())  # French labels, no « echange_information »
     pairs = demo_pairs()
     for tie_type in TYPES:
-        summary = by_type[tie_type]
+        summary = by_type[LABELS[tie_type]]
         assert summary["Liens"] == len(pairs[tie_type])
         # eight actors did not answer: the 8 x 7 / 2 pairs between them are unknown (default
         # --non-repondants manquants), the density is over the other pairs
@@ -75,12 +79,19 @@ def test_workbook_sheets_and_summary_values(demo_run):
         assert summary["Permutations"] == 200
         assert summary["QAP p"] < 0.01  # the demo is built with strong homophily
         assert "Maison Sport-Santé des Coteaux" in summary["Pivot(s)"]
-    spanners = by_type["tous_liens"]["Passeurs de frontières"]
+    spanners = by_type["Tous les liens"]["Passeurs de frontières"]
     assert "Lucie Marchal, enseignante en APA" in spanners
     assert "Claire Dutheil, infirmière Asalée" in spanners
-    ratio = by_type["collaboration"]["Rapport des densités interne / entre (« x fois plus »)"]
-    assert ratio > by_type["connaissance"]["Rapport des densités interne / entre (« x fois plus »)"]
+    ratio = by_type["Collaboration"]["Rapport des densités interne / entre (« x fois plus »)"]
+    assert ratio > by_type["Connaissance"]["Rapport des densités interne / entre (« x fois plus »)"]
     method = {r[0]: r[1] for r in wb["Méthode"].iter_rows(min_row=2, values_only=True)}
+    assert "Couche « Échange d'information »" in method
+    assert "« Tous les liens » réunit tous les types" in method["Couches"]
+    for sheet in ("Densités", "Homophilie", "Acteurs", "Courtage", "Liens"):
+        shown = {r[0] for r in wb[sheet].iter_rows(min_row=2, values_only=True)}
+        assert not shown & {*TYPES, "tous_liens"}, sheet
+    homophily = {r[0] for r in wb["Homophilie"].iter_rows(min_row=2, values_only=True)}
+    assert "Connaissance × Échange d'information" in homophily
     assert "Passeur de frontières" in method and "90e centile" in method["Passeur de frontières"]
     assert "odds" not in method["Rapport des densités"]
 
@@ -140,7 +151,7 @@ def test_english_alias_roster_survey_and_explicit_image(run_cli, tmp_path):
     assert code == 0, err
     assert image.exists() and (tmp_path / "r.jsonl").exists()
     assert not (tmp_path / "r.png").exists()
-    assert "echange_information" in out
+    assert "Échange d'information" in out and "echange_information" not in out
 
 
 @pytest.mark.parametrize(

@@ -117,21 +117,21 @@ def test_workbook_states_the_choice_counts_degrees_and_layers(tmp_path, files):
     text = method["Non-répondants"]
     assert "2 acteurs sur 4 ont répondu" in text and "(C, D)" in text
     assert "--non-repondants manquants" in text
-    assert "collaboration : 5 paires observées" in text
-    assert "identique à la couche « connaissance »" in method["Couche « tous_liens »"]
-    assert "Couche « collaboration »" in method
+    assert "Collaboration : 5 paires observées" in text
+    assert "identique à la couche « Connaissance »" in method["Couche « Tous les liens »"]
+    assert "Couche « Collaboration »" in method
     sheet = wb["Acteurs"]
     headers = [c.value for c in sheet[1]]
     assert headers[4:8] == [
         "A répondu", "Degré (liens retenus)", "Degré entrant (cité par)", "Degré sortant (a cité)"
     ]  # fmt: skip
-    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "collaboration"]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "Collaboration"]
     assert [r[4:8] for r in rows] == [
         ("Oui", 2, 1, 2), ("Oui", 2, 1, 2), ("Non", 1, 1, "inconnu (n'a pas répondu)"),
         ("Non", 1, 1, "inconnu (n'a pas répondu)"),
     ]  # fmt: skip
     summary = [r for r in wb["Synthèse"].iter_rows(min_row=2, values_only=True)]
-    assert summary[0][0] == "collaboration" and summary[0][4] == pytest.approx(0.6)
+    assert summary[0][0] == "Collaboration" and summary[0][4] == pytest.approx(0.6)
     assert np.isclose(summary[0][4], 3 / 5)
 
 

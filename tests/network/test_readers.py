@@ -17,6 +17,7 @@ from cloterres.network.layers import (
     ONE_SIDED_SILENT,
     RECIPROCAL,
     build_layers,
+    tie_label,
 )
 from cloterres.network.readers import attribute_values, read_actors, read_ties
 
@@ -249,3 +250,24 @@ def test_co_mentions_from_coder_csv_skip_interviewer_turns(tmp_path, actors):
         (INTERVIEW_TYPE, "A", "C"): 1.0,
         (INTERVIEW_TYPE, "C", "D"): 1.0,
     }
+
+
+def test_tie_type_labels_as_a_person_reads_them(tmp_path, actors):
+    """Layers keep the id (JSONL, GEXF) and carry the French label the workbook shows: the
+    type as the input wrote it, else the usual label of a known id, else the id in words."""
+    ties = write(
+        tmp_path / "liens.csv",
+        "source;cible;type\nA;B;Échange d'information\nA;C;collaboration\nB;C;appui_technique\n"
+        "C;D;Échange d'information\n",
+    )
+    read = read_ties(ties, actors)
+    layers, _ = build_layers(actors, read.ties, directed_types=set(), rule="union")
+    labels = {layer.name: layer.label for layer in layers}
+    assert labels == {
+        "echange_d_information": "Échange d'information",
+        "collaboration": "Collaboration",
+        "appui_technique": "Appui technique",
+        ALL_TYPES: "Tous les liens",
+    }
+    assert tie_label("echange_information") == "Échange d'information"
+    assert tie_label("co_mention_unite") == "Co-mention (même unité)"
