@@ -20,6 +20,7 @@ from cloterres.interviews.pseudonymise import Pseudonymiser, read_name_list
 from cloterres.interviews.segmentation import segment, unit_kind
 from cloterres.interviews.transcripts import (
     TRANSCRIPT_SUFFIXES,
+    case_variable,
     interview_from_text,
     read_transcript,
     transcript_id,
@@ -163,7 +164,8 @@ def project_interviews(path: Path, project: QdaProject) -> list[Interview]:
                 source.id,
                 source.name,
                 source.text,
-                {**header, **source.variables},
+                # French names (« Type d'acteur ») or ids (``type_acteur``, older projects)
+                {**header, **{case_variable(k): v for k, v in source.variables.items()}},
                 SourceRef(fichier=str(path), feuille=source.name),
                 body,
             )  # fmt: skip

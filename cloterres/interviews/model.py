@@ -19,6 +19,25 @@ CASE_VARIABLES: dict[str, str] = {
     "role": "Rôle dans le CLS",
     "milieu": "Milieu",
 }
+# Every case variable a transcript's metadata may give, by the name a person reads (the case
+# variables of a .qdpx as NVivo or QualCoder show them).
+VARIABLE_NAMES: dict[str, str] = {
+    **CASE_VARIABLES,
+    "structure": "Structure",
+    "fonction": "Fonction",
+    "duree": "Durée",
+    "lieu": "Lieu",
+    "repondant": "Répondant",
+}
+
+
+def variable_name(key: str) -> str:
+    """The French name of a case variable (``type_acteur`` -> « Type d'acteur »); an unknown
+    one in words (``niveau_etude`` -> « Niveau etude »)."""
+    if key in VARIABLE_NAMES:
+        return VARIABLE_NAMES[key]
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else key
 
 
 class Turn(BaseModel):

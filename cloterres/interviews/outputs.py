@@ -19,7 +19,7 @@ from cloterres.engine.grid import Grid, summarize_term
 from cloterres.engine.learned.layer import ORIGIN_MODEL
 from cloterres.engine.run_info import RunInfo
 from cloterres.errors import InputError
-from cloterres.interviews.model import CASE_VARIABLES, CodedUnit, Interview
+from cloterres.interviews.model import CASE_VARIABLES, CodedUnit, Interview, variable_name
 from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
 from cloterres.io.rows import UnitRow
 from cloterres.io.safety import csv_safe
@@ -460,6 +460,12 @@ def write_codebook(path: Path, grid: Grid) -> None:
     write_qdc(path, grid_codes(grid), project_name=f"cloterres — {grid.nom}")
 
 
+def _named(variables: dict[str, str]) -> dict[str, str]:
+    """Case variables under the names NVivo users read (« Type d'acteur », « Enquêteur »); the
+    readers accept these and the ids (``type_acteur``) alike."""
+    return {variable_name(k): v for k, v in variables.items()}
+
+
 class ProjectSink(UnitSink):
     """A REFI-QDA project: sources, cases with variables, codebook, codings.
 
@@ -485,7 +491,7 @@ class ProjectSink(UnitSink):
             name = f"{interview.id}{ID_SEPARATOR}{name}"
         self._sources.append(
             QdaSource(id=interview.id, name=name, text=interview.text,
-                      variables=dict(interview.variables))
+                      variables=_named(interview.variables))
         )  # fmt: skip
 
     def add(self, unit: CodedUnit, payload: object = None) -> None:
@@ -514,7 +520,7 @@ class ProjectSink(UnitSink):
                 offset += len(text) + 2
             sources.append(
                 QdaSource(id=source_id, name=source_id, text="\n\n".join(parts),
-                          variables=group[0][2])
+                          variables=_named(group[0][2]))
             )  # fmt: skip
         grid = self._grid
         write_qdpx(

@@ -124,7 +124,9 @@ def _metadata(text: str, where: str = "") -> tuple[dict[str, str], int]:
                 f"{where or 'transcription'} : métadonnées YAML en tête refusées : {problem}"
             ) from None
         if isinstance(data, dict):
-            return {_variable(str(k)): str(v) for k, v in data.items() if v is not None}, m.end()
+            return {
+                case_variable(str(k)): str(v) for k, v in data.items() if v is not None
+            }, m.end()
     variables: dict[str, str] = {}
     body = 0
     for start, end in _line_spans(text):
@@ -158,7 +160,10 @@ def transcript_id(text: str, where: str = "") -> str:
     return transcript_metadata(text, where)[0].get("id", "")
 
 
-def _variable(key: str) -> str:
+def case_variable(key: str) -> str:
+    """The case variable a metadata key or a variable name stands for: « Type d'acteur »,
+    ``type_acteur`` and « type acteur » are all ``type_acteur`` (unknown names folded to
+    snake_case)."""
     folded = normalize_header(key)
     return _META_KEYS.get(folded, folded.replace(" ", "_"))
 

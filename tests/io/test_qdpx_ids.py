@@ -6,11 +6,13 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from cloterres.engine.grid import load_grid
+from cloterres.interviews.coding import project_interviews
 from cloterres.interviews.transcripts import transcript_id
-from cloterres.io.qdpx import CODEBOOK_NS, PROJECT_NS, read_qdpx
+from cloterres.io.qdpx import CODEBOOK_NS, PROJECT_NS, QdaProject, QdaSource, read_qdpx, write_qdpx
 
 P = f"{{{PROJECT_NS}}}"
 GRIDS = Path(__file__).resolve().parents[2] / "grids"
@@ -53,7 +55,11 @@ def test_ids_and_variables_survive_a_tool_that_drops_cases(run_cli, tmp_path: Pa
     without_cases(project, back)
     read = read_qdpx(back, text_id=transcript_id)
     assert [s.id for s in read.sources] == ["E07"]
-    assert read.sources[0].variables == {"territoire": "Pays de Redon", "type_acteur": "élu"}
+    # the case variables under the names NVivo users read
+    assert read.sources[0].variables == {
+        "Territoire / CLS": "Pays de Redon",
+        "Type d'acteur": "élu",
+    }
     # Units match: accord finds them in common
     out = tmp_path / "accord.jsonl"
     code, _stdout, stderr = run_cli(
@@ -89,3 +95,29 @@ def test_codebook_descriptions_carry_examples_and_counter_examples(run_cli, tmp_
     if category.contre_exemples:
         assert "Contre-exemples :\n- " + category.contre_exemples[0].strip() in description
     assert json.dumps(description)  # plain text
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        {
+            "enqueteur": "Enquêteur",
+            "type_acteur": "Type d'acteur",
+            "territoire": "Territoire / CLS",
+        },
+        # projects written by older versions (and other tools) name the variables by their ids
+        {"enqueteur": "enqueteur", "type_acteur": "type_acteur", "territoire": "territoire"},
+    ],
+)
+def test_case_variables_read_under_french_names_or_ids(tmp_path: Path, names) -> None:
+    text = "Marie : Qui pilote le contrat ?\nR : Le comité de pilotage, avec l'ARS.\n"
+    values = {"enqueteur": "Marie", "type_acteur": "élu", "territoire": "Pays de Redon"}
+    source = QdaSource(
+        id="E05", name="E05", text=text, variables={names[k]: v for k, v in values.items()}
+    )
+    path = tmp_path / "projet.qdpx"
+    write_qdpx(path, QdaProject(name="p", codes=[], sources=[source], codings=[]))
+    (interview,) = project_interviews(path, read_qdpx(path, text_id=transcript_id))
+    assert interview.variables == values
+    # the interviewer's variable still marks the interviewer's turns
+    assert [t.interviewer for t in interview.turns] == [True, False]
