@@ -49,6 +49,9 @@ def test_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
     )
     assert "144 actions catégorisées, 0 sans texte" in outputs
     assert "8 entretiens" in outputs
+    # French labels, never the grid's or the tie types' ids
+    assert "  Champ d'action du CLS : " in outputs and "promotion_sante" not in outputs
+    assert "Tous les liens\n  pivot(s) :" in outputs and "echange_information" not in outputs
     # review statistics: the machine against the hand reference, a simulated review round
     assert "144 actions codées par l'outil et par la référence" in outputs
     assert "30 actions relues par Claire (fictive)" in outputs
