@@ -516,7 +516,8 @@ def _brokerage_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
                 line += [observed, _opt(expected), ratio]
             rows.append(line)
     write_table(ws, headers, rows, widths=[20, 14, 34, 18, 8] + [12] * (3 * len(ROLES)),
-                freeze_col=3)  # fmt: skip
+                freeze_col=3, formats={6 + 3 * k + d: DECIMALS for k in range(len(ROLES))
+                                       for d in (1, 2)})  # fmt: skip
 
 
 def _ties_sheet(ws: Worksheet, analysis: NetworkAnalysis, ties: list[TieStatus]) -> None:

@@ -253,14 +253,14 @@ class WorkbookWriter:
                         dim.label,
                         "Oui" if dim.multiple else "Non",
                         "Oui" if dim.min else "Non",
-                        dim.defaut or "",
+                        grid.label_of(dim.id, dim.defaut) if dim.defaut else "",
                         cat.id,
                         cat.label,
                         cat.definition.strip(),
                         "; ".join(summarize_term(t) for t in cat.inclure),
                         "; ".join(summarize_term(t) for t in cat.exclure),
-                        ", ".join(cat.exclure_si),
-                        ", ".join(cat.implique),
+                        ", ".join(_ref_label(grid, r) for r in cat.exclure_si),
+                        ", ".join(_ref_label(grid, r) for r in cat.implique),
                         measured_text(layer, dim.id, cat.id),
                     ]
                 )
@@ -333,6 +333,15 @@ class WorkbookWriter:
             ]
         )
         stream_table(ws, ["Élément", "Valeur"], rows, widths=[32, 110], wrap={2})
+
+
+def _ref_label(grid: Grid, ref: str) -> str:
+    """A « dimension.categorie » reference of the grid as a person reads it."""
+    dim_id, _, cat_id = ref.partition(".")
+    try:
+        return f"{grid.dimension(dim_id).label} › {grid.label_of(dim_id, cat_id)}"
+    except (KeyError, ValueError, StopIteration):
+        return ref
 
 
 def _derived_definition(der: Derived) -> str:

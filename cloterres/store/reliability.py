@@ -189,7 +189,7 @@ def add_reliability_sheet(path: Path, rel: Reliability) -> None:
         ])  # fmt: skip
     write_table(
         ws, headers, rows, widths=[26, 34, 30, 11, 11, 11, 10, 12, 10, 10, 10, 48],
-        wrap={1, 2, 12}, start_row=4, freeze_col=2,
+        wrap={1, 2, 12}, start_row=4, freeze_col=2, hidden={3},
     )  # fmt: skip
     for row in ws.iter_rows(min_row=5, min_col=4, max_col=6):
         for cell in row:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,8 @@ def test_three_coders_workbook_leaves_undefined_cells_empty_with_a_note(run_cli,
     assert not any(r[0] in ("M5", "M6") for r in dis[1:])  # one coder only: nothing to compare
     about = {r[0]: r[1] for r in wb["À propos"].iter_rows(values_only=True)}
     assert about["Rééchantillonnages bootstrap"] == 100 and about["Graine"] == 2024
+    assert ws.column_dimensions["C"].hidden  # the ids beside their labels, hidden
+    assert re.fullmatch(r"(1er|\d{1,2}) [a-zéû]+ \d{4} à \d\d:\d\d", about["Date de création"])
     assert "5 unités, dont 4 codées aussi par un autre codeur" in about["Codeur « alice »"]
     method = " ".join(str(c) for r in wb["Méthode"].iter_rows(values_only=True) for c in r)
     assert "Krippendorff" in method and "bootstrap" in method

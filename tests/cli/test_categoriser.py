@@ -155,6 +155,15 @@ def test_workbook_sheets_and_layout(demo_outputs, grid):
     assert about["Outil"].startswith("cloterres ")
     assert about["Mesures"] == report.measures
     grid_rows = list(wb["Grille"].iter_rows(min_row=2, values_only=True))
+    # the default category by its label, the categories a rule names by theirs
+    champ = grid.dimension("champ")
+    assert champ.defaut and {r[4] for r in grid_rows if r[0] == "champ"} == {
+        grid.label_of("champ", champ.defaut)
+    }
+    implied = [r[11] for r in grid_rows if r[11]]
+    assert implied and all("." not in text and " › " in text for text in implied)
+    expected = f"{grid.dimension('champ').label} › {grid.label_of('champ', 'prevention')}"
+    assert expected in implied
     assert sum(1 for r in grid_rows if r[0] != "(attribut dérivé)") == sum(
         len(d.categories) for d in grid.dimensions
     )

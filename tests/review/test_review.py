@@ -137,6 +137,9 @@ def test_export_layout_protection_and_lists(exported):
     assert ws.freeze_panes == "B3"
     guide = "\n".join(str(c.value) for c in wb["Consignes"]["A"] if c.value)
     assert "Comment revoir" in guide and f'--codeur "{ANNE}"' in guide
+    # the export date in French local time; the ISO date stays in the hidden machine sheet
+    assert re.search(r"Classeur créé le (1er|\d{1,2}) [a-zéû]+ \d{4} à \d\d:\d\d", guide)
+    assert not re.search(r"\d{4}-\d\d-\d\dT", guide)
 
 
 def test_round_trip_records_exactly_the_changes(study, exported, tmp_path):

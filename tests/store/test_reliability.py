@@ -118,6 +118,8 @@ def test_categoriser_with_a_study_end_to_end(nlp, run_cli, tmp_path):
                     0 if cat in gold and cat in labels[unit][dim] else 1 if cat not in gold else 2
                 ] += 1
     ws = load_workbook(out2)["Fiabilité"]
+    assert ws["C4"].value == "Identifiant" and ws.column_dimensions["C"].hidden
+    assert ws["F5"].number_format == "0.00"  # F1 with two decimals, the cell keeps the value
     rows = list(ws.iter_rows(min_row=5, values_only=True))
     assert {r[2]: [r[8], r[9], r[10]] for r in rows} == expected
     # the two corrected categories come first (an error each), everything else is perfect

@@ -5,6 +5,7 @@ in LibreOffice and the reports render in headless Chromium (skipped when absent)
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections import Counter, defaultdict
@@ -14,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import DEMO
+from tests.conftest import DEMO, ROOT
 from tests.synthesis.test_synthesis import is_png, parse_page
 
 pytestmark = pytest.mark.slow  # categorises and codes the demo corpus (about 15 s)
@@ -170,6 +171,7 @@ def test_interview_figures_are_the_recounted_ones(demo):
             seen[(code, u["variables"]["type_acteur"])].add(u["entretien"])
     ws = openpyxl.load_workbook(demo["xlsx"])["Codes × type d'acteur"]
     headers = [c.value for c in ws[3]]
+    assert headers[2] == "Identifiant" and ws.column_dimensions["C"].hidden  # ids kept, hidden
     checked = 0
     for row in ws.iter_rows(min_row=4, values_only=True):
         record = dict(zip(headers, row, strict=True))
@@ -184,6 +186,7 @@ def test_interview_figures_are_the_recounted_ones(demo):
     assert checked == 32 * 7  # 32 codes, 7 actor types in the demo interviews
     # the ranked benefits of the "Entretiens" sheet
     ws = openpyxl.load_workbook(demo["xlsx"])["Entretiens"]
+    assert ws.column_dimensions["E"].hidden  # the codes' ids beside their labels
     ranked = []
     for row in ws.iter_rows(values_only=True):
         if isinstance(row[0], int) and isinstance(row[4], str) and row[4].startswith("benefices."):
@@ -197,6 +200,29 @@ def test_interview_figures_are_the_recounted_ones(demo):
         key=lambda x: (-x[1], -x[2]),
     )  # fmt: skip
     assert [r[1:] for r in ranked] == [e[1:] for e in expected] and ranked
+
+
+FRENCH_DATE = r"(1er|\d{1,2}) (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4} à \d\d:\d\d"
+
+
+def test_about_sheet_and_report_footer_in_french(demo):
+    """The run date in French local time (never ISO UTC), paths relative to the working folder
+    when under it (absolute otherwise)."""
+    about = {
+        r[0]: r[1]
+        for r in openpyxl.load_workbook(demo["xlsx"])["À propos"].iter_rows(
+            min_row=2, values_only=True
+        )
+    }
+    assert re.fullmatch(FRENCH_DATE, about["Date de création"])
+    grid_file = about["Fichier de la grille des mesures"]
+    if Path.cwd() == ROOT:
+        assert grid_file == "grids/cloterres-mesures.yaml"
+    files = [v for k, v in about.items() if k == "Fichier lu"]
+    assert files and all(str(v).startswith(str(demo["m_jsonl"].parent)) for v in files)
+    index = (demo["reports"] / "index.html").read_text(encoding="utf-8")
+    footer = re.search(r"Synthèse produite par cloterres \S+ le ([^<]*?) à partir de", index)
+    assert footer and re.fullmatch(FRENCH_DATE, footer.group(1)), footer
 
 
 def test_report_sentences_are_the_recounted_ones(demo):
