@@ -366,9 +366,10 @@ class WorkbookSink(UnitSink):
             ["Thème", "Code", *(names[c] for c in used), "Identifiant"],
             [[grid.dimension(c.split(".", 1)[0]).label, names[c],
               *(co.get((c, d), 0) for d in used), c] for c in used],
-            widths=[22, 34, *([12] * len(used)), 30],
+            widths=[22, 40, *([6] * len(used)), 30],
             titles=["Nombre d'unités codées avec les deux codes (diagonale : unités du code)", ""],
             wrap={1, 2}, freeze_col=2, hidden={len(used) + 3},
+            vertical=range(3, len(used) + 3),
         )  # fmt: skip
 
         quotes = TableStream(

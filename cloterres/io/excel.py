@@ -25,6 +25,8 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 REVIEW_FILL = PatternFill("solid", fgColor="FCE4D6")
 TITLE_FONT = Font(bold=True, size=13)
 WRAP = Alignment(wrap_text=True, vertical="top")
+# A header read bottom to top (the narrow columns of a matrix), on two lines at most.
+VERTICAL = Alignment(wrap_text=True, vertical="bottom", horizontal="center", textRotation=90)
 TOP = Alignment(vertical="top")
 PERCENT = "0.0 %"
 # Statistics: three decimals (shown with the reader's decimal comma), and p-values under 0.001
@@ -178,12 +180,17 @@ class TableStream:
         freeze_col: int = 1,
         titles: Sequence[str] = (),
         hidden: Iterable[int] = (),
+        vertical: Iterable[int] = (),
     ) -> None:
         self.ws = ws
         self._wrap = set(wrap)
         self._percent = set(percent)
         self._width = max(len(headers), 1)
-        widths = header_widths(headers, widths)
+        self._vertical = set(vertical)
+        widths = header_widths(
+            [" " if col in self._vertical else h for col, h in enumerate(headers, start=1)],
+            widths,
+        )
         self._widths = widths
         for col, width in enumerate(widths, start=1):
             # set up like a Worksheet's at run time; missing from types-openpyxl
@@ -206,8 +213,10 @@ class TableStream:
         self.rows = self._header_row
         set_row_height(ws, self._header_row, self._header_height(headers))
         header_cells = []
-        for header in headers:
+        for col, header in enumerate(headers, start=1):
             cell = stream_cell(ws, header, wrap=True)
+            if col in self._vertical:
+                cell.alignment = VERTICAL
             cell.fill = HEADER_FILL
             cell.font = HEADER_FONT
             header_cells.append(cell)
@@ -232,13 +241,27 @@ class TableStream:
             self.ws.row_dimensions.pop(self.rows, None)  # type: ignore[attr-defined]
 
     def _header_height(self, headers: Sequence[str]) -> float | None:
-        return row_height(headers, [w * 0.9 for w in self._widths], range(1, len(headers) + 1))
+        flat = [c for c in range(1, len(headers) + 1) if c not in self._vertical]
+        height = row_height(headers, [w * 0.9 for w in self._widths], flat)
+        upright = [str(h) for c, h in enumerate(headers, start=1) if c in self._vertical]
+        if not upright:
+            return height
+        return max(height or 0.0, vertical_height(upright))
 
     def close(self) -> None:
         last_col = get_column_letter(self._width)
         self.ws.auto_filter.ref = (  # type: ignore[attr-defined]  # as column_dimensions
             f"A{self._header_row}:{last_col}{max(self.rows, self._header_row + 1)}"
         )
+
+
+def vertical_height(headers: Sequence[str], lines: int = 2) -> float:
+    """Height (points) of a header row whose texts read bottom to top over at most ``lines``
+    lines (a narrow column of a matrix)."""
+    per_line = 8
+    while per_line < 60 and any(text_lines(h, per_line / 1.1) > lines for h in headers):
+        per_line += 1
+    return min(per_line * 6.5 + 12, MAX_ROW_HEIGHT)
 
 
 def _printed(widths: Sequence[float], hidden: set[int]) -> list[float]:

@@ -164,6 +164,9 @@ def test_workbook_sheets(run_cli, corpus, tmp_path, monkeypatch):
     assert not any("." in str(h) for h in header)  # no « couts.temps »
     ids_col = get_column_letter(len(header))
     assert sheet.column_dimensions[ids_col].hidden
+    # the matrix's columns are narrow, their labels read bottom to top in a tall header row
+    assert sheet.cell(3, 3).alignment.textRotation == 90 and sheet.column_dimensions["C"].width < 8
+    assert sheet.row_dimensions[3].height > 60
     rows = {r[-1]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
     assert rows["couts.temps"][1] == "Coût : temps et réunions"
     assert rows["couts.temps"][0] == "Coûts perçus"
