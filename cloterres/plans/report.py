@@ -7,6 +7,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
+from cloterres.io.display import display_path
 from cloterres.io.excel import stream_table, write_table
 from cloterres.plans.fields import DOCUMENT_FIELDS, field_of
 from cloterres.plans.measure import MEASURE_FIELDS, Measure
@@ -115,7 +116,7 @@ def write_import_sheet(ws: Worksheet | WriteOnlyWorksheet, reports: list[Documen
     ]
     rows = [
         [
-            r.fichier,
+            display_path(r.fichier),
             r.format,
             r.pages,
             r.paragraphes,

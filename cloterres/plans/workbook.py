@@ -293,7 +293,12 @@ class WorkbookWriter:
 
     def _warnings_sheet(self, ws: WriteOnlyWorksheet) -> None:
         rows = [
-            [w.source.fichier, w.source.feuille or "", w.source.ligne or "", w.message]
+            [
+                display_path(w.source.fichier),
+                w.source.feuille or "",
+                w.source.ligne or "",
+                w.message,
+            ]
             for w in self.warnings
         ]
         if not rows:
