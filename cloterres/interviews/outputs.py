@@ -258,8 +258,10 @@ class WorkbookSink(UnitSink):
             ["Unité", "Entretien", *(CASE_VARIABLES[v] for v in self._variables), "Locuteur",
              "Enquêteur", "Lignes", "Texte", "Codes", "Preuves", "Identifiants des codes"],
             widths=[14, 12, *([16] * n_var), 18, 10, 10, 70, 40, 50, 30],
-            wrap={6 + n_var, 7 + n_var, 8 + n_var}, freeze_col=2, hidden={9 + n_var},
+            wrap={6 + n_var, 7 + n_var, 8 + n_var}, freeze_col=2,
         )  # fmt: skip
+        # « Identifiants des codes » stays visible: it is the column a person corrects by hand
+        # and ``synthese`` reads back (the « Codes » column shows the labels).
         self._codes = all_codes(grid)
         self._by_actor = Frequencies("type_acteur")
         self._by_interview = Frequencies("entretien")

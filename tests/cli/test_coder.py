@@ -173,10 +173,11 @@ def test_workbook_sheets(run_cli, corpus, tmp_path, monkeypatch):
     entree = header.index("Entrée dans le CLS")
     temps = header.index("Coût : temps et réunions")
     assert rows["couts.temps"][temps] == 1 and rows["implication.entree"][entree] == 3
-    # the code ids of the other sheets are kept, hidden
+    # the code ids of the count sheets are kept, hidden; the units sheet's stay visible (the
+    # column a person corrects, read back by synthese)
     units = wb["Unités codées"]
     ids = [c.value for c in units[1]].index("Identifiants des codes") + 1
-    assert units.column_dimensions[get_column_letter(ids)].hidden
+    assert not units.column_dimensions[get_column_letter(ids)].hidden
     assert wb["Codes × type d'acteur"].column_dimensions["C"].hidden
     # À propos: a French local date, the grid's path relative to the working folder
     about = dict(wb["À propos"].iter_rows(min_row=2, values_only=True))
