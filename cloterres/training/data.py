@@ -5,7 +5,10 @@ Two kinds of sources, per grid:
 - the real-sourced reference sets of ``corpora/reference/`` (items paraphrased from public pages,
   coded twice blind and adjudicated), split once by source page into ``dev`` (training, rule
   writing) and ``test`` (only measured);
-- the demo corpora's hand labels (``corpora/demo/``), self-written: training only.
+- the demo corpora's hand labels (``corpora/demo/``), self-written: training only;
+- for interviews, the synthetic statements of ``corpora/synthetique/entretiens/`` (invented by
+  helper sessions that saw only the codebook, in the ways real speakers talk, and coded by them):
+  training only, never in a fold that is scored.
 
 The project's self-written held-out sets (``tests/data/``) are never read here.
 """
@@ -20,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "corpora" / "reference"
 DEMO = ROOT / "corpora" / "demo"
+SYNTHETIC = ROOT / "corpora" / "synthetique"
+SYNTHETIC_GROUP = 20  # statements of one file written in a row form one group (folds)
 
 MEASURES_GRID = "cloterres-mesures"
 INTERVIEWS_GRID = "entretiens-cls"
@@ -33,7 +38,7 @@ class Example:
     fields: dict[str, str]
     labels: dict[str, list[str]]
     group: str  # source page (or demo contract): folds never split a group
-    split: str  # dev | test | demo
+    split: str  # dev | test | demo | synth
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -124,10 +129,30 @@ def demo_interview_examples() -> list[Example]:
     return out
 
 
+def synthetic_examples(grid_id: str, root: Path = SYNTHETIC) -> list[Example]:
+    """The synthetic statements of a grid (interviews only; self-written, training only)."""
+    if grid_id != INTERVIEWS_GRID:
+        return []
+    out: list[Example] = []
+    for path in sorted((root / "entretiens").glob("*.jsonl")):
+        for i, item in enumerate(_read_jsonl(path)):
+            out.append(
+                Example(
+                    item["id"],
+                    {"texte": item["texte"]},
+                    interview_labels(item["codes"]),
+                    f"synth:{path.stem}:{i // SYNTHETIC_GROUP}",
+                    "synth",
+                )
+            )
+    return out
+
+
 def training_examples(grid_id: str) -> tuple[list[Example], list[Example]]:
-    """(training examples, test examples) of a grid: real dev + demo, and real test."""
+    """(training examples, test examples) of a grid: real dev + demo + synthetic, and real
+    test."""
     real = reference_examples(grid_id)
     demo = demo_measure_examples() if grid_id == MEASURES_GRID else demo_interview_examples()
-    train = [e for e in real if e.split == "dev"] + demo
+    train = [e for e in real if e.split == "dev"] + demo + synthetic_examples(grid_id)
     test = [e for e in real if e.split == "test"]
     return train, test

@@ -23,7 +23,8 @@ from tests.conftest import ROOT
 
 REFERENCE = ROOT / "corpora" / "reference"
 # measured: champ 0.855, niveau 0.821, determinants 0.895, thematique 0.859, public 0.907,
-# strategie 0.807 (132 measures); codes 0.488, themes 0.572 (174 statements)
+# strategie 0.807 (132 measures); codes 0.501, themes 0.571 (174 statements; rules alone 0.488,
+# 0.572)
 MEASURE_FLOORS = {
     "champ": 0.83,
     "niveau": 0.79,
@@ -32,7 +33,7 @@ MEASURE_FLOORS = {
     "public": 0.88,
     "strategie": 0.78,
 }
-INTERVIEW_FLOORS = {"codes": 0.47, "themes": 0.55}
+INTERVIEW_FLOORS = {"codes": 0.48, "themes": 0.55}
 
 
 def _read(path):
