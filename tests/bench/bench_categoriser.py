@@ -10,7 +10,7 @@
 4. Checks accuracy on the demo corpus (micro-F1 per dimension against the reference labels).
 
 Targets (issue 2): end to end >= 10 % of the tokenizer ceiling (with descriptions and titles only),
-peak memory < 1.5 GB.
+peak memory < 1 GB (issue 17; 1.5 GB before).
 """
 
 from __future__ import annotations
@@ -200,11 +200,16 @@ def main() -> int:
     print(json.dumps(report, indent=2, ensure_ascii=False))
     titles_ratio = titles_rate / titles_ceiling
     ok_speed = ratio >= 0.10 and titles_ratio >= 0.10
-    ok_memory = peak_mb < 1536
+    ok_memory = peak_mb < 1024
     print(
-        f"Débit ≥ 10 % du plafond : {'OK' if ok_speed else 'NON'} ({ratio:.1%} ; titres seuls {titles_ratio:.1%})"
+        f"Débit ≥ 10 % du plafond, mesures avec description : {'OK' if ratio >= 0.10 else 'NON'}"
+        f" ({ratio:.1%})"
     )
-    print(f"Mémoire < 1,5 Go : {'OK' if ok_memory else 'NON'} ({peak_mb:.0f} Mo)")
+    print(
+        f"Débit ≥ 10 % du plafond, titres seuls : {'OK' if titles_ratio >= 0.10 else 'NON'}"
+        f" ({titles_ratio:.1%})"
+    )
+    print(f"Mémoire < 1 Go : {'OK' if ok_memory else 'NON'} ({peak_mb:.0f} Mo)")
     return 0 if ok_speed and ok_memory and written == N else 1
 
 
