@@ -83,7 +83,10 @@ N_FOLDS = 5
 POLICIES = {MEASURES_GRID: "complete", INTERVIEWS_GRID: "texte"}
 # Grids as they were before rules were written from the real dev split (training only, never
 # shipped): their labels on the dev items are what rules give on text they were not written from.
-UNSEEN_RULES = {INTERVIEWS_GRID: Path(__file__).parent / "regles-hors-dev" / "entretiens-cls.yaml"}
+UNSEEN_RULES = {
+    grid_id: Path(__file__).parent / "regles-hors-dev" / f"{grid_id}.yaml"
+    for grid_id in (MEASURES_GRID, INTERVIEWS_GRID)
+}
 # The confidence is fitted on dev, where today's rules are right more often than on new text
 # (they were written from it): the labels of the unseen rules on the same items count too.
 CALIBRATE_ON_UNSEEN = True
