@@ -31,6 +31,8 @@ PERCENT = "0.0 %"
 # shown « < 0,001 » (the cell keeps the exact number).
 DECIMALS = "0.000"
 P_VALUE = '[<0.001]"< 0,001";0.000'
+# Expected precision and recall of a category: two decimals (« 0,94 »).
+RELIABILITY = "0.00"
 MAX_CELL = 32_000  # Excel's limit is 32,767 characters
 MAX_ROWS = 1_048_575  # data rows under the header of one sheet (Excel: 1,048,576 rows)
 
@@ -175,12 +177,15 @@ class TableStream:
         widths: Sequence[float],
         wrap: Iterable[int] = (),
         percent: Iterable[int] = (),
+        formats: Mapping[int, str] | None = None,
         freeze_col: int = 1,
         titles: Sequence[str] = (),
     ) -> None:
+        """``formats``: a number format per column (1-based) for its numeric cells."""
         self.ws = ws
         self._wrap = set(wrap)
         self._percent = set(percent)
+        self._formats = dict(formats or {})
         self._width = max(len(headers), 1)
         widths = header_widths(headers, widths)
         self._widths = widths
@@ -217,6 +222,8 @@ class TableStream:
             cell = stream_cell(self.ws, value, wrap=col in self._wrap)
             if col in self._percent and isinstance(value, float):
                 cell.number_format = PERCENT
+            elif col in self._formats and isinstance(value, (int, float)):
+                cell.number_format = self._formats[col]
             if col in marked:
                 cell.fill = REVIEW_FILL
             cells.append(cell)

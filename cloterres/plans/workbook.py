@@ -16,11 +16,17 @@ from cloterres.engine.coding import ORIGIN_DEFAULT, Coder, CodingResult
 from cloterres.engine.evidence import to_review
 from cloterres.engine.frontend import Ending
 from cloterres.engine.grid import Derived, Grid, summarize_term
-from cloterres.engine.grid_display import measured_text
+from cloterres.engine.grid_display import expected_reliability, measured_text, reliability_note
 from cloterres.engine.learned.layer import layer_for
 from cloterres.engine.run_info import RunInfo
 from cloterres.errors import InputError
-from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
+from cloterres.io.excel import (
+    MAX_ROWS,
+    RELIABILITY,
+    TableStream,
+    discard_write_only,
+    stream_table,
+)
 from cloterres.io.sources import Warning_
 from cloterres.plans.measure import MEASURE_FIELDS, Measure
 from cloterres.plans.records import (
@@ -30,7 +36,14 @@ from cloterres.plans.records import (
     review_display,
 )
 from cloterres.plans.report import DocumentReport, write_import_sheet
-from cloterres.plans.summary import ALL, CodedRecord, Summary, summarize
+from cloterres.plans.summary import (
+    ALL,
+    FLAG_DEFAULT,
+    FLAG_REVIEW,
+    CodedRecord,
+    Summary,
+    summarize,
+)
 
 SHEET_MEASURES = "Mesures"
 SHEET_SUMMARY = "Synthèse"
@@ -38,6 +51,13 @@ SHEET_GRID = "Grille"
 SHEET_WARNINGS = "Avertissements"
 SHEET_ABOUT = "À propos"
 SHEET_IMPORT = "Import"
+COUNTING_NOTE = (
+    "Comptage : n et % ne comptent que les étiquettes sûres (trouvées dans le texte avec une "
+    "confiance d'au moins 0,6). Les étiquettes données par défaut (aucun indice dans le texte, "
+    "par exemple « Tout public ») et celles de confiance inférieure à 0,6 sont exclues de n et "
+    "des parts et comptées à part (colonnes « par défaut » et « à vérifier ») ; un indicateur du "
+    "profil qui dépend d'une telle étiquette est compté à part de la même façon."
+)
 
 
 Row = list[object]
@@ -62,7 +82,7 @@ def workbook_render(coder: Coder, measure: Measure, r: CodingResult) -> tuple[st
         measure.source.describe(),
         "Mesure sans texte : non catégorisée" if r.empty else "",
     ]
-    record = [measure.contrat, r.label_ids(), dict(r.derived), r.empty, _defaults(r)]
+    record = [measure.contrat, r.label_ids(), dict(r.derived), r.empty, label_flags(r)]
     flagged = [
         i
         for i, d in enumerate(grid.dimensions)
@@ -109,10 +129,8 @@ class WorkbookWriter:
         self._spool.flush()
         self._spool.seek(0)
         for line in self._spool:
-            head, extra, tail, (contrat, labels, derived, empty, defaults), flagged = json.loads(
-                line
-            )
-            record = CodedRecord(contrat, labels, derived, empty, defaults=defaults)
+            head, extra, tail, (contrat, labels, derived, empty, flags), flagged = json.loads(line)
+            record = CodedRecord(contrat, labels, derived, empty, flags=flags)
             yield head, extra, tail, record, flagged
 
     def discard(self) -> None:
@@ -171,49 +189,78 @@ class WorkbookWriter:
 
     def _summary_sheet(self, ws: WriteOnlyWorksheet, summary: Summary) -> None:
         grid = self._grid
+        layer = layer_for(grid.id)
         columns = summary.columns
         titles = [
             "Synthèse par contrat",
             "Nombre de mesures (n) et part des mesures ayant un texte (%), par contrat et pour "
             "l'ensemble. Une mesure peut avoir plusieurs catégories d'une même dimension : les "
             "parts d'une dimension ne totalisent donc pas forcément 100 %.",
+            COUNTING_NOTE,
+            reliability_note(layer),
             "",
         ]
-        headers = ["Rubrique", "Catégorie / indicateur"]
+        headers = ["Rubrique", "Catégorie / indicateur", "Précision attendue", "Rappel attendu"]
         for contract in columns:
             name = "Ensemble des contrats" if contract == ALL else contract
-            headers += [f"{name} — n", f"{name} — %"]
+            headers += [f"{name} — n", f"{name} — %", f"{name} — par défaut",
+                        f"{name} — à vérifier"]  # fmt: skip
 
-        def pair(count: int, contract: str) -> list[object]:
+        def cells(count: int, contract: str, default: int, review: int) -> list[object]:
             share = summary.share(count, contract)
-            return [count, share if share is not None else ""]
+            return [count, share if share is not None else "", default, review]
+
+        def plain(values: dict[str, int]) -> list[object]:
+            return [v for c in columns for v in (values.get(c, 0), "", "", "")]
 
         rows: list[list[object]] = []
+        rows.append(["Mesures", "Mesures catégorisées (avec un texte)", "", "",
+                     *plain(summary.coded)])  # fmt: skip
+        rows.append(["Mesures", "Mesures sans texte (non catégorisées)", "", "",
+                     *plain(summary.empty)])  # fmt: skip
         rows.append(
-            ["Mesures", "Mesures catégorisées (avec un texte)"]
-            + [v for c in columns for v in (summary.coded.get(c, 0), "")]
-        )
+            ["Mesures", "Étiquettes données par défaut (aucun indice dans le texte ; à vérifier)",
+             "", "", *(v for c in columns for v in ("", "", summary.defaults.get(c, 0), ""))]
+        )  # fmt: skip
         rows.append(
-            ["Mesures", "Mesures sans texte (non catégorisées)"]
-            + [v for c in columns for v in (summary.empty.get(c, 0), "")]
-        )
-        rows.append(
-            ["Mesures", "Étiquettes données par défaut (aucun indice dans le texte ; à vérifier)"]
-            + [v for c in columns for v in (summary.defaults.get(c, 0), "")]
-        )
+            ["Mesures", "Étiquettes de confiance inférieure à 0,6 (à vérifier)", "", "",
+             *(v for c in columns for v in ("", "", "", summary.reviews.get(c, 0)))]
+        )  # fmt: skip
         for prow in summary.profile:
             rows.append(
-                ["Profil CLoterreS", prow.label]
-                + [v for c in columns for v in pair(prow.counts.get(c, 0), c)]
+                ["Profil CLoterreS", prow.label, "", ""]
+                + [
+                    v
+                    for c in columns
+                    for v in cells(
+                        prow.counts.get(c, 0),
+                        c,
+                        prow.apart.get(FLAG_DEFAULT, {}).get(c, 0),
+                        prow.apart.get(FLAG_REVIEW, {}).get(c, 0),
+                    )
+                ]
             )
         for dim in grid.dimensions:
             for cat in dim.categories:
-                counts = summary.counts[(dim.id, cat.id)]
+                key = (dim.id, cat.id)
+                counts = summary.counts[key]
+                precision, recall = expected_reliability(layer, dim.id, cat.id)
                 rows.append(
-                    [dim.label, cat.label] + [v for c in columns for v in pair(counts.get(c, 0), c)]
-                )
-        percent = {3 + 2 * i + 1 for i in range(len(columns))}
-        widths = [28, 48] + [13, 11] * len(columns)
+                    [dim.label, cat.label,                      precision if precision is not None else "",
+                     recall if recall is not None else ""]
+                    + [
+                        v
+                        for c in columns
+                        for v in cells(
+                            counts.get(c, 0),
+                            c,
+                            summary.apart_count(key, FLAG_DEFAULT, c),
+                            summary.apart_count(key, FLAG_REVIEW, c),
+                        )
+                    ]
+                )  # fmt: skip
+        percent = {5 + 4 * i + 1 for i in range(len(columns))}
+        widths = [24, 44, 11, 11] + [10, 9, 10, 10] * len(columns)
         stream_table(
             ws,
             headers,
@@ -221,6 +268,7 @@ class WorkbookWriter:
             widths=widths,
             wrap={1, 2},
             percent=percent,
+            formats={3: RELIABILITY, 4: RELIABILITY},
             titles=titles,
             freeze_col=2,
         )
@@ -345,6 +393,12 @@ def _derived_definition(der: Derived) -> str:
     return "Oui si l'un des termes apparaît dans le texte de la mesure."
 
 
-def _defaults(r: CodingResult) -> int:
-    """How many of a measure's labels were given by default (no clue in the text)."""
-    return sum(d.origin == ORIGIN_DEFAULT for decs in r.labels.values() for d in decs)
+def label_flags(r: CodingResult) -> dict[str, str]:
+    """The labels of a measure that are not sure: "dim.cat" -> given by default, or to check
+    (confidence under the review threshold)."""
+    return {
+        f"{dim}.{d.category}": FLAG_DEFAULT if d.origin == ORIGIN_DEFAULT else FLAG_REVIEW
+        for dim, decs in r.labels.items()
+        for d in decs
+        if to_review(d)
+    }
