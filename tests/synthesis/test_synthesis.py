@@ -159,7 +159,7 @@ def test_workbook_comparison_and_profiles(outputs):
         "Comparaison", A, B, "Ensemble des contrats", "Entretiens", "Codes × type d'acteur",
         "À propos",
     ]  # fmt: skip
-    headers, rows = _rows_by_first_cell(wb["Comparaison"], 4)
+    headers, rows = _rows_by_first_cell(wb["Comparaison"], 5)
     col = {h: i for i, h in enumerate(headers)}
     for contract, exp in EXPECTED.items():
         row = rows[contract]
@@ -184,13 +184,13 @@ def test_workbook_comparison_and_profiles(outputs):
         )  # fmt: skip
     assert "Bruit" in rows[A][col["Thématiques non couvertes"]].split("; ")
     assert "Nutrition" not in rows[A][col["Thématiques non couvertes"]].split("; ")
-    assert wb["Comparaison"].cell(5, col["Hors soins — %"] + 1).number_format == "0.0 %"
+    assert wb["Comparaison"].cell(6, col["Hors soins — %"] + 1).number_format == "0.0 %"
 
     # profile sheet of A: indicator table, then one table per dimension
     ws = wb[A]
     assert ws["A1"].value == f"Profil du plan d'action : {A}"
     indicators = {
-        r[0]: (r[1], r[2]) for r in ws.iter_rows(min_row=5, max_row=20, values_only=True) if r[0]
+        r[0]: (r[1], r[2]) for r in ws.iter_rows(min_row=6, max_row=22, values_only=True) if r[0]
     }
     assert indicators["Actions"][0] == 7
     assert indicators["Actions sans texte (non catégorisées)"][0] == 1
@@ -212,10 +212,10 @@ def test_workbook_interview_sheets(outputs):
         ["Coût : charge administrative", 1, 1],
     ]
     sheet = wb["Codes × type d'acteur"]
-    headers = [c.value for c in sheet[3]]
+    headers = [c.value for c in sheet[4]]
     by_code = {
         r[2]: dict(zip(headers, r, strict=True))
-        for r in sheet.iter_rows(min_row=4, values_only=True)
+        for r in sheet.iter_rows(min_row=5, values_only=True)
     }
     assert len(by_code) == 32  # every code of the grid, cited or not
     temps = by_code["couts.temps"]
@@ -492,7 +492,7 @@ def test_hostile_text_is_inert(run_cli, tmp_path):
     )
     assert code == 0, err
     ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["Comparaison"]
-    cell = ws["A6"]
+    cell = ws["A7"]
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s" and cell.quotePrefix
     pages = [p for p in (tmp_path / "r").glob("*.html") if p.name.startswith("hyperlink")]
     assert len(pages) == 1
