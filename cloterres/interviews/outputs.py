@@ -269,7 +269,8 @@ class WorkbookSink(UnitSink):
             ["Unité", "Entretien", *(CASE_VARIABLES[v] for v in self._variables), "Locuteur",
              "Enquêteur", "Lignes", "Texte", "Codes", "Preuves", "Identifiants des codes"],
             widths=[14, 12, *([16] * n_var), 18, 10, 10, 70, 40, 50, 30],
-            wrap={6 + n_var, 7 + n_var, 8 + n_var}, freeze_col=2,
+            wrap={*range(3, 3 + n_var), 6 + n_var, 7 + n_var, 8 + n_var, 9 + n_var},
+            freeze_col=2,
         )  # fmt: skip
         self._codes = all_codes(grid)
         self._by_actor = Frequencies("type_acteur")
@@ -370,7 +371,7 @@ class WorkbookSink(UnitSink):
                 body.append(row)
             stream_table(wb.create_sheet(title), head, body,
                          widths=[24, 40, 30, 12, 12, 12, 11, 10] + [14] * (len(head) - 8),
-                         wrap={1, 2}, formats={7: RELIABILITY, 8: RELIABILITY},
+                         wrap={1, 2, 3}, formats={7: RELIABILITY, 8: RELIABILITY},
                          titles=[title, COUNTING_NOTE, reliability_note(layer), ""],
                          freeze_col=3)  # fmt: skip
 
@@ -413,7 +414,7 @@ class WorkbookSink(UnitSink):
              "Unités codées", "Avertissements"],
             [[*row[:-1], self._coded_per_interview.get(str(row[0]), 0), row[-1]]
              for row in self._interviews],
-            widths=[12, 36, *([16] * n_var), 10, 10, 60], wrap={n_var + 5},
+            widths=[12, 36, *([16] * n_var), 10, 10, 60], wrap={2, *range(3, 3 + n_var), n_var + 5},
         )  # fmt: skip
 
         stream_table(
@@ -436,7 +437,7 @@ class WorkbookSink(UnitSink):
             *[["Avertissement", w] for w in warnings],
         ]  # fmt: skip
         stream_table(wb.create_sheet("À propos"), ["Élément", "Valeur"], about,
-                     widths=[32, 110], wrap={2})  # fmt: skip
+                     widths=[32, 110], wrap={1, 2})  # fmt: skip
         wb.save(self._path)
 
 

@@ -165,6 +165,28 @@ def stream_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False) ->
     return _inert(WriteOnlyCell(ws, value=cast(Any, value)), value, wrap)
 
 
+NOTE_WIDTH = 130.0  # column width (characters) a note line spans at most
+
+
+def note_row(
+    ws: Worksheet | WriteOnlyWorksheet, row: int, text: str, widths: Sequence[float]
+) -> None:
+    """A note in column A of ``row`` merged over the first columns (up to ``NOTE_WIDTH``
+    characters) and given the height its wrapped text needs: text overflowing to the right
+    would make LibreOffice print the sheet wider, so smaller. Call before a write-only sheet
+    writes the row; the cell itself must be wrapped."""
+    span, width = 0, 0.0
+    for w in widths:
+        if span and width + w > NOTE_WIDTH:
+            break
+        span, width = span + 1, width + w
+    if span > 1:
+        ws.merged_cells.add(f"A{row}:{get_column_letter(span)}{row}")  # type: ignore[union-attr]
+    lines = text_lines(text, width or 8.43)
+    if lines > 1:
+        set_row_height(ws, row, min(lines * LINE_HEIGHT + 2, MAX_ROW_HEIGHT))
+
+
 class TableStream:
     """A styled table appended row by row to a write-only worksheet (bounded memory): optional
     title lines, a header row (styled, frozen, filtered), then the rows."""
@@ -197,9 +219,11 @@ class TableStream:
         print_setup(ws, header_row=len(titles) + 1, widths=widths, title_cols=freeze_col)
         for index, title in enumerate(titles):  # the first one is the sheet's title
             if title:
-                cell = stream_cell(ws, title)
+                cell = stream_cell(ws, title, wrap=index > 0)
                 if index == 0:
                     cell.font = TITLE_FONT
+                else:  # a note: wrapped over the first columns, never overflowing
+                    note_row(ws, index + 1, title, widths)
                 ws.append([cell])
             else:
                 ws.append([])

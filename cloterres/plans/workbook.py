@@ -175,10 +175,11 @@ class WorkbookWriter:
         widths += [20] * len(extra_names)
         widths += [30] * len(grid.dimensions) + [16] * len(grid.derives) + [34, 70, 28, 24]
         n_fixed = len(MEASURE_FIELDS) + len(extra_names)
-        wrap = {3, 4, 5, 6, 7, 8}
-        wrap |= set(range(n_fixed + 1, n_fixed + len(grid.dimensions) + 1))
-        wrap.add(n_fixed + len(grid.dimensions) + len(grid.derives) + 1)
-        wrap.add(n_fixed + len(grid.dimensions) + len(grid.derives) + 2)
+        # every text column wraps (a long contract name or source never runs over its
+        # neighbours), not the derived attributes (short words)
+        wrap = set(range(2, n_fixed + len(grid.dimensions) + 1))
+        last = n_fixed + len(grid.dimensions) + len(grid.derives)
+        wrap |= {last + 1, last + 2, last + 3, last + 4}
         table = TableStream(ws, headers, widths=widths, wrap=wrap, freeze_col=1)
         for head, extra, tail, _record, flagged in self._spooled():
             table.append(
@@ -260,7 +261,7 @@ class WorkbookWriter:
                     ]
                 )  # fmt: skip
         percent = {5 + 4 * i + 1 for i in range(len(columns))}
-        widths = [24, 44, 11, 11] + [10, 9, 10, 10] * len(columns)
+        widths = [28, 44, 11, 11] + [10, 9, 10, 10] * len(columns)
         stream_table(
             ws,
             headers,
@@ -379,7 +380,7 @@ class WorkbookWriter:
                 "mots qui ont déclenché chaque catégorie ; vérifiez et corrigez avant de publier.",
             ]
         )
-        stream_table(ws, ["Élément", "Valeur"], rows, widths=[32, 110], wrap={2})
+        stream_table(ws, ["Élément", "Valeur"], rows, widths=[32, 110], wrap={1, 2})
 
 
 def _derived_definition(der: Derived) -> str:

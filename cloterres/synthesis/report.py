@@ -79,11 +79,13 @@ table.compare tr.all { font-style: italic; background: #f7f7f7; }
 figure.wide { margin: 1mm 0 3mm 0; break-inside: avoid; }
 figure.wide img { width: 100%; max-width: 190mm; height: auto; }
 p.note { font-size: 8.5pt; color: #444; margin: 0 0 2mm 0; }
+p.note.reliability { font-size: 7pt; margin: 1.5mm 0 0 0; line-height: 1.2; }
 @media print {
   nav.back { display: none; }
   body { max-width: none; font-size: 9pt; line-height: 1.25; }
   ul.facts li { margin: 0.3mm 0; }
-  .charts img { max-height: 56mm; }
+  .charts img { max-height: 43mm; }
+  p.note.reliability { font-size: 6.5pt; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -239,6 +241,7 @@ def write_report(
             + '\n</ul>\n<div class="charts">\n'
             + "\n".join(figures)
             + "\n</div>"
+            + _reliability_lines(profile)
         )
     interviews = subject.interviews
     if interviews is not None and _shows_interviews(subject):
@@ -283,6 +286,35 @@ dans le classeur d'étude.</p>
     path.write_text(page, encoding="utf-8")
     written.append(path)
     return written
+
+
+def _reliability_lines(profile: ContractProfile) -> str:
+    """The expected precision / recall of the categories the page's charts count, one line per
+    dimension, and what they were measured on."""
+    lines: list[str] = []
+    for dim_id, only_covered in (("champ", False), ("thematique", True), ("strategie", False)):
+        dim = profile.dimension(dim_id)
+        if dim is None or not dim.covered():
+            continue
+        shown = dim.covered() if only_covered else dim.categories
+        if only_covered:
+            shown = sorted(shown, key=lambda c: -c.count)[:THEMES_IN_CHART]
+        measured = [c for c in shown if c.precision is not None or c.recall is not None]
+        if not measured:
+            continue
+        items = " ; ".join(
+            f"{c.label} {decimal_text(c.precision)} / {decimal_text(c.recall)}" for c in measured
+        )
+        lines.append(f"<b>{html.escape(dim.label, quote=False)}</b> : {html.escape(items)}")
+    if not lines:
+        return ""
+    return (
+        '\n<p class="note reliability">Fiabilité attendue de chaque catégorie (précision\u00a0/\u00a0'
+        "rappel, mesurés sur le jeu de test réel de la grille : documents publics codés deux fois "
+        "à l'aveugle ; « – » : non mesurée ; détail sur la page de comparaison) — "
+        + " · ".join(lines)
+        + ".</p>"
+    )
 
 
 def share_text(count: int, total: int) -> str:

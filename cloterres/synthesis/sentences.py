@@ -173,11 +173,18 @@ def _cited(code: CodeCount) -> str:
         if code.to_check
         else ""
     )
+    reliability = (
+        f" ; précision attendue {_decimal(code.precision)}" if code.precision is not None else ""
+    )
     return (
         f"« {code.label.split(' : ', 1)[-1]} » ({number(code.interviews)} "
         f"{plural(code.interviews, 'entretien')}, {number(code.units)} "
-        f"{plural(code.units, 'passage')}{check})"
+        f"{plural(code.units, 'passage')}{check}{reliability})"
     )
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
 
 
 def interview_sentences(summary: InterviewSummary) -> list[str]:

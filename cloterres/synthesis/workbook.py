@@ -141,16 +141,29 @@ def comparison_columns(profile: ContractProfile) -> list[tuple[str, Share | None
     return columns
 
 
+def _note(ws: Worksheet, row: int, text: str, last_col: int) -> None:
+    """A note line over columns A to ``last_col`` (merged), wrapped, its row as tall as the
+    text needs: never overflowing to the right (LibreOffice prints overflowing text, and
+    shrinks the whole page to fit it)."""
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+    put(ws, row, 1, text, wrap=True)
+    width = 0.0
+    for col in range(1, last_col + 1):
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        width += dim.width if dim is not None and dim.width else 8.43
+    ws.row_dimensions[row].height = min(text_lines(text, width) * LINE_HEIGHT + 2, MAX_ROW_HEIGHT)
+
+
+COMPARISON_NOTE = (
+    "Une ligne par contrat. n : nombre d'actions ; % : part des actions catégorisées (avec un "
+    "texte). Une action peut avoir plusieurs catégories d'une dimension. Le détail des "
+    "étiquettes comptées à part, indicateur par indicateur et catégorie par catégorie, est sur "
+    "la feuille de chaque contrat."
+)
+
+
 def write_comparison(ws: Worksheet, profiles: list[ContractProfile]) -> None:
     put(ws, 1, 1, "Comparaison des contrats").font = TITLE_FONT
-    put(
-        ws, 2, 1,
-        "Une ligne par contrat. n : nombre d'actions ; % : part des actions catégorisées (avec "
-        "un texte). Une action peut avoir plusieurs catégories d'une dimension. Le détail des "
-        "étiquettes comptées à part, indicateur par indicateur et catégorie par catégorie, est "
-        "sur la feuille de chaque contrat.",
-    )  # fmt: skip
-    put(ws, 3, 1, COUNTING_NOTE)
     first = profiles[0]
     indicator_cols = comparison_columns(first)
     headers = ["Contrat", "Actions", "Actions catégorisées", "Actions sans texte",
@@ -181,6 +194,9 @@ def write_comparison(ws: Worksheet, profiles: list[ContractProfile]) -> None:
     last = write_table(ws, headers, rows, widths=widths, wrap={1, fixed + 2 * n_ind + 2},
                        percent=percent_cols, start_row=start)  # fmt: skip
     ws.row_dimensions[start].height = max(ws.row_dimensions[start].height or 0, 60)
+    note_cols = min(len(headers), 10)
+    _note(ws, 2, COMPARISON_NOTE, note_cols)
+    _note(ws, 3, COUNTING_NOTE, note_cols)
     # the expected reliability of each category, under its column of shares
     for offset, (name, attr) in enumerate(
         (("Précision attendue", "precision"), ("Rappel attendu", "recall")), start=2
@@ -190,7 +206,7 @@ def write_comparison(ws: Worksheet, profiles: list[ContractProfile]) -> None:
             value = getattr(cat, attr)
             if value is not None:
                 put(ws, last + offset, first_dim_col + i, value).number_format = RELIABILITY
-    put(ws, last + 4, 1, RELIABILITY_NOTE)
+    _note(ws, last + 4, RELIABILITY_NOTE, note_cols)
     anchor_row = last + 6
     level = first.level
     if level is not None:
@@ -245,8 +261,6 @@ def _keep_charts_whole(ws: Worksheet) -> None:
 
 def write_profile(ws: Worksheet, profile: ContractProfile) -> None:
     put(ws, 1, 1, f"Profil du plan d'action : {profile.contrat}").font = TITLE_FONT
-    put(ws, 2, 1, "n : nombre d'actions ; % : part des actions catégorisées (avec un texte).")
-    put(ws, 3, 1, COUNTING_NOTE)
     rows: list[list[object]] = [
         ["Actions", profile.measures, "", "", ""],
         ["Actions catégorisées (avec un texte)", profile.categorised, "", "", ""],
@@ -261,27 +275,23 @@ def write_profile(ws: Worksheet, profile: ContractProfile) -> None:
     if covered or missing:
         rows.append(["Thématiques couvertes par au moins une action", len(covered), "", "", ""])
         rows.append(["Thématiques non couvertes", len(missing), "", "", ""])
-    widths = [46, 10, 10, 11, 11, 11, 11]
+    widths = [44, 7, 8, 9, 9, 10, 9]
     last = write_table(ws, ["Indicateur", "n", "%", "Par défaut", "À vérifier"], rows,
                        widths=widths[:5], wrap={1}, percent={3}, start_row=5,
                        freeze_col=1)  # fmt: skip
     for col, width in ((6, widths[5]), (7, widths[6])):
         ws.column_dimensions[get_column_letter(col)].width = width
+    _note(ws, 2, "n : nombre d'actions ; % : part des actions catégorisées (avec un texte).", 7)
+    _note(ws, 3, COUNTING_NOTE, 7)
     row = last + 1
     if covered or missing:
         for text in (
             "Thématiques couvertes : " + ("; ".join(s.label for s in covered) or "aucune"),
             "Thématiques non couvertes : " + ("; ".join(s.label for s in missing) or "aucune"),
         ):
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
-            put(ws, row, 1, text, wrap=True)
-            ws.row_dimensions[row].height = min(
-                text_lines(text, sum(widths)) * LINE_HEIGHT + 2, MAX_ROW_HEIGHT
-            )
+            _note(ws, row, text, 7)
             row += 1
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
-    put(ws, row, 1, RELIABILITY_NOTE, wrap=True)
-    ws.row_dimensions[row].height = text_lines(RELIABILITY_NOTE, sum(widths)) * LINE_HEIGHT + 2
+    _note(ws, row, RELIABILITY_NOTE, 7)
     row += 3
     heads = ("Catégorie", "n", "%", "Par défaut", "À vérifier", "Précision attendue",
              "Rappel attendu")  # fmt: skip
@@ -305,6 +315,7 @@ def write_profile(ws: Worksheet, profile: ContractProfile) -> None:
                 ws.row_dimensions[header + i].height = lines * LINE_HEIGHT + 2
         end = header + len(dim.categories)
         chart = _bar_chart(dim.label, "Catégorie", "Nombre d'actions", rows=len(dim.categories))
+        chart.width = 14
         chart.add_data(Reference(ws, min_col=2, min_row=header, max_row=end), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=end))
         chart.legend = None
@@ -369,16 +380,17 @@ def write_interviews(ws: Worksheet, summary: InterviewSummary) -> None:
     put(
         ws, 1, 1, "Entretiens codés : bénéfices, coûts et thèmes par type d'acteur"
     ).font = TITLE_FONT
-    put(
-        ws, 2, 1,
+    for col, width in enumerate(RANKED_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    _note(
+        ws, 2,
         f"{summary.interviews} entretien(s), {summary.units} unité(s) codée(s) (hors "
         f"enquêteur), dont {summary.units_with_codes} avec au moins un code. Entretiens : nombre "
         f"d'entretiens où le code apparaît au moins une fois ; unités : nombre d'unités codées.",
+        8,
     )  # fmt: skip
-    put(ws, 3, 1, f"{INTERVIEW_COUNTING_NOTE} Codes à vérifier : {summary.to_check}.")
-    put(ws, 4, 1, RELIABILITY_NOTE)
-    for col, width in enumerate(RANKED_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
+    _note(ws, 3, f"{INTERVIEW_COUNTING_NOTE} Codes à vérifier : {summary.to_check}.", 8)
+    _note(ws, 4, RELIABILITY_NOTE, 8)
     row = 6
     row = _ranked_table(ws, row, "Bénéfices les plus cités", summary.benefits())
     row = _ranked_table(ws, row, "Coûts les plus cités", summary.costs())
@@ -425,11 +437,11 @@ def write_codes_by_group(ws: Worksheet, summary: InterviewSummary) -> None:
             row += list(code.by_group.get(g, (0, 0)))
         rows.append(row)
     put(ws, 1, 1, "Codes par type d'acteur : unités codées et entretiens").font = TITLE_FONT
-    put(ws, 2, 1, INTERVIEW_COUNTING_NOTE + " " + RELIABILITY_NOTE)
     write_table(ws, headers, rows, widths=[24, 40, 30, 11, 11, 11, 11, 10] + [13] * (2 * len(groups)),
-                wrap={1, 2}, formats={7: RELIABILITY, 8: RELIABILITY}, start_row=4,
+                wrap={1, 2, 3}, formats={7: RELIABILITY, 8: RELIABILITY}, start_row=4,
                 freeze_col=3)  # fmt: skip
     ws.row_dimensions[4].height = max(ws.row_dimensions[4].height or 0, 45)
+    _note(ws, 2, INTERVIEW_COUNTING_NOTE + " " + RELIABILITY_NOTE, 8)
 
 
 # --- the workbook --------------------------------------------------------------------------
@@ -460,6 +472,7 @@ def write_workbook(
         write_interviews(sheet, interviews)
         write_codes_by_group(wb.create_sheet(SHEET_CODES), interviews)
     sheet = wb.create_sheet(SHEET_ABOUT)
-    write_table(sheet, ["Élément", "Valeur"], [list(x) for x in about], widths=[34, 110], wrap={2})
+    write_table(sheet, ["Élément", "Valeur"], [list(x) for x in about], widths=[34, 110],
+                wrap={1, 2})  # fmt: skip
     wb.save(path)
     return wb.sheetnames

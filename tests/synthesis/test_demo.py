@@ -275,6 +275,15 @@ def test_interview_figures_are_the_recounted_ones(demo):
     assert [r[1:] for r in ranked] == [e[1:] for e in expected] and ranked
 
 
+def test_no_text_runs_over_its_neighbours(demo):
+    """Long contract names, sources, notes: wrapped (rows as tall as they need) or merged over
+    enough columns, in the summary workbook and in the study workbooks it was made from."""
+    from tests.xlsx_overflow import overflowing
+
+    for key in ("xlsx", "m_xlsx", "e_xlsx"):
+        assert overflowing(demo[key]) == [], key
+
+
 def test_coder_workbook_counts_sure_codes_and_shows_reliability(demo):
     """The coder's own summary sheets: sure codes counted, low-confidence codes apart, each
     code's expected reliability the artefact's."""

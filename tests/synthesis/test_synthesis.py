@@ -351,13 +351,23 @@ def test_reports_sentences_and_images(outputs):
         "« Bruit », « Climat et chaleur », « Urbanisme favorable à la santé », « Santé au "
         "travail », « Précarité » et « Coordination du CLS ».",
     ]
-    # the interviews of the territory named like the contract (case aside): I1 and I2
+    # the interviews of the territory named like the contract (case aside): I1 and I2, each
+    # cited code with its expected precision (the artefact's, measured on the real test split)
+    from cloterres.engine.learned.layer import layer_for
+
+    measured = layer_for("entretiens-cls").measured["categories"]
+
+    def p(code: str) -> str:
+        return f"{measured[code]['precision']:.2f}".replace(".", ",")
+
     assert page.items[8:] == [
         "2 entretiens codés (7 unités de texte, dont 6 avec au moins un code).",
-        "Bénéfices les plus cités : « financement » (2 entretiens, 3 passages), "
-        "« interconnaissance et réseau » (1 entretien, 1 passage).",
-        "Coûts les plus cités : « temps et réunions » (2 entretiens, 2 passages), "
-        "« charge administrative » (1 entretien, 1 passage).",
+        "Bénéfices les plus cités : « financement » (2 entretiens, 3 passages ; précision "
+        f"attendue {p('benefices.financement')}), « interconnaissance et réseau » (1 "
+        f"entretien, 1 passage ; précision attendue {p('benefices.interconnaissance')}).",
+        "Coûts les plus cités : « temps et réunions » (2 entretiens, 2 passages ; précision "
+        f"attendue {p('couts.temps')}), « charge administrative » (1 entretien, 1 passage ; "
+        f"précision attendue {p('couts.administratif')}).",
     ]
     assert page.images == [
         "img/cls-fictif-des-trois-vallees-niveau.png",
