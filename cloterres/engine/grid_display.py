@@ -32,6 +32,36 @@ def measured_text(layer: LearnedLayer | None, dim_id: str, cat_id: str) -> str:
     )
 
 
+def expected_reliability(
+    layer: LearnedLayer | None, dim_id: str, cat_id: str
+) -> tuple[float | None, float | None]:
+    """A category's precision and recall measured on the real test split (None when it was not
+    measured: no layer, or the category never given / never expected in the test split)."""
+    if layer is None:
+        return None, None
+    categories = cast(dict[str, dict[str, float]], layer.measured.get("categories", {}))
+    m = categories.get(f"{dim_id}.{cat_id}")
+    if not m:
+        return None, None
+    precision = float(m["precision"]) if m["given"] else None
+    recall = float(m["recall"]) if m["support"] else None
+    return precision, recall
+
+
+def reliability_note(layer: LearnedLayer | None) -> str:
+    """What the « Précision attendue » and « Rappel attendu » columns mean (French), or ""."""
+    if layer is None or not layer.measured:
+        return ""
+    n_test = layer.measured.get("n_test", 0)
+    return (
+        f"Précision attendue : part des étiquettes données par l'outil qui sont justes ; rappel "
+        f"attendu : part des étiquettes attendues que l'outil donne. Mesurés sur le jeu de test "
+        f"réel ({n_test} éléments tirés de documents publics, codés deux fois à l'aveugle puis "
+        f"arbitrés, jamais utilisés pour écrire les règles ni entraîner le modèle) ; vide : "
+        f"catégorie absente du jeu de test."
+    )
+
+
 def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(
         " ".join(text.split()), width=100, initial_indent=indent, subsequent_indent=indent

@@ -16,13 +16,26 @@ from cloterres.engine.coding import ORIGIN_IMPLIED
 from cloterres.engine.evidence import confidence_display, decision_json, model_reason, to_review
 from cloterres.engine.frontend import Ending
 from cloterres.engine.grid import Grid, summarize_term
-from cloterres.engine.learned.layer import ORIGIN_MODEL
+from cloterres.engine.grid_display import expected_reliability, reliability_note
+from cloterres.engine.learned.layer import ORIGIN_MODEL, layer_for
 from cloterres.engine.run_info import RunInfo
 from cloterres.errors import InputError
 from cloterres.interviews.model import CASE_VARIABLES, CodedUnit, Interview, variable_name
-from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
+from cloterres.io.excel import (
+    MAX_ROWS,
+    RELIABILITY,
+    TableStream,
+    discard_write_only,
+    stream_table,
+)
 from cloterres.io.rows import UnitRow
 from cloterres.io.safety import csv_safe
+
+COUNTING_NOTE = (
+    "Comptage : unités et entretiens ne comptent que les codes sûrs (confiance d'au moins 0,6) ; "
+    "les codes de confiance inférieure à 0,6 (« à vérifier ») en sont exclus et comptés à part, "
+    "en unités (colonne « Unités à vérifier »)."
+)
 
 
 def short_labels(grid: Grid, paths: Sequence[str]) -> dict[str, str]:
@@ -216,12 +229,14 @@ def all_codes(grid: Grid) -> list[str]:
 
 class Frequencies:
     """Per (code, group) the number of coded units and of distinct interviews, where a group is
-    a value of a case variable (or the interview), counted unit by unit."""
+    a value of a case variable (or the interview), counted unit by unit. Only sure codes count;
+    codes of low confidence (« à vérifier ») are counted apart, per code (``to_check``)."""
 
     def __init__(self, key: str) -> None:
         self.key = key
         self.groups: dict[str, None] = {}
         self.units: Counter[tuple[str, str]] = Counter()
+        self.to_check: Counter[str] = Counter()
         self._interviews: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     def add(self, unit: CodedUnit, payload: object = None) -> None:
@@ -231,7 +246,11 @@ class Frequencies:
         key = self.key
         group = s.interview if key == "entretien" else (s.variables.get(key) or "non renseigné")
         self.groups.setdefault(group, None)
+        unsure = set(_to_review(unit))
         for code in unit.codes():
+            if code in unsure:
+                self.to_check[code] += 1
+                continue
             self.units[(code, group)] += 1
             self._interviews[(code, group)].add(s.interview)
 
@@ -258,7 +277,8 @@ class WorkbookSink(UnitSink):
             ["Unité", "Entretien", *(CASE_VARIABLES[v] for v in self._variables), "Locuteur",
              "Enquêteur", "Lignes", "Texte", "Codes", "Preuves", "Identifiants des codes"],
             widths=[14, 12, *([16] * n_var), 18, 10, 10, 70, 40, 50, 30],
-            wrap={6 + n_var, 7 + n_var, 8 + n_var}, freeze_col=2,
+            wrap={*range(3, 3 + n_var), 6 + n_var, 7 + n_var, 8 + n_var, 9 + n_var},
+            freeze_col=2,
         )  # fmt: skip
         # « Identifiants des codes » stays visible: it is the column a person corrects by hand
         # and ``synthese`` reads back (the « Codes » column shows the labels).
@@ -332,13 +352,15 @@ class WorkbookSink(UnitSink):
 
     def _write(self, warnings: list[str], run: RunInfo) -> None:
         grid, wb, codes = self._grid, self._wb, self._codes
+        layer = layer_for(grid.id)
         self._units_table.close()
         for title, freq in (
             ("Codes × type d'acteur", self._by_actor),
             ("Codes × entretien", self._by_interview),
         ):
             per_interview = freq.key == "entretien"
-            head = ["Thème", "Code", "Identifiant", "Unités (total)", "Entretiens (total)"]
+            head = ["Thème", "Code", "Identifiant", "Unités (total)", "Entretiens (total)",
+                    "Unités à vérifier (total)", "Précision attendue", "Rappel attendu"]  # fmt: skip
             for g in freq.groups:
                 head += (
                     [f"{g} — unités"] if per_interview else [f"{g} — unités", f"{g} — entretiens"]
@@ -347,16 +369,21 @@ class WorkbookSink(UnitSink):
             for code in codes:
                 theme, name = code.split(".", 1)
                 total_units = sum(freq.units.get((code, g), 0) for g in freq.groups)
+                precision, recall = expected_reliability(layer, theme, name)
                 row: list[object] = [grid.dimension(theme).label, grid.label_of(theme, name), code,
-                                     total_units, self._by_interview.total_interviews(code)]  # fmt: skip
+                                     total_units, self._by_interview.total_interviews(code),
+                                     freq.to_check[code], "" if precision is None else precision,
+                                     "" if recall is None else recall]  # fmt: skip
                 for g in freq.groups:
                     row.append(freq.units.get((code, g), 0))
                     if not per_interview:
                         row.append(freq.interviews(code, g))
                 body.append(row)
             stream_table(wb.create_sheet(title), head, body,
-                         widths=[24, 40, 30, 12, 12] + [14] * (len(head) - 5), wrap={1, 2},
-                         freeze_col=2, hidden={3})  # fmt: skip
+                         widths=[24, 40, 30, 12, 12, 12, 11, 10] + [14] * (len(head) - 8),
+                         wrap={1, 2}, formats={7: RELIABILITY, 8: RELIABILITY},
+                         titles=[title, COUNTING_NOTE, reliability_note(layer), ""],
+                         freeze_col=3, hidden={3})  # fmt: skip
 
         co = self._cooccurrences
         used = [c for c in codes if co.get((c, c))]
@@ -402,7 +429,7 @@ class WorkbookSink(UnitSink):
              "Unités codées", "Avertissements"],
             [[*row[:-1], self._coded_per_interview.get(str(row[0]), 0), row[-1]]
              for row in self._interviews],
-            widths=[12, 36, *([16] * n_var), 10, 10, 60], wrap={n_var + 5},
+            widths=[12, 36, *([16] * n_var), 10, 10, 60], wrap={2, *range(3, 3 + n_var), n_var + 5},
         )  # fmt: skip
 
         stream_table(
@@ -425,7 +452,7 @@ class WorkbookSink(UnitSink):
             *[["Avertissement", w] for w in warnings],
         ]  # fmt: skip
         stream_table(wb.create_sheet("À propos"), ["Élément", "Valeur"], about,
-                     widths=[32, 110], wrap={2})  # fmt: skip
+                     widths=[32, 110], wrap={1, 2})  # fmt: skip
         wb.save(self._path)
 
 

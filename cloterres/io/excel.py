@@ -33,6 +33,8 @@ PERCENT = "0.0 %"
 # shown « < 0,001 » (the cell keeps the exact number).
 DECIMALS = "0.000"
 P_VALUE = '[<0.001]"< 0,001";0.000'
+# Expected precision and recall of a category: two decimals (« 0,94 »).
+RELIABILITY = "0.00"
 MAX_CELL = 32_000  # Excel's limit is 32,767 characters
 MAX_ROWS = 1_048_575  # data rows under the header of one sheet (Excel: 1,048,576 rows)
 
@@ -165,6 +167,28 @@ def stream_cell(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False) ->
     return _inert(WriteOnlyCell(ws, value=cast(Any, value)), value, wrap)
 
 
+NOTE_WIDTH = 130.0  # column width (characters) a note line spans at most
+
+
+def note_row(
+    ws: Worksheet | WriteOnlyWorksheet, row: int, text: str, widths: Sequence[float]
+) -> None:
+    """A note in column A of ``row`` merged over the first columns (up to ``NOTE_WIDTH``
+    characters) and given the height its wrapped text needs: text overflowing to the right
+    would make LibreOffice print the sheet wider, so smaller. Call before a write-only sheet
+    writes the row; the cell itself must be wrapped."""
+    span, width = 0, 0.0
+    for w in widths:
+        if span and width + w > NOTE_WIDTH:
+            break
+        span, width = span + 1, width + w
+    if span > 1:
+        ws.merged_cells.add(f"A{row}:{get_column_letter(span)}{row}")  # type: ignore[union-attr]
+    lines = text_lines(text, width or 8.43)
+    if lines > 1:
+        set_row_height(ws, row, min(lines * LINE_HEIGHT + 2, MAX_ROW_HEIGHT))
+
+
 class TableStream:
     """A styled table appended row by row to a write-only worksheet (bounded memory): optional
     title lines, a header row (styled, frozen, filtered), then the rows."""
@@ -177,14 +201,17 @@ class TableStream:
         widths: Sequence[float],
         wrap: Iterable[int] = (),
         percent: Iterable[int] = (),
+        formats: Mapping[int, str] | None = None,
         freeze_col: int = 1,
         titles: Sequence[str] = (),
         hidden: Iterable[int] = (),
         vertical: Iterable[int] = (),
     ) -> None:
+        """``formats``: a number format per column (1-based) for its numeric cells."""
         self.ws = ws
         self._wrap = set(wrap)
         self._percent = set(percent)
+        self._formats = dict(formats or {})
         self._width = max(len(headers), 1)
         self._vertical = set(vertical)
         widths = header_widths(
@@ -203,9 +230,11 @@ class TableStream:
                     title_cols=freeze_col)  # fmt: skip
         for index, title in enumerate(titles):  # the first one is the sheet's title
             if title:
-                cell = stream_cell(ws, title)
+                cell = stream_cell(ws, title, wrap=index > 0)
                 if index == 0:
                     cell.font = TITLE_FONT
+                else:  # a note: wrapped over the first columns, never overflowing
+                    note_row(ws, index + 1, title, widths)
                 ws.append([cell])
             else:
                 ws.append([])
@@ -230,6 +259,8 @@ class TableStream:
             cell = stream_cell(self.ws, value, wrap=col in self._wrap)
             if col in self._percent and isinstance(value, float):
                 cell.number_format = PERCENT
+            elif col in self._formats and isinstance(value, (int, float)):
+                cell.number_format = self._formats[col]
             if col in marked:
                 cell.fill = REVIEW_FILL
             cells.append(cell)

@@ -16,12 +16,18 @@ from cloterres.engine.coding import ORIGIN_DEFAULT, Coder, CodingResult
 from cloterres.engine.evidence import to_review
 from cloterres.engine.frontend import Ending
 from cloterres.engine.grid import Derived, Grid, summarize_term
-from cloterres.engine.grid_display import measured_text
+from cloterres.engine.grid_display import expected_reliability, measured_text, reliability_note
 from cloterres.engine.learned.layer import layer_for
 from cloterres.engine.run_info import RunInfo
 from cloterres.errors import InputError
 from cloterres.io.display import display_path
-from cloterres.io.excel import MAX_ROWS, TableStream, discard_write_only, stream_table
+from cloterres.io.excel import (
+    MAX_ROWS,
+    RELIABILITY,
+    TableStream,
+    discard_write_only,
+    stream_table,
+)
 from cloterres.io.sources import Warning_
 from cloterres.plans.measure import MEASURE_FIELDS, Measure
 from cloterres.plans.records import (
@@ -31,7 +37,14 @@ from cloterres.plans.records import (
     review_display,
 )
 from cloterres.plans.report import DocumentReport, write_import_sheet
-from cloterres.plans.summary import ALL, CodedRecord, Summary, summarize
+from cloterres.plans.summary import (
+    ALL,
+    FLAG_DEFAULT,
+    FLAG_REVIEW,
+    CodedRecord,
+    Summary,
+    summarize,
+)
 
 SHEET_MEASURES = "Mesures"
 SHEET_SUMMARY = "Synthèse"
@@ -39,6 +52,13 @@ SHEET_GRID = "Grille"
 SHEET_WARNINGS = "Avertissements"
 SHEET_ABOUT = "À propos"
 SHEET_IMPORT = "Import"
+COUNTING_NOTE = (
+    "Comptage : n et % ne comptent que les étiquettes sûres (trouvées dans le texte avec une "
+    "confiance d'au moins 0,6). Les étiquettes données par défaut (aucun indice dans le texte, "
+    "par exemple « Tout public ») et celles de confiance inférieure à 0,6 sont exclues de n et "
+    "des parts et comptées à part (colonnes « par défaut » et « à vérifier ») ; un indicateur du "
+    "profil qui dépend d'une telle étiquette est compté à part de la même façon."
+)
 
 
 Row = list[object]
@@ -63,7 +83,7 @@ def workbook_render(coder: Coder, measure: Measure, r: CodingResult) -> tuple[st
         measure.source.describe(),
         "Mesure sans texte : non catégorisée" if r.empty else "",
     ]
-    record = [measure.contrat, r.label_ids(), dict(r.derived), r.empty, _defaults(r)]
+    record = [measure.contrat, r.label_ids(), dict(r.derived), r.empty, label_flags(r)]
     flagged = [
         i
         for i, d in enumerate(grid.dimensions)
@@ -110,10 +130,8 @@ class WorkbookWriter:
         self._spool.flush()
         self._spool.seek(0)
         for line in self._spool:
-            head, extra, tail, (contrat, labels, derived, empty, defaults), flagged = json.loads(
-                line
-            )
-            record = CodedRecord(contrat, labels, derived, empty, defaults=defaults)
+            head, extra, tail, (contrat, labels, derived, empty, flags), flagged = json.loads(line)
+            record = CodedRecord(contrat, labels, derived, empty, flags=flags)
             yield head, extra, tail, record, flagged
 
     def discard(self) -> None:
@@ -158,10 +176,11 @@ class WorkbookWriter:
         widths += [20] * len(extra_names)
         widths += [30] * len(grid.dimensions) + [16] * len(grid.derives) + [34, 70, 28, 24]
         n_fixed = len(MEASURE_FIELDS) + len(extra_names)
-        wrap = {3, 4, 5, 6, 7, 8}
-        wrap |= set(range(n_fixed + 1, n_fixed + len(grid.dimensions) + 1))
-        wrap.add(n_fixed + len(grid.dimensions) + len(grid.derives) + 1)
-        wrap.add(n_fixed + len(grid.dimensions) + len(grid.derives) + 2)
+        # every text column wraps (a long contract name or source never runs over its
+        # neighbours), not the derived attributes (short words)
+        wrap = set(range(2, n_fixed + len(grid.dimensions) + 1))
+        last = n_fixed + len(grid.dimensions) + len(grid.derives)
+        wrap |= {last + 1, last + 2, last + 3, last + 4}
         table = TableStream(ws, headers, widths=widths, wrap=wrap, freeze_col=1)
         for head, extra, tail, _record, flagged in self._spooled():
             table.append(
@@ -172,49 +191,78 @@ class WorkbookWriter:
 
     def _summary_sheet(self, ws: WriteOnlyWorksheet, summary: Summary) -> None:
         grid = self._grid
+        layer = layer_for(grid.id)
         columns = summary.columns
         titles = [
             "Synthèse par contrat",
             "Nombre de mesures (n) et part des mesures ayant un texte (%), par contrat et pour "
             "l'ensemble. Une mesure peut avoir plusieurs catégories d'une même dimension : les "
             "parts d'une dimension ne totalisent donc pas forcément 100 %.",
+            COUNTING_NOTE,
+            reliability_note(layer),
             "",
         ]
-        headers = ["Rubrique", "Catégorie / indicateur"]
+        headers = ["Rubrique", "Catégorie / indicateur", "Précision attendue", "Rappel attendu"]
         for contract in columns:
             name = "Ensemble des contrats" if contract == ALL else contract
-            headers += [f"{name} — n", f"{name} — %"]
+            headers += [f"{name} — n", f"{name} — %", f"{name} — par défaut",
+                        f"{name} — à vérifier"]  # fmt: skip
 
-        def pair(count: int, contract: str) -> list[object]:
+        def cells(count: int, contract: str, default: int, review: int) -> list[object]:
             share = summary.share(count, contract)
-            return [count, share if share is not None else ""]
+            return [count, share if share is not None else "", default, review]
+
+        def plain(values: dict[str, int]) -> list[object]:
+            return [v for c in columns for v in (values.get(c, 0), "", "", "")]
 
         rows: list[list[object]] = []
+        rows.append(["Mesures", "Mesures catégorisées (avec un texte)", "", "",
+                     *plain(summary.coded)])  # fmt: skip
+        rows.append(["Mesures", "Mesures sans texte (non catégorisées)", "", "",
+                     *plain(summary.empty)])  # fmt: skip
         rows.append(
-            ["Mesures", "Mesures catégorisées (avec un texte)"]
-            + [v for c in columns for v in (summary.coded.get(c, 0), "")]
-        )
+            ["Mesures", "Étiquettes données par défaut (aucun indice dans le texte ; à vérifier)",
+             "", "", *(v for c in columns for v in ("", "", summary.defaults.get(c, 0), ""))]
+        )  # fmt: skip
         rows.append(
-            ["Mesures", "Mesures sans texte (non catégorisées)"]
-            + [v for c in columns for v in (summary.empty.get(c, 0), "")]
-        )
-        rows.append(
-            ["Mesures", "Étiquettes données par défaut (aucun indice dans le texte ; à vérifier)"]
-            + [v for c in columns for v in (summary.defaults.get(c, 0), "")]
-        )
+            ["Mesures", "Étiquettes de confiance inférieure à 0,6 (à vérifier)", "", "",
+             *(v for c in columns for v in ("", "", "", summary.reviews.get(c, 0)))]
+        )  # fmt: skip
         for prow in summary.profile:
             rows.append(
-                ["Profil CLoterreS", prow.label]
-                + [v for c in columns for v in pair(prow.counts.get(c, 0), c)]
+                ["Profil CLoterreS", prow.label, "", ""]
+                + [
+                    v
+                    for c in columns
+                    for v in cells(
+                        prow.counts.get(c, 0),
+                        c,
+                        prow.apart.get(FLAG_DEFAULT, {}).get(c, 0),
+                        prow.apart.get(FLAG_REVIEW, {}).get(c, 0),
+                    )
+                ]
             )
         for dim in grid.dimensions:
             for cat in dim.categories:
-                counts = summary.counts[(dim.id, cat.id)]
+                key = (dim.id, cat.id)
+                counts = summary.counts[key]
+                precision, recall = expected_reliability(layer, dim.id, cat.id)
                 rows.append(
-                    [dim.label, cat.label] + [v for c in columns for v in pair(counts.get(c, 0), c)]
-                )
-        percent = {3 + 2 * i + 1 for i in range(len(columns))}
-        widths = [28, 48] + [13, 11] * len(columns)
+                    [dim.label, cat.label,                      precision if precision is not None else "",
+                     recall if recall is not None else ""]
+                    + [
+                        v
+                        for c in columns
+                        for v in cells(
+                            counts.get(c, 0),
+                            c,
+                            summary.apart_count(key, FLAG_DEFAULT, c),
+                            summary.apart_count(key, FLAG_REVIEW, c),
+                        )
+                    ]
+                )  # fmt: skip
+        percent = {5 + 4 * i + 1 for i in range(len(columns))}
+        widths = [28, 44, 11, 11] + [10, 9, 10, 10] * len(columns)
         stream_table(
             ws,
             headers,
@@ -222,6 +270,7 @@ class WorkbookWriter:
             widths=widths,
             wrap={1, 2},
             percent=percent,
+            formats={3: RELIABILITY, 4: RELIABILITY},
             titles=titles,
             freeze_col=2,
         )
@@ -287,7 +336,7 @@ class WorkbookWriter:
             headers,
             rows,
             widths=[16, 26, 11, 11, 16, 24, 30, 60, 70, 40, 24, 30, 36],
-            wrap={2, 7, 8, 9, 10, 11, 12, 13},
+            wrap={2, 5, 7, 8, 9, 10, 11, 12, 13},
             freeze_col=1,
         )
 
@@ -337,7 +386,7 @@ class WorkbookWriter:
                 "mots qui ont déclenché chaque catégorie ; vérifiez et corrigez avant de publier.",
             ]
         )
-        stream_table(ws, ["Élément", "Valeur"], rows, widths=[32, 110], wrap={2})
+        stream_table(ws, ["Élément", "Valeur"], rows, widths=[32, 110], wrap={1, 2})
 
 
 def _ref_label(grid: Grid, ref: str) -> str:
@@ -360,6 +409,12 @@ def _derived_definition(der: Derived) -> str:
     return "Oui si l'un des termes apparaît dans le texte de la mesure."
 
 
-def _defaults(r: CodingResult) -> int:
-    """How many of a measure's labels were given by default (no clue in the text)."""
-    return sum(d.origin == ORIGIN_DEFAULT for decs in r.labels.values() for d in decs)
+def label_flags(r: CodingResult) -> dict[str, str]:
+    """The labels of a measure that are not sure: "dim.cat" -> given by default, or to check
+    (confidence under the review threshold)."""
+    return {
+        f"{dim}.{d.category}": FLAG_DEFAULT if d.origin == ORIGIN_DEFAULT else FLAG_REVIEW
+        for dim, decs in r.labels.items()
+        for d in decs
+        if to_review(d)
+    }

@@ -81,7 +81,8 @@ def dimension_bars(
 
 
 def level_bar(path: Path, level: LevelProfile, total: int) -> None:
-    """One stacked bar: individual only / mixed / environmental only, in % of the actions."""
+    """One stacked bar: individual only / mixed / environmental only, in % of the actions, then
+    the actions whose level rests on a label to check (counted apart, hatched)."""
     parts = [*level.only[:1], level.mixed, *level.only[1:]]
     names = [f"{p.label.capitalize()} seulement" if p.id != "mixte" else "Mixte" for p in parts]
     fig = Figure(figsize=(4.6, 2.1), layout="constrained")
@@ -94,6 +95,11 @@ def level_bar(path: Path, level: LevelProfile, total: int) -> None:
             ax.text(left + share / 2, 0, f"{share:.0f} %", ha="center", va="center",
                     fontsize=8, color="white")  # fmt: skip
         left += share
+    apart = sum(p.default + p.review for p in parts)  # its level rests on a label to check
+    if apart:
+        share = 100 * apart / total if total else 0.0
+        ax.barh([0], [share], left=left, color="#F4B183", hatch="//", edgecolor="white",
+                label=f"À vérifier ou par défaut ({apart})")  # fmt: skip
     ax.set_xlim(0, 100)
     ax.set_yticks([])
     ax.set_xlabel("Part des actions (%)", fontsize=8)

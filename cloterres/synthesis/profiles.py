@@ -14,6 +14,11 @@ Definitions (from the codebook ``measures-grid.md`` and the grid's ``derives``):
   recomputed from the labels with the grid's definitions, so corrected labels count.
   Supra-communal needs the text: the value written by ``categoriser`` is used.
 - Themes covered: categories of ``thematique`` given to at least one measure of the contract.
+- Only sure labels count (``count`` and ``share``): the tool's labels given by default or with a
+  confidence under 0.6, unless a person reviewed them, are counted apart (``default``,
+  ``review``), as are the indicators they make (see :mod:`cloterres.plans.summary`).
+- Each category carries its expected precision and recall, measured on the real test split
+  (the learned layer's artefact), when there is one.
 """
 
 from __future__ import annotations
@@ -23,7 +28,16 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict
 
 from cloterres.engine.grid import Grid
-from cloterres.plans.summary import ALL, CodedRecord, Summary, summarize
+from cloterres.engine.grid_display import expected_reliability
+from cloterres.engine.learned.layer import LearnedLayer, layer_for
+from cloterres.plans.summary import (
+    ALL,
+    FLAG_DEFAULT,
+    FLAG_REVIEW,
+    CodedRecord,
+    Summary,
+    summarize,
+)
 from cloterres.synthesis.records import MeasureRecord
 
 ALL_CONTRACTS = "Ensemble des contrats"
@@ -40,8 +54,12 @@ class Share(_Model):
 
     id: str
     label: str
-    count: int
+    count: int  # sure labels only
     share: float | None  # None when the contract has no categorised measure
+    default: int = 0  # labels given by default, not counted in ``count``
+    review: int = 0  # labels of low confidence (« à vérifier »), not counted in ``count``
+    precision: float | None = None  # expected, measured on the real test split
+    recall: float | None = None
 
 
 class DimensionProfile(_Model):
@@ -82,6 +100,7 @@ class ContractProfile(_Model):
     without_text: int
     dimensions: list[DimensionProfile]
     defaults: int = 0  # labels given by default (no clue in the text): to check by hand
+    reviews: int = 0  # labels of low confidence: to check by hand
     level: LevelProfile | None
     indicators: list[Share]  # other derived attributes: hors_soins, multi_objectifs, ...
     themes_dimension: str | None
@@ -121,41 +140,74 @@ def contract_profiles(
     summary = summarize(
         grid,
         (
-            CodedRecord(r.contrat, r.labels, derived_values(grid, r), r.sans_texte, r.defauts)
+            CodedRecord(r.contrat, r.labels, derived_values(grid, r), r.sans_texte, r.flags)
             for r in records
         ),
     )
     themes = themes_dimension if any(d.id == themes_dimension for d in grid.dimensions) else None
     return [
-        _profile(grid, summary, contract, themes)
+        _profile(grid, summary, contract, themes, layer_for(grid.id))
         for contract in [*summary.contracts, ALL]
         if contract != ALL or summary.contracts
     ]
 
 
-def _share(summary: Summary, contract: str, key: str, label: str, count: int) -> Share:
-    return Share(id=key, label=label, count=count, share=summary.share(count, contract))
+def _share(
+    summary: Summary,
+    contract: str,
+    key: str,
+    label: str,
+    count: int,
+    apart: dict[str, dict[str, int]] | None = None,
+) -> Share:
+    apart = apart or {}
+    return Share(
+        id=key,
+        label=label,
+        count=count,
+        share=summary.share(count, contract),
+        default=apart.get(FLAG_DEFAULT, {}).get(contract, 0),
+        review=apart.get(FLAG_REVIEW, {}).get(contract, 0),
+    )
 
 
-def _profile(grid: Grid, summary: Summary, contract: str, themes: str | None) -> ContractProfile:
+def _category(
+    summary: Summary,
+    contract: str,
+    dim_id: str,
+    cat_id: str,
+    label: str,
+    layer: LearnedLayer | None,
+) -> Share:
+    precision, recall = expected_reliability(layer, dim_id, cat_id)
+    key = (dim_id, cat_id)
+    share = _share(
+        summary, contract, cat_id, label, summary.counts[key].get(contract, 0),
+        summary.apart.get(key),
+    )  # fmt: skip
+    return share.model_copy(update={"precision": precision, "recall": recall})
+
+
+def _profile(
+    grid: Grid, summary: Summary, contract: str, themes: str | None, layer: LearnedLayer | None
+) -> ContractProfile:
     dimensions = [
         DimensionProfile(
             id=dim.id,
             label=dim.label,
             categories=[
-                _share(
-                    summary,
-                    contract,
-                    cat.id,
-                    cat.label,
-                    summary.counts[(dim.id, cat.id)].get(contract, 0),
-                )  # fmt: skip
+                _category(summary, contract, dim.id, cat.id, cat.label, layer)
                 for cat in dim.categories
             ],
         )
         for dim in grid.dimensions
     ]
-    rows = {row.key: row.counts.get(contract, 0) for row in summary.profile}
+    rows = {row.key: row for row in summary.profile}
+
+    def row_share(key: str, label: str) -> Share:
+        row = rows[key]
+        return _share(summary, contract, label, label, row.counts.get(contract, 0), row.apart)
+
     level: LevelProfile | None = None
     indicators: list[Share] = []
     for der in grid.derives:
@@ -167,14 +219,13 @@ def _profile(grid: Grid, summary: Summary, contract: str, themes: str | None) ->
                 label=der.label,
                 dimension=der.dimension or "",
                 groups={g: list(c) for g, c in der.groupes.items()},
-                only=[_share(summary, contract, g, g, rows[f"{der.id}={g}"]) for g in der.groupes],
-                mixed=_share(summary, contract, "mixte", "mixte", rows[f"{der.id}=mixte"]),
-                at_least=[
-                    _share(summary, contract, g, g, rows[f"{der.id}~{g}"]) for g in der.groupes
-                ],
+                only=[row_share(f"{der.id}={g}", g) for g in der.groupes],
+                mixed=row_share(f"{der.id}=mixte", "mixte"),
+                at_least=[row_share(f"{der.id}~{g}", g) for g in der.groupes],
             )
         else:
-            indicators.append(_share(summary, contract, der.id, der.label, rows[der.id]))
+            indicator = row_share(der.id, der.label)
+            indicators.append(indicator.model_copy(update={"id": der.id}))
     coded = summary.coded.get(contract, 0)
     empty = summary.empty.get(contract, 0)
     return ContractProfile(
@@ -183,6 +234,7 @@ def _profile(grid: Grid, summary: Summary, contract: str, themes: str | None) ->
         categorised=coded,
         without_text=empty,
         defaults=summary.defaults.get(contract, 0),
+        reviews=summary.reviews.get(contract, 0),
         dimensions=dimensions,
         level=level,
         indicators=indicators,

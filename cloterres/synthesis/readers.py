@@ -7,6 +7,7 @@ content, not its name. Wrong files end in one French line naming the file and th
 from __future__ import annotations
 
 import csv
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from cloterres.io.rows import MeasureRow, RowFieldError, UnitRow
 from cloterres.io.safety import looks_like_formula
 from cloterres.io.text import detect_encoding, looks_binary, stray_nuls, warn_stray_nuls
 from cloterres.plans.measure import MEASURE_FIELDS
+from cloterres.plans.summary import FLAG_DEFAULT, FLAG_REVIEW
 from cloterres.synthesis.records import (
     UNKNOWN_CONTRACT,
     InterviewUnit,
@@ -99,8 +101,19 @@ def resolve_measures(grid: Grid, records: list[MeasureRecord]) -> list[MeasureRe
             values = rec.labels.get(dim.id, rec.labels.get(dim.label, []))
             known = categories[dim.id]
             labels[dim.id] = [known.get(v, known.get(fold(v).strip(), v)) for v in values]
-        out.append(rec.model_copy(update={"labels": labels, "derives": derives}))
+        flags = _resolve_flags(grid, rec.flags)
+        out.append(rec.model_copy(update={"labels": labels, "derives": derives, "flags": flags}))
     return out
+
+
+def _resolve_flags(grid: Grid, flags: dict[str, str]) -> dict[str, str]:
+    """Flag keys as "dim.cat" ids, whether given by ids or as « Dimension › Catégorie »."""
+    if not flags:
+        return {}
+    by_label = {
+        f"{d.label} › {c.label}": f"{d.id}.{c.id}" for d in grid.dimensions for c in d.categories
+    }
+    return {by_label.get(key, key): flag for key, flag in flags.items()}
 
 
 # --- JSONL ---------------------------------------------------------------------------------
@@ -135,7 +148,7 @@ DEFAULT_EVIDENCE = ": par défaut (aucun indice dans le texte)"
 
 
 _MEASURE_FIELDS = ("labels", "derives", "id", "contrat", "sans_texte", "decisions")
-_UNIT_FIELDS = ("variables", "id", "entretien", "codes", "code")
+_UNIT_FIELDS = ("variables", "id", "entretien", "codes", "code", "decisions")
 
 
 def _row_error(exc: RowFieldError, where: str) -> InputError:
@@ -170,28 +183,45 @@ def _measure_from_json(obj: dict[str, Any], where: str) -> MeasureRecord:
         derives={k: v for k, v in row.derives.items() if v is None or isinstance(v, str | bool)},
         sans_texte=row.sans_texte,
         source=where,
-        defauts=_defaults(row.decisions),
+        flags=_decision_flags(row.decisions),
     )
 
 
-def _evidence_defaults(text: str) -> int:
-    """Labels given by default, counted in the French evidence text of a CSV or workbook row."""
-    return text.count(DEFAULT_EVIDENCE)
+REVIEW_EVIDENCE = " — à vérifier"
 
 
-def _defaults(decisions: dict[str, dict[str, dict[str, Any]]]) -> int:
-    """How many labels a categoriser JSONL row says were given by default."""
-    return sum(
-        1
-        for by_cat in decisions.values()
-        for why in by_cat.values()
-        if why.get("origine") == "defaut"
-    )
+def _evidence_flags(text: str) -> dict[str, str]:
+    """The labels that are not sure, read from the French evidence text of a CSV or workbook
+    row (one line per label: « Dimension › Catégorie : why [confiance 0,45] — à vérifier »),
+    keyed « Dimension › Catégorie »."""
+    flags: dict[str, str] = {}
+    for line in text.splitlines():
+        head, sep, why = line.partition(" : ")
+        if not sep:
+            continue
+        if why.startswith(DEFAULT_EVIDENCE[2:]):
+            flags[head.strip()] = FLAG_DEFAULT
+        elif line.rstrip().endswith(REVIEW_EVIDENCE.strip()):
+            flags[head.strip()] = FLAG_REVIEW
+    return flags
+
+
+def _decision_flags(decisions: dict[str, dict[str, dict[str, Any]]]) -> dict[str, str]:
+    """The labels a categoriser JSONL row says are not sure (given by default, or marked
+    « à vérifier »)."""
+    flags: dict[str, str] = {}
+    for dim, by_cat in decisions.items():
+        for cat, why in by_cat.items():
+            if why.get("origine") == "defaut":
+                flags[f"{dim}.{cat}"] = FLAG_DEFAULT
+            elif why.get("a_verifier"):
+                flags[f"{dim}.{cat}"] = FLAG_REVIEW
+    return flags
 
 
 def _unit_from_json(obj: dict[str, Any], where: str) -> InterviewUnit:
     try:
-        row = UnitRow.read(obj, _UNIT_FIELDS, required=("codes",))
+        row = UnitRow.read(obj, _UNIT_FIELDS, required=("codes",), lenient=("decisions",))
     except RowFieldError as exc:
         raise _row_error(exc, where) from None
     return InterviewUnit(
@@ -201,6 +231,11 @@ def _unit_from_json(obj: dict[str, Any], where: str) -> InterviewUnit:
         codes=list(row.codes),
         coded=row.code,
         source=where,
+        to_check=[
+            code
+            for code in row.codes
+            if isinstance(row.decisions.get(code), dict) and row.decisions[code].get("a_verifier")
+        ],
     )
 
 
@@ -229,7 +264,9 @@ def _read_csv(path: Path) -> tuple[Kind, list[MeasureRecord] | list[InterviewUni
     lines = text.splitlines()
     first = lines[0] if lines else ""
     delimiter = max((";", ",", "\t"), key=first.count)
-    rows = list(csv.reader(lines, delimiter=delimiter))
+    # parsed from the text itself: a quoted cell keeps its line breaks (the evidence, one
+    # line per label)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if not rows:
         raise InputError(f"{path} : fichier vide ; aucune mesure ni unité d'entretien")
     header = [h.strip().lstrip("\ufeff").lower() for h in rows[0]]
@@ -277,7 +314,7 @@ def _measures_from_csv(path: Path, header: list[str], rows: list[list[str]]) -> 
                 labels=labels,
                 sans_texte=not any(labels.values()),
                 source=f"{path}, ligne {number}",
-                defauts=_evidence_defaults(_cell(row, stop)),
+                flags=_evidence_flags(_cell(row, stop)),
             )
         )
     return records
@@ -289,6 +326,7 @@ def _units_from_csv(path: Path, header: list[str], rows: list[list[str]]) -> lis
     i_interview, i_speaker = header.index("entretien"), header.index("locuteur")
     i_flag = i_speaker + 1 if header[i_speaker + 1 : i_speaker + 2] == ["enqueteur"] else None
     i_codes = header.index("codes")
+    i_check = header.index("a_verifier") if "a_verifier" in header else None
     i_id = header.index("id") if "id" in header else None
     units: list[InterviewUnit] = []
     for number, row in enumerate(rows, start=2):
@@ -309,6 +347,13 @@ def _units_from_csv(path: Path, header: list[str], rows: list[list[str]]) -> lis
                 codes=[c.strip() for c in _cell(row, i_codes).split(LABEL_SEPARATOR) if c.strip()],
                 coded=i_flag is None or _cell(row, i_flag).lower() != "oui",
                 source=where,
+                to_check=[
+                    c.strip()
+                    for c in (_cell(row, i_check) if i_check is not None else "").split(
+                        LABEL_SEPARATOR
+                    )
+                    if c.strip()
+                ],
             )
         )
     return units
@@ -395,7 +440,7 @@ def _measures_from_xlsx(path: Path, rows: list[tuple[object, ...]]) -> list[Meas
                 labels=labels,
                 sans_texte=_value(row, i_remark).startswith("Mesure sans texte"),
                 source=where,
-                defauts=_evidence_defaults(_value(row, i_evidence)),
+                flags=_evidence_flags(_value(row, i_evidence)),
             )
         )
     return records
@@ -423,15 +468,24 @@ def _units_from_xlsx(path: Path, rows: list[tuple[object, ...]]) -> list[Intervi
             for label, key in variables.items()
             if header.index(label) < (i_speaker or len(header)) and _value(row, header.index(label))
         }
+        codes = [c.strip() for c in _value(row, i_codes).split(LABEL_SEPARATOR) if c.strip()]
+        shown = _value(row, i_text_codes).splitlines()
         units.append(
             InterviewUnit(
                 id=_value(row, i_unit) or f"{interview}-{number}",
                 entretien=interview,
                 variables=values,
-                codes=[c.strip() for c in _value(row, i_codes).split(LABEL_SEPARATOR) if c.strip()],
+                codes=codes,
                 coded=_value(row, i_flag).lower() != "oui"
                 and _value(row, i_text_codes) != "(non codée)",
                 source=where,
+                # the « Codes » column shows the codes in the same order, « (à vérifier) » after
+                # those of low confidence
+                to_check=[
+                    code
+                    for code, text in zip(codes, shown, strict=False)
+                    if text.rstrip().endswith("(à vérifier)")
+                ],
             )
         )
     return units

@@ -29,7 +29,16 @@ class MeasureRecord(BaseModel):
     derives: dict[str, str | bool | None] = Field(default_factory=dict)
     sans_texte: bool = False
     source: str = ""  # "file, line N": where to look when something is wrong
-    defauts: int = 0  # labels the tool gave by default (no clue in the text), when known
+    # the labels that are not sure, when known: "dim.cat" (or "Dimension › Catégorie", French
+    # labels, as the evidence text of a CSV or workbook names them) -> "defaut" (given by
+    # default, no clue in the text) or "a_verifier" (confidence under the review threshold);
+    # ``resolve_measures`` turns the keys into ids
+    flags: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def defauts(self) -> int:
+        """Labels the tool gave by default (no clue in the text), when known."""
+        return sum(f == "defaut" for f in self.flags.values())
 
 
 class InterviewUnit(BaseModel):
@@ -43,6 +52,7 @@ class InterviewUnit(BaseModel):
     codes: list[str] = Field(default_factory=list)
     coded: bool = True  # False for interviewer turns left uncoded
     source: str = ""
+    to_check: list[str] = Field(default_factory=list)  # codes of low confidence (« à vérifier »)
 
 
 def check_measures(grid: Grid, records: list[MeasureRecord]) -> None:

@@ -22,7 +22,7 @@ from cloterres.engine.nlp import fold
 from cloterres.frontends import INTERVIEWS
 from cloterres.synthesis import charts
 from cloterres.synthesis.interviews import TERRITORY, InterviewSummary
-from cloterres.synthesis.profiles import ContractProfile
+from cloterres.synthesis.profiles import ContractProfile, Share
 from cloterres.synthesis.records import InterviewUnit
 from cloterres.synthesis.sentences import (
     interview_sentences,
@@ -79,11 +79,13 @@ table.compare tr.all { font-style: italic; background: #f7f7f7; }
 figure.wide { margin: 1mm 0 3mm 0; break-inside: avoid; }
 figure.wide img { width: 100%; max-width: 190mm; height: auto; }
 p.note { font-size: 8.5pt; color: #444; margin: 0 0 2mm 0; }
+p.note.reliability { font-size: 7pt; margin: 1.5mm 0 0 0; line-height: 1.2; }
 @media print {
   nav.back { display: none; }
   body { max-width: none; font-size: 9pt; line-height: 1.25; }
   ul.facts li { margin: 0.3mm 0; }
-  .charts img { max-height: 56mm; }
+  .charts img { max-height: 43mm; }
+  p.note.reliability { font-size: 6.5pt; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -239,6 +241,7 @@ def write_report(
             + '\n</ul>\n<div class="charts">\n'
             + "\n".join(figures)
             + "\n</div>"
+            + _reliability_lines(profile)
         )
     interviews = subject.interviews
     if interviews is not None and _shows_interviews(subject):
@@ -285,15 +288,68 @@ dans le classeur d'étude.</p>
     return written
 
 
+def _reliability_lines(profile: ContractProfile) -> str:
+    """The expected precision / recall of the categories the page's charts count, one line per
+    dimension, and what they were measured on."""
+    lines: list[str] = []
+    for dim_id, only_covered in (("champ", False), ("thematique", True), ("strategie", False)):
+        dim = profile.dimension(dim_id)
+        if dim is None or not dim.covered():
+            continue
+        shown = dim.covered() if only_covered else dim.categories
+        if only_covered:
+            shown = sorted(shown, key=lambda c: -c.count)[:THEMES_IN_CHART]
+        measured = [c for c in shown if c.precision is not None or c.recall is not None]
+        if not measured:
+            continue
+        items = " ; ".join(
+            f"{c.label} {decimal_text(c.precision)} / {decimal_text(c.recall)}" for c in measured
+        )
+        lines.append(f"<b>{html.escape(dim.label, quote=False)}</b> : {html.escape(items)}")
+    if not lines:
+        return ""
+    return (
+        '\n<p class="note reliability">Fiabilité attendue de chaque catégorie (précision\u00a0/\u00a0'
+        "rappel, mesurés sur le jeu de test réel de la grille : documents publics codés deux fois "
+        "à l'aveugle ; « – » : non mesurée ; détail sur la page de comparaison) — "
+        + " · ".join(lines)
+        + ".</p>"
+    )
+
+
 def share_text(count: int, total: int) -> str:
     """A share for a table cell: « 42 % », « < 1 % », « > 99 % », « – » without actions (the
     rounding of the pages' sentences)."""
     return percent(count, total).replace("moins de ", "<\u00a0").replace("plus de ", ">\u00a0")
 
 
-def _cell(count: int, total: int) -> str:
+def _cell(count: int, total: int, share: Share | None = None) -> str:
     title = f"{number(count)} {plural(count, 'action')} sur {number(total)}"
+    if share is not None and (share.default or share.review):
+        title += (
+            f" ; à part : {number(share.default)} par défaut, {number(share.review)} à vérifier"
+        )
     return f'<td title="{html.escape(title)}">{html.escape(share_text(count, total))}</td>'
+
+
+def decimal_text(value: float | None) -> str:
+    """« 0,94 », or « – » when not measured."""
+    return "–" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+COUNTING_NOTE = (
+    "Les parts ne comptent que les étiquettes sûres : les étiquettes données par défaut (aucun "
+    "indice dans le texte, par exemple « Tout public ») et celles de confiance inférieure à 0,6 "
+    "sont exclues des parts et comptées à part (colonnes « Étiquettes par défaut » et « "
+    "Étiquettes à vérifier ») tant qu'une personne ne les a pas revues."
+)
+RELIABILITY_NOTE = (
+    "Fiabilité attendue : précision (part des étiquettes données par l'outil qui sont justes) "
+    "et rappel (part des étiquettes attendues que l'outil donne) de chaque catégorie, mesurés "
+    "sur le jeu de test réel de la grille (éléments tirés de documents publics, codés deux fois "
+    "à l'aveugle puis arbitrés, jamais utilisés pour écrire les règles ni entraîner le "
+    "modèle) ; « – » : non mesurée."
+)
 
 
 def _row_head(profile: ContractProfile, file: str | None) -> str:
@@ -329,6 +385,7 @@ def _indicator_table(rows: list[tuple[ContractProfile, str | None]]) -> str:
     themes = bool(first.themes_covered() or first.themes_not_covered())
     if themes:
         headers.append("Thématiques couvertes")
+    headers += ["Étiquettes par défaut", "Étiquettes à vérifier"]
     body: list[tuple[str, list[str], bool]] = []
     for profile, file in rows:
         n = profile.categorised
@@ -337,13 +394,14 @@ def _indicator_table(rows: list[tuple[ContractProfile, str | None]]) -> str:
             actions += f" (dont {number(profile.without_text)} sans texte)"
         cells = [f"<td>{html.escape(actions)}</td>"]
         cells += [
-            _cell(share.count, n) if share is not None else "<td>–</td>"
+            _cell(share.count, n, share) if share is not None else "<td>–</td>"
             for _, share in comparison_columns(profile)
         ]
         if themes:
             covered = len(profile.themes_covered())
             total = covered + len(profile.themes_not_covered())
             cells.append(f"<td>{number(covered)} sur {number(total)}</td>")
+        cells += [f"<td>{number(profile.defaults)}</td>", f"<td>{number(profile.reviews)}</td>"]
         body.append((_row_head(profile, file), cells, file is None))
     return _table("Indicateurs CLoterreS", headers, body)
 
@@ -353,9 +411,19 @@ def _dimension_table(dim_id: str, rows: list[tuple[ContractProfile, str | None]]
     first = next(d for _, d, _ in dims if d is not None)
     body: list[tuple[str, list[str], bool]] = []
     for profile, dim, file in dims:
-        counts = {c.id: c.count for c in dim.categories} if dim is not None else {}
-        cells = [_cell(counts.get(c.id, 0), profile.categorised) for c in first.categories]
+        shares = {c.id: c for c in dim.categories} if dim is not None else {}
+        cells = [
+            _cell(shares[c.id].count, profile.categorised, shares[c.id])
+            if c.id in shares
+            else _cell(0, profile.categorised)
+            for c in first.categories
+        ]
         body.append((_row_head(profile, None), cells, file is None))
+    reliability = [
+        f"<td>{decimal_text(c.precision)} / {decimal_text(c.recall)}</td>" for c in first.categories
+    ]
+    body.append(('<th scope="row">Fiabilité attendue (précision / rappel)</th>', reliability,
+                 False))  # fmt: skip
     return _table(first.label, ["Contrat", *(c.label for c in first.categories)], body)
 
 
@@ -445,13 +513,14 @@ def write_index(
             "Les parts (%) portent sur les actions catégorisées de chaque contrat (avec un "
             "intitulé ou une description) ; une action peut relever de plusieurs catégories "
             "d'une dimension, les parts d'une ligne peuvent donc dépasser 100\u00a0% au "
-            "total.</p>"
+            f"total. {html.escape(COUNTING_NOTE, quote=False)}</p>"
         )
         sections.append(_indicator_table(rows))
         if main is not None:
             (folder / IMAGES).mkdir(exist_ok=True)
             sections.append(_comparison_chart(folder, [p for p, _ in compared], main))
         sections.extend(_dimension_table(d, rows) for d in dims)
+        sections.append(f'<p class="note">{html.escape(RELIABILITY_NOTE, quote=False)}</p>')
     others = [(s, file) for s, file in entries if s.profile is None]
     if others:
         sections.append(

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from cloterres import __version__
 from cloterres.engine.grid import Grid, grid_hash, load_grid
+from cloterres.engine.grid_display import reliability_note
+from cloterres.engine.learned.layer import layer_for
 from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
 from cloterres.frontends import INTERVIEWS, MEASURES, front_end
@@ -38,7 +40,7 @@ from cloterres.synthesis.report import (
     write_report,
 )
 from cloterres.synthesis.study_labels import StudyLabels, read_study
-from cloterres.synthesis.workbook import write_workbook
+from cloterres.synthesis.workbook import COUNTING_NOTE, write_workbook
 
 ALL_INTERVIEWS = "Entretiens"
 
@@ -271,6 +273,10 @@ def _about(
                       "intitulé ou une description ; une action peut avoir plusieurs catégories "
                       "d'une même dimension.")
         )  # fmt: skip
+        rows.append(("Comptage", COUNTING_NOTE))
+        layer = layer_for(grid.id)
+        if layer is not None and layer.measured:
+            rows.append(("Fiabilité attendue", reliability_note(layer)))
         for der in grid.derives:
             definition = " ".join(der.definition.split())
             if der.type == "partition":

@@ -85,6 +85,15 @@ def profile_sentences(profile: ContractProfile) -> list[str]:
     out.append(head + ".")
     if n == 0:
         return out
+    if profile.defaults or profile.reviews:
+        d, r = profile.defaults, profile.reviews
+        out.append(
+            f"Les parts ne comptent que les catégories sûres : {number(d)} "
+            f"{plural(d, 'étiquette donnée', 'étiquettes données')} par défaut (aucun indice dans "
+            f"le texte) et {number(r)} {plural(r, 'étiquette')} de confiance inférieure à 0,6 "
+            f"{plural(d + r, 'est', 'sont')} à vérifier dans le classeur d'étude et "
+            f"{plural(d + r, _ne('est'), 'ne sont')} pas {plural(d + r, 'comptée', 'comptées')}."
+        )
     level = profile.level
     if level is not None:
         env = level.at_least_of("environnemental")
@@ -159,11 +168,23 @@ def profile_sentences(profile: ContractProfile) -> list[str]:
 
 
 def _cited(code: CodeCount) -> str:
+    check = (
+        f" ; {number(code.to_check)} {plural(code.to_check, 'passage')} à vérifier"
+        if code.to_check
+        else ""
+    )
+    reliability = (
+        f" ; précision attendue {_decimal(code.precision)}" if code.precision is not None else ""
+    )
     return (
         f"« {code.label.split(' : ', 1)[-1]} » ({number(code.interviews)} "
         f"{plural(code.interviews, 'entretien')}, {number(code.units)} "
-        f"{plural(code.units, 'passage')})"
+        f"{plural(code.units, 'passage')}{check}{reliability})"
     )
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
 
 
 def interview_sentences(summary: InterviewSummary) -> list[str]:
@@ -173,6 +194,13 @@ def interview_sentences(summary: InterviewSummary) -> list[str]:
         f"{plural(summary.units, 'unité')} de texte, dont {number(summary.units_with_codes)} "
         f"avec au moins un code)."
     ]
+    if summary.to_check:
+        out.append(
+            f"Seuls les codes sûrs sont comptés : {number(summary.to_check)} "
+            f"{plural(summary.to_check, 'code')} de confiance inférieure à 0,6 "
+            f"{plural(summary.to_check, 'est compté', 'sont comptés')} à part, comme passages "
+            f"à vérifier."
+        )
     for what, ranked in (
         ("Bénéfices", summary.benefits()),
         ("Coûts", summary.costs()),

@@ -16,13 +16,16 @@ from pathlib import Path
 from cloterres.engine.grid import Grid
 from cloterres.errors import InputError
 from cloterres.frontends import MEASURES
+from cloterres.plans.summary import FLAG_DEFAULT, FLAG_REVIEW
 from cloterres.store import HUMAN, MACHINE, LabelState, Study
 from cloterres.synthesis.records import UNKNOWN_CONTRACT, InterviewUnit, MeasureRecord
 
 RULE = (
     "Étiquettes retenues pour chaque unité et chaque dimension : la plus récente donnée par une "
     "personne lors d'une revue ({who}) ; à défaut, celle de l'outil (dernière catégorisation "
-    "automatique). Les indicateurs dérivés (niveau, hors soins, multi-objectifs) sont recalculés "
+    "automatique). Une étiquette de l'outil donnée par défaut ou de confiance inférieure à 0,6 "
+    "compte à part (« par défaut », « à vérifier ») tant qu'une personne ne l'a pas revue ; une "
+    "étiquette revue compte comme sûre. Les indicateurs dérivés (niveau, hors soins, multi-objectifs) sont recalculés "
     "à partir de ces étiquettes ; « supra-communal », qui dépend du texte, reste celui de l'outil."
 )
 
@@ -73,6 +76,26 @@ def current_labels(
     return out, reviewed, coders
 
 
+def unsure_labels(machine: list[LabelState], humans: list[LabelState]) -> dict[str, dict[str, str]]:
+    """Per unit, the machine's labels still current (no person reviewed their dimension) that
+    are not sure: "dim.cat" -> "defaut" (given by default) or "a_verifier" (low confidence),
+    from the evidence the machine round recorded."""
+    reviewed = {(s.unit, s.dimension) for s in humans}
+    out: dict[str, dict[str, str]] = {}
+    for s in machine:
+        if (s.unit, s.dimension) in reviewed:
+            continue
+        for cat in s.categories:
+            why = (s.evidence or {}).get(cat)
+            if not isinstance(why, dict):
+                continue
+            if why.get("origine") == FLAG_DEFAULT:
+                out.setdefault(s.unit, {})[f"{s.dimension}.{cat}"] = FLAG_DEFAULT
+            elif why.get("a_verifier"):
+                out.setdefault(s.unit, {})[f"{s.dimension}.{cat}"] = FLAG_REVIEW
+    return out
+
+
 def read_study(target: str | Path, coder: str | None = None) -> StudyLabels:
     """The measures and interview units of a study with their current labels."""
     with Study(target, create=False) as study:
@@ -92,9 +115,10 @@ def read_study(target: str | Path, coder: str | None = None) -> StudyLabels:
         result = StudyLabels(name=str(target), coder=coder)
         coders: set[str] = set()
         for kind in kinds:
-            labels, reviewed, used = current_labels(
-                study.current(kind, origin=MACHINE), study.current(kind, origin=HUMAN, coder=coder)
-            )
+            machine = study.current(kind, origin=MACHINE)
+            humans = study.current(kind, origin=HUMAN, coder=coder)
+            labels, reviewed, used = current_labels(machine, humans)
+            unsure = unsure_labels(machine, humans)
             coders |= used
             sha = study.machine_grid_sha(kind)
             if sha is not None:
@@ -119,6 +143,7 @@ def read_study(target: str | Path, coder: str | None = None) -> StudyLabels:
                             derives=derived.get(u.key, {}),
                             sans_texte=not has_text,
                             source=f"{where} {u.key}",
+                            flags=unsure.get(u.key, {}),
                         )
                     )
             else:
@@ -137,6 +162,7 @@ def read_study(target: str | Path, coder: str | None = None) -> StudyLabels:
                                 for cat in cats
                             ],
                             source=f"{where} {u.key}",
+                            to_check=list(unsure.get(u.key, {})),
                         )
                     )
         result.coders = sorted(coders)

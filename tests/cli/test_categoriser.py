@@ -169,57 +169,111 @@ def test_workbook_sheets_and_layout(demo_outputs, grid):
     )
 
 
+def label_flags(obj: dict) -> dict[tuple[str, str], str]:
+    """The labels of a JSONL measure that are not sure: (dim, cat) -> "defaut" / "a_verifier"."""
+    return {
+        (dim, cat): "defaut" if why["origine"] == "defaut" else "a_verifier"
+        for dim, by_cat in obj["decisions"].items()
+        for cat, why in by_cat.items()
+        if why["a_verifier"]
+    }
+
+
+def sure_labels(obj: dict) -> dict[str, list[str]]:
+    flags = label_flags(obj)
+    return {d: [c for c in cats if (d, c) not in flags] for d, cats in obj["labels"].items()}
+
+
+ENV = {"interpersonnel", "organisationnel", "communautaire", "politique"}
+INDICATORS = {  # label suffix or derived id -> (dimension, test on the categories)
+    "individuel seulement": ("niveau", lambda x: set(x) == {"individuel"}),
+    "environnemental seulement": ("niveau", lambda x: bool(x) and set(x) <= ENV),
+    "mixte": ("niveau", lambda x: "individuel" in x and bool(set(x) & ENV)),
+    "hors_soins": ("determinants", lambda x: any(d != "services_sante" for d in x)),
+    "multi_objectifs": ("determinants", lambda x: len(set(x)) >= 2),
+}
+
+
+def indicator_counts(coded: list[dict], dim: str, test) -> tuple[int, int, int]:  # noqa: ANN001
+    """(sure, by default, to check): an indicator is sure when the sure labels alone give it;
+    otherwise it counts apart, « par défaut » when a default label of its dimension made it."""
+    sure = default = review = 0
+    for o in coded:
+        if not test(o["labels"][dim]):
+            continue
+        if test(sure_labels(o)[dim]):
+            sure += 1
+        elif any(label_flags(o).get((dim, c)) == "defaut" for c in o["labels"][dim]):
+            default += 1
+        else:
+            review += 1
+    return sure, default, review
+
+
 def test_summary_sheet_numbers_are_recomputed_from_the_labels(demo_outputs, grid):
-    """Every count and share of the summary sheet, checked against the JSONL labels."""
+    """Every count and share of the summary sheet, checked against the JSONL labels: only sure
+    labels in n and %, defaults and low-confidence labels counted apart; the expected
+    reliability of each category is the artefact's."""
+    from cloterres.engine.learned.layer import layer_for
+
+    measured = layer_for(grid.id).measured["categories"]
     objects = jsonl_objects(demo_outputs["jsonl"][0])
     per_contract: dict[str, list[dict]] = defaultdict(list)
     for obj in objects:
         per_contract[obj["contrat"]].append(obj)
     per_contract["Ensemble des contrats"] = objects
     ws = load_workbook(demo_outputs["xlsx"][0])["Synthèse"]
-    headers = [c.value for c in ws[4]]
-    table = {(r[0], r[1]): r for r in ws.iter_rows(min_row=5, values_only=True)}
+    assert ws["A3"].value.startswith("Comptage : n et % ne comptent que les étiquettes sûres")
+    assert "jeu de test réel (132 éléments" in ws["A4"].value
+    headers = [c.value for c in ws[6]]
+    assert headers[:4] == ["Rubrique", "Catégorie / indicateur", "Précision attendue",
+                           "Rappel attendu"]  # fmt: skip
+    table = {(r[0], r[1]): r for r in ws.iter_rows(min_row=7, values_only=True)}
     checked = 0
     for contract, objs in per_contract.items():
         n_col = headers.index(f"{contract} — n")
+        assert headers[n_col + 1 : n_col + 4] == [
+            f"{contract} — %", f"{contract} — par défaut", f"{contract} — à vérifier",
+        ]  # fmt: skip
         coded = [o for o in objs if not o["sans_texte"]]
         assert table[("Mesures", "Mesures catégorisées (avec un texte)")][n_col] == len(coded)
+        flags = Counter(f for o in coded for f in label_flags(o).values())
+        default_row = next(v for k, v in table.items() if k[1].startswith("Étiquettes données"))
+        assert default_row[n_col + 2] == flags["defaut"]
+        review_row = next(v for k, v in table.items() if k[1].startswith("Étiquettes de conf"))
+        assert review_row[n_col + 3] == flags["a_verifier"]
         for dim in grid.dimensions:
-            counts = Counter(c for o in coded for c in o["labels"][dim.id])
+            counts = Counter(c for o in coded for c in sure_labels(o)[dim.id])
+            apart = Counter(
+                (c, f) for o in coded for (d, c), f in label_flags(o).items() if d == dim.id
+            )
             for cat in dim.categories:
                 row = table[(dim.label, cat.label)]
                 assert row[n_col] == counts[cat.id]
                 assert row[n_col + 1] == pytest.approx(counts[cat.id] / len(coded))
+                assert row[n_col + 2] == apart[(cat.id, "defaut")]
+                assert row[n_col + 3] == apart[(cat.id, "a_verifier")]
+                m = measured[f"{dim.id}.{cat.id}"]
+                assert row[2] == (m["precision"] if m["given"] else None)
+                assert row[3] == (m["recall"] if m["support"] else None)
                 checked += 1
-        env = {"interpersonnel", "organisationnel", "communautaire", "politique"}
-        profile = {
-            "individuel seulement": sum(
-                set(o["labels"]["niveau"]) == {"individuel"} for o in coded
-            ),
-            "environnemental seulement": sum(
-                bool(o["labels"]["niveau"]) and set(o["labels"]["niveau"]) <= env for o in coded
-            ),
-            "mixte": sum(
-                "individuel" in o["labels"]["niveau"] and bool(set(o["labels"]["niveau"]) & env)
-                for o in coded
-            ),
-        }
-        for suffix, expected in profile.items():
-            label = next(k for k in table if k[0] == "Profil CLoterreS" and k[1].endswith(suffix))
-            assert table[label][n_col] == expected
-            assert table[label][n_col + 1] == pytest.approx(expected / len(coded))
-        hors_soins = sum(
-            any(d != "services_sante" for d in o["labels"]["determinants"]) for o in coded
-        )
-        multi = sum(len(o["labels"]["determinants"]) >= 2 for o in coded)
-        rows = {k[1]: v for k, v in table.items() if k[0] == "Profil CLoterreS"}
-        assert rows[grid_label(grid, "hors_soins")][n_col] == hors_soins
-        assert rows[grid_label(grid, "multi_objectifs")][n_col] == multi
-        assert rows[grid_label(grid, "multi_objectifs")][n_col + 1] == pytest.approx(
-            multi / len(coded)
-        )
+        profile_rows = {k[1]: v for k, v in table.items() if k[0] == "Profil CLoterreS"}
+        for key, (dim_id, test) in INDICATORS.items():
+            label = (
+                grid_label(grid, key)
+                if "_" in key
+                else next(k for k in profile_rows if k.endswith(key))
+            )
+            sure, default, review = indicator_counts(coded, dim_id, test)
+            assert profile_rows[label][n_col : n_col + 4] == (
+                sure, pytest.approx(sure / len(coded)), default, review,
+            ), (contract, key)  # fmt: skip
     assert checked > 200
-    assert ws.cell(5, 4).number_format in ("0.0 %", "General")
+    tout_public = table[("Public cible", "Tout public")]
+    total = headers.index("Ensemble des contrats — n")
+    assert tout_public[total + 2] == 13  # the demo's 13 « Tout public, par défaut »
+    assert ws.cell(7, 6).number_format in ("0.0 %", "General")
+    assert ws.cell(20, 3).number_format == "0.00"
 
 
 def grid_label(grid, derived_id: str) -> str:

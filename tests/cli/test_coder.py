@@ -143,12 +143,15 @@ def test_workbook_sheets(run_cli, corpus, tmp_path, monkeypatch):
         "Unités codées", "Codes × type d'acteur", "Codes × entretien", "Cooccurrences",
         "Verbatims", "Entretiens", "Grille", "À propos",
     ]  # fmt: skip
-    by_actor = {r[2]: r for r in wb["Codes × type d'acteur"].iter_rows(min_row=2, values_only=True)}
-    header = [c.value for c in wb["Codes × type d'acteur"][1]]
+    sheet = wb["Codes × type d'acteur"]
+    assert sheet["A2"].value.startswith("Comptage : unités et entretiens ne comptent que les codes")
+    by_actor = {r[2]: r for r in sheet.iter_rows(min_row=6, values_only=True)}
+    header = [c.value for c in sheet[5]]
     entree = by_actor["implication.entree"]
     assert (
         entree[header.index("Unités (total)")] == 3
         and entree[header.index("Entretiens (total)")] == 2
+        and entree[header.index("Unités à vérifier (total)")] == 0  # a grid without a model
     )
     assert entree[header.index("association — unités")] == 2
     assert entree[header.index("ARS — entretiens")] == 1

@@ -51,32 +51,60 @@ def demo(tmp_path_factory, nlp) -> dict[str, Path]:
     return files
 
 
+def sure_labels(m: dict) -> dict[str, list[str]]:
+    """A measure's labels without those the tool marked « à vérifier » (defaults and low
+    confidence): the only ones the summaries count."""
+    decisions = m.get("decisions", {})
+    return {
+        dim: [c for c in cats if not decisions.get(dim, {}).get(c, {}).get("a_verifier")]
+        for dim, cats in m["labels"].items()
+    }
+
+
+def sure_codes(u: dict) -> list[str]:
+    return [c for c in u["codes"] if not u.get("decisions", {}).get(c, {}).get("a_verifier")]
+
+
+INDICATORS = {  # key -> (dimension, test on its categories)
+    "ind_only": ("niveau", lambda x: "individuel" in x and not ENV_LEVELS & set(x)),
+    "env_only": ("niveau", lambda x: bool(ENV_LEVELS & set(x)) and "individuel" not in x),
+    "mixed": ("niveau", lambda x: "individuel" in x and bool(ENV_LEVELS & set(x))),
+    "env": ("niveau", lambda x: bool(ENV_LEVELS & set(x))),
+    "hors_soins": ("determinants", lambda x: any(d != "services_sante" for d in x)),
+    "multi": ("determinants", lambda x: len(set(x)) >= 2),
+}
+
+
 def recount(path: Path) -> dict[str, dict[str, object]]:
-    """Per contract, the figures of the profile, counted straight from the labels."""
+    """Per contract, the figures of the profile, counted straight from the labels: sure labels
+    only; an indicator counts when the sure labels alone give it (and all the labels too)."""
     out: dict[str, dict[str, object]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         m = json.loads(line)
         c = out.setdefault(
-            m["contrat"], {"measures": 0, "categorised": 0, "cats": Counter(), "ind_only": 0,
-                           "env_only": 0, "mixed": 0, "env": 0, "hors_soins": 0, "multi": 0,
-                           "supra": 0},
+            m["contrat"],
+            {"measures": 0, "categorised": 0, "cats": Counter(), "ind_only": 0,
+             "env_only": 0, "mixed": 0, "env": 0, "hors_soins": 0, "multi": 0,
+             "supra": 0, "apart": Counter()},
         )  # fmt: skip
         c["measures"] += 1
         if m["sans_texte"]:
             continue
         c["categorised"] += 1
-        labels = m["labels"]
-        for dim, cats in labels.items():
+        labels, sure = m["labels"], sure_labels(m)
+        for dim, cats in sure.items():
             for cat in set(cats):
                 c["cats"][(dim, cat)] += 1
-        ind = "individuel" in labels["niveau"]
-        env = bool(ENV_LEVELS & set(labels["niveau"]))
-        c["ind_only"] += ind and not env
-        c["env_only"] += env and not ind
-        c["mixed"] += ind and env
-        c["env"] += env
-        c["hors_soins"] += any(d != "services_sante" for d in labels["determinants"])
-        c["multi"] += len(set(labels["determinants"])) >= 2
+        for dim, cats in labels.items():
+            c["apart"]["labels"] += len(set(cats) - set(sure[dim]))
+            c["apart"]["defaults"] += sum(
+                m["decisions"][dim][cat]["origine"] == "defaut" for cat in cats
+            )
+        for key, (dim, test) in INDICATORS.items():
+            if test(labels[dim]) and test(sure[dim]):
+                c[key] += 1
+            elif test(labels[dim]):
+                c["apart"][key] += 1
         c["supra"] += m["derives"]["supra_communal"] is True
     return out
 
@@ -91,11 +119,44 @@ def test_workbook_figures_are_the_recounted_ones(demo, grid):
     assert len(counts) == 3
     wb = openpyxl.load_workbook(demo["xlsx"])
     ws = wb["Comparaison"]
-    headers = [c.value for c in ws[4]]
+    assert ws["A3"].value.startswith("Comptage : n et % ne comptent que les étiquettes sûres")
+    headers = [c.value for c in ws[5]]
     rows = {
-        r[0]: dict(zip(headers, r, strict=True)) for r in ws.iter_rows(min_row=5, values_only=True)
+        r[0]: dict(zip(headers, r, strict=True)) for r in ws.iter_rows(min_row=6, values_only=True)
     }
+    reliability = {name: rows.pop(name) for name in ("Précision attendue", "Rappel attendu")}
+    rows = {k: v for k, v in rows.items() if k and not k.startswith("Précision attendue :")}
     assert list(rows) == [*counts, "Ensemble des contrats"]
+    from cloterres.engine.learned.layer import layer_for
+
+    measured = layer_for(grid.id).measured["categories"]
+    for dim in grid.dimensions:
+        for cat in dim.categories:
+            m = measured[f"{dim.id}.{cat.id}"]
+            header = f"{dim.label} : {cat.label} — %"
+            assert reliability["Précision attendue"][header] == (
+                m["precision"] if m["given"] else None
+            )
+            assert reliability["Rappel attendu"][header] == (m["recall"] if m["support"] else None)
+    assert sum(c["apart"]["labels"] for c in counts.values()) > 13  # defaults and low confidence
+    # the Ensemble sheet: the demo's 13 « Tout public » given by default, apart, and the
+    # category's reliability beside its counts
+    whole = {r[0]: r for r in wb["Ensemble des contrats"].iter_rows(values_only=True) if r[0]}
+    heads = whole["Catégorie"]
+    assert heads == ("Catégorie", "n", "%", "Par défaut", "À vérifier", "Précision attendue",
+                     "Rappel attendu", *heads[7:])  # fmt: skip
+    m = measured["public.tout_public"]
+    assert whole["Tout public"][1:7] == (
+        sum(c["cats"][("public", "tout_public")] for c in counts.values()),
+        pytest.approx(sum(c["cats"][("public", "tout_public")] for c in counts.values()) / 144),
+        13, 0, m["precision"], m["recall"],
+    )  # fmt: skip
+    from cloterres.synthesis.workbook import sheet_name
+
+    profile_sheets = {
+        contract: {r[0]: r for r in wb[sheet_name(contract, set())].iter_rows(values_only=True)}
+        for contract in counts
+    }
     for contract, c in counts.items():
         row, n = rows[contract], c["categorised"]
         assert row["Actions"] == c["measures"]
@@ -107,6 +168,10 @@ def test_workbook_figures_are_the_recounted_ones(demo, grid):
         ):  # fmt: skip
             assert row[f"{header} — n"] == c[key], (contract, header)
             assert row[f"{header} — %"] == pytest.approx(c[key] / n), (contract, header)
+            if key != "supra":  # the labels counted apart, on the contract's sheet
+                sheet = profile_sheets[contract][header]
+                assert sheet[1] == c[key] and sheet[3] + sheet[4] == c["apart"][key], header
+        assert row["Étiquettes par défaut"] + row["Étiquettes à vérifier"] == c["apart"]["labels"]
         for dim in grid.dimensions:
             for cat in dim.categories:
                 share = row[f"{dim.label} : {cat.label} — %"]
@@ -161,24 +226,33 @@ def test_labels_corrected_in_the_study_workbook_count(demo, tmp_path, run_cli):
 
 
 def test_interview_figures_are_the_recounted_ones(demo):
+    from cloterres.engine.learned.layer import layer_for
+
+    measured = layer_for("entretiens-cls").measured["categories"]
     units = [json.loads(x) for x in demo["e_jsonl"].read_text(encoding="utf-8").splitlines()]
     coded = [u for u in units if u["code"]]
     n_units: Counter[tuple[str, str]] = Counter()
     seen: dict[tuple[str, str], set[str]] = defaultdict(set)
     for u in coded:
-        for code in u["codes"]:
+        for code in sure_codes(u):
             n_units[(code, u["variables"]["type_acteur"])] += 1
             seen[(code, u["variables"]["type_acteur"])].add(u["entretien"])
     ws = openpyxl.load_workbook(demo["xlsx"])["Codes × type d'acteur"]
-    headers = [c.value for c in ws[3]]
+    headers = [c.value for c in ws[4]]
     assert headers[2] == "Identifiant" and ws.column_dimensions["C"].hidden  # ids kept, hidden
     checked = 0
-    for row in ws.iter_rows(min_row=4, values_only=True):
+    to_check = Counter(c for u in coded for c in set(u["codes"]) - set(sure_codes(u)))
+    assert sum(to_check.values()) > 0  # the demo has codes of low confidence
+    for row in ws.iter_rows(min_row=5, values_only=True):
         record = dict(zip(headers, row, strict=True))
         code = record["Identifiant"]
         assert record["Unités (total)"] == sum(v for (c, _), v in n_units.items() if c == code)
-        interviews = {u["entretien"] for u in coded if code in u["codes"]}
+        interviews = {u["entretien"] for u in coded if code in sure_codes(u)}
         assert record["Entretiens (total)"] == len(interviews)
+        assert record["Unités à vérifier (total)"] == to_check[code]
+        m = measured[code]
+        assert record["Précision attendue"] == (m["precision"] if m["given"] else None)
+        assert record["Rappel attendu"] == (m["recall"] if m["support"] else None)
         for actor in {u["variables"]["type_acteur"] for u in coded}:
             assert record[f"{actor} — unités"] == n_units[(code, actor)]
             assert record[f"{actor} — entretiens"] == len(seen[(code, actor)])
@@ -186,18 +260,20 @@ def test_interview_figures_are_the_recounted_ones(demo):
     assert checked == 32 * 7  # 32 codes, 7 actor types in the demo interviews
     # the ranked benefits of the "Entretiens" sheet
     ws = openpyxl.load_workbook(demo["xlsx"])["Entretiens"]
-    assert ws.column_dimensions["E"].hidden  # the codes' ids beside their labels
+    assert ws.column_dimensions["H"].hidden  # the codes' ids beside their labels
     ranked = []
     for row in ws.iter_rows(values_only=True):
-        if isinstance(row[0], int) and isinstance(row[4], str) and row[4].startswith("benefices."):
-            ranked.append((row[4], row[2], row[3]))
+        if isinstance(row[0], int) and isinstance(row[7], str) and row[7].startswith("benefices."):
+            ranked.append((row[7], row[2], row[3], row[4]))
+    # sure codes ranked first; a code only given with a low confidence is still listed, with
+    # its passages to check
     expected = sorted(
         (
-            (code, len({u["entretien"] for u in coded if code in u["codes"]}),
-             sum(code in u["codes"] for u in coded))
+            (code, len({u["entretien"] for u in coded if code in sure_codes(u)}),
+             sum(code in sure_codes(u) for u in coded), to_check[code])
             for code in {c for u in coded for c in u["codes"] if c.startswith("benefices.")}
         ),
-        key=lambda x: (-x[1], -x[2]),
+        key=lambda x: (-x[1], -x[2], -x[3]),
     )  # fmt: skip
     assert [r[1:] for r in ranked] == [e[1:] for e in expected] and ranked
 
@@ -225,6 +301,46 @@ def test_about_sheet_and_report_footer_in_french(demo):
     assert footer and re.fullmatch(FRENCH_DATE, footer.group(1)), footer
 
 
+def test_no_text_runs_over_its_neighbours(demo):
+    """Long contract names, sources, notes: wrapped (rows as tall as they need) or merged over
+    enough columns, in the summary workbook and in the study workbooks it was made from."""
+    from tests.xlsx_overflow import overflowing
+
+    for key in ("xlsx", "m_xlsx", "e_xlsx"):
+        assert overflowing(demo[key]) == [], key
+
+
+def test_coder_workbook_counts_sure_codes_and_shows_reliability(demo):
+    """The coder's own summary sheets: sure codes counted, low-confidence codes apart, each
+    code's expected reliability the artefact's."""
+    from cloterres.engine.learned.layer import layer_for
+
+    measured = layer_for("entretiens-cls").measured["categories"]
+    units = [json.loads(x) for x in demo["e_jsonl"].read_text(encoding="utf-8").splitlines()]
+    coded = [u for u in units if u["code"]]
+    ws = openpyxl.load_workbook(demo["e_xlsx"])["Codes × entretien"]
+    assert "jeu de test réel (174 éléments" in ws["A3"].value
+    headers = [c.value for c in ws[5]]
+    checked = 0
+    for row in ws.iter_rows(min_row=6, values_only=True):
+        r = dict(zip(headers, row, strict=True))
+        code = r["Identifiant"]
+        sure = [u for u in coded if code in sure_codes(u)]
+        assert r["Unités (total)"] == len(sure)
+        assert r["Unités à vérifier (total)"] == sum(
+            code in u["codes"] and code not in sure_codes(u) for u in coded
+        )
+        for interview in {u["entretien"] for u in coded}:
+            assert r[f"{interview} — unités"] == sum(u["entretien"] == interview for u in sure)
+        m = measured[code]
+        assert (r["Précision attendue"], r["Rappel attendu"]) == (
+            m["precision"] if m["given"] else None,
+            m["recall"] if m["support"] else None,
+        )
+        checked += r["Unités à vérifier (total)"]
+    assert checked > 50  # the demo interviews have many codes of low confidence
+
+
 def test_report_sentences_are_the_recounted_ones(demo):
     counts = recount(demo["m_jsonl"])
     pages = sorted(p for p in demo["reports"].glob("*.html") if p.name != "index.html")
@@ -237,6 +353,13 @@ def test_report_sentences_are_the_recounted_ones(demo):
         items = by_title[contract].items
         n = c["categorised"]
         assert items[0] == f"Le plan d'action compte {c['measures']} actions."
+        defaults = c["apart"]["defaults"]
+        assert items.pop(1) == (
+            f"Les parts ne comptent que les catégories sûres : {defaults} étiquettes données par "
+            f"défaut (aucun indice dans le texte) et {c['apart']['labels'] - defaults} étiquettes "
+            f"de confiance inférieure à 0,6 sont à vérifier dans le classeur d'étude et ne sont "
+            f"pas comptées."
+        )
         assert items[1].startswith(
             f"{c['env']} des {n} actions ({pct(c['env'], n)}) visent l'environnement des personnes"
         )

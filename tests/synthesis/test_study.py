@@ -126,32 +126,65 @@ def current_labels(built, coders: list[str]) -> dict[str, dict[str, list[str]]]:
     return out
 
 
-def expected_row(built, labels: dict[str, dict[str, list[str]]], grid) -> dict[str, object]:  # noqa: ANN001
-    """The comparison row, from the codebook's definitions (every measure here has a text)."""
+def sure_labels(built, labels, coders: list[str]) -> dict[str, dict[str, list[str]]]:  # noqa: ANN001
+    """The labels the summary counts: a reviewed unit's all (a review records every dimension
+    of the units it marks « Revu »), another unit's without those the machine marked « à
+    vérifier » (defaults and low confidence)."""
+    reviewed = {u for name in coders for u in built[name]}
+    out = {}
+    for unit, lab in labels.items():
+        if unit in reviewed:
+            out[unit] = lab
+            continue
+        decisions = built["machine"][unit]["decisions"]
+        out[unit] = {
+            d: [c for c in cats if not decisions.get(d, {}).get(c, {}).get("a_verifier")]
+            for d, cats in lab.items()
+        }
+    return out
+
+
+def expected_row(
+    built, labels: dict[str, dict[str, list[str]]], grid, sure=None
+) -> dict[str, object]:  # noqa: ANN001
+    """The comparison row, from the codebook's definitions (every measure here has a text):
+    an indicator counts for a measure when its labels and its sure labels both give it, a
+    category when it is sure."""
+    sure = sure if sure is not None else labels
     n = len(labels)
-    niveau = [set(lab["niveau"]) for lab in labels.values()]
-    dets = [set(lab["determinants"]) for lab in labels.values()]
-    ind_only = sum("individuel" in x and not x & ENVIRONMENTAL for x in niveau)
-    env_only = sum("individuel" not in x and bool(x & ENVIRONMENTAL) for x in niveau)
-    mixed = sum("individuel" in x and bool(x & ENVIRONMENTAL) for x in niveau)
+
+    def count(dim: str, test) -> int:  # noqa: ANN001
+        return sum(test(set(labels[u][dim])) and test(set(sure[u][dim])) for u in labels)
+
+    def ind_only(x: set[str]) -> bool:
+        return "individuel" in x and not x & ENVIRONMENTAL
+
+    def env_only(x: set[str]) -> bool:
+        return "individuel" not in x and bool(x & ENVIRONMENTAL)
+
+    def mixed(x: set[str]) -> bool:
+        return "individuel" in x and bool(x & ENVIRONMENTAL)
+
     supra = sum(o["derives"]["supra_communal"] is True for o in built["machine"].values())
     row: dict[str, object] = {
         "Actions": n,
         "Actions catégorisées": n,
-        "Individuel seulement — n": ind_only,
-        "Mixte — n": mixed,
-        "Environnemental seulement — n": env_only,
-        "Au moins un niveau environnemental — n": env_only + mixed,
-        "Multi-objectifs — n": sum(len(x) >= 2 for x in dets),
-        "Hors soins — n": sum(bool(x - {"services_sante"}) for x in dets),
+        "Individuel seulement — n": count("niveau", ind_only),
+        "Mixte — n": count("niveau", mixed),
+        "Environnemental seulement — n": count("niveau", env_only),
+        "Au moins un niveau environnemental — n": count(
+            "niveau", lambda x: bool(x & ENVIRONMENTAL)
+        ),
+        "Multi-objectifs — n": count("determinants", lambda x: len(x) >= 2),
+        "Hors soins — n": count("determinants", lambda x: bool(x - {"services_sante"})),
         "Supra-communal — n": supra,
     }
     for dim in grid.dimensions:
         for cat in dim.categories:
-            count = sum(cat.id in lab[dim.id] for lab in labels.values())
-            row[f"{dim.label} : {cat.label} — %"] = pytest.approx(count / n)
+            n_cat = sum(cat.id in lab[dim.id] for lab in sure.values())
+            row[f"{dim.label} : {cat.label} — %"] = pytest.approx(n_cat / n)
     themes = grid.dimension("thematique").categories
-    covered = [t for t in themes if any(t.id in lab["thematique"] for lab in labels.values())]
+    covered = [t for t in themes if any(t.id in lab["thematique"] for lab in sure.values())]
     row["Thématiques couvertes"] = len(covered)
     row["Thématiques non couvertes"] = "; ".join(t.label for t in themes if t not in covered)
     return row
@@ -159,8 +192,8 @@ def expected_row(built, labels: dict[str, dict[str, list[str]]], grid) -> dict[s
 
 def comparison_row(path: Path, contract: str) -> dict[str, object]:
     ws = openpyxl.load_workbook(path)["Comparaison"]
-    header = [c.value for c in ws[4]]
-    row = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == contract)
+    header = [c.value for c in ws[5]]
+    row = next(r for r in ws.iter_rows(min_row=6, values_only=True) if r[0] == contract)
     return dict(zip(header, row, strict=False))
 
 
@@ -177,10 +210,11 @@ def test_reviewed_labels_drive_the_figures(built, grid, run_cli, tmp_path):
     contract = next(iter(built["machine"].values()))["contrat"]
     got = comparison_row(out, contract)
     labels = current_labels(built, ["anne", "hugo"])
-    expected = expected_row(built, labels, grid)
+    expected = expected_row(built, labels, grid, sure_labels(built, labels, ["anne", "hugo"]))
     assert {k: got[k] for k in expected} == expected
     # the review changed the figures: against the machine's labels alone, they differ
-    machine = expected_row(built, current_labels(built, []), grid)
+    machine_labels = current_labels(built, [])
+    machine = expected_row(built, machine_labels, grid, sure_labels(built, machine_labels, []))
     for key in ("Individuel seulement — n", "Environnemental seulement — n",
                 "Hors soins — n", "Multi-objectifs — n", "Thématiques couvertes"):  # fmt: skip
         assert got[key] != machine[key], key
@@ -203,9 +237,11 @@ def test_one_coder_only(built, grid, run_cli, tmp_path):
     assert code == 0, err
     contract = next(iter(built["machine"].values()))["contrat"]
     got = comparison_row(out, contract)
-    expected = expected_row(built, current_labels(built, ["anne"]), grid)
+    labels = current_labels(built, ["anne"])
+    expected = expected_row(built, labels, grid, sure_labels(built, labels, ["anne"]))
     assert {k: got[k] for k in expected} == expected
-    machine = expected_row(built, current_labels(built, []), grid)
+    machine_labels = current_labels(built, [])
+    machine = expected_row(built, machine_labels, grid, sure_labels(built, machine_labels, []))
     assert got["Mixte — n"] == machine["Mixte — n"] + 1  # A is mixed in Anne's review
     assert got["Thématiques couvertes"] == machine["Thématiques couvertes"]  # Hugo's theme: no
     info = about(out)

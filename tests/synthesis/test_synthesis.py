@@ -159,7 +159,7 @@ def test_workbook_comparison_and_profiles(outputs):
         "Comparaison", A, B, "Ensemble des contrats", "Entretiens", "Codes × type d'acteur",
         "À propos",
     ]  # fmt: skip
-    headers, rows = _rows_by_first_cell(wb["Comparaison"], 4)
+    headers, rows = _rows_by_first_cell(wb["Comparaison"], 5)
     col = {h: i for i, h in enumerate(headers)}
     for contract, exp in EXPECTED.items():
         row = rows[contract]
@@ -184,13 +184,13 @@ def test_workbook_comparison_and_profiles(outputs):
         )  # fmt: skip
     assert "Bruit" in rows[A][col["Thématiques non couvertes"]].split("; ")
     assert "Nutrition" not in rows[A][col["Thématiques non couvertes"]].split("; ")
-    assert wb["Comparaison"].cell(5, col["Hors soins — %"] + 1).number_format == "0.0 %"
+    assert wb["Comparaison"].cell(6, col["Hors soins — %"] + 1).number_format == "0.0 %"
 
     # profile sheet of A: indicator table, then one table per dimension
     ws = wb[A]
     assert ws["A1"].value == f"Profil du plan d'action : {A}"
     indicators = {
-        r[0]: (r[1], r[2]) for r in ws.iter_rows(min_row=5, max_row=20, values_only=True) if r[0]
+        r[0]: (r[1], r[2]) for r in ws.iter_rows(min_row=6, max_row=22, values_only=True) if r[0]
     }
     assert indicators["Actions"][0] == 7
     assert indicators["Actions sans texte (non catégorisées)"][0] == 1
@@ -212,10 +212,10 @@ def test_workbook_interview_sheets(outputs):
         ["Coût : charge administrative", 1, 1],
     ]
     sheet = wb["Codes × type d'acteur"]
-    headers = [c.value for c in sheet[3]]
+    headers = [c.value for c in sheet[4]]
     by_code = {
         r[2]: dict(zip(headers, r, strict=True))
-        for r in sheet.iter_rows(min_row=4, values_only=True)
+        for r in sheet.iter_rows(min_row=5, values_only=True)
     }
     assert len(by_code) == 32  # every code of the grid, cited or not
     temps = by_code["couts.temps"]
@@ -351,13 +351,23 @@ def test_reports_sentences_and_images(outputs):
         "« Bruit », « Climat et chaleur », « Urbanisme favorable à la santé », « Santé au "
         "travail », « Précarité » et « Coordination du CLS ».",
     ]
-    # the interviews of the territory named like the contract (case aside): I1 and I2
+    # the interviews of the territory named like the contract (case aside): I1 and I2, each
+    # cited code with its expected precision (the artefact's, measured on the real test split)
+    from cloterres.engine.learned.layer import layer_for
+
+    measured = layer_for("entretiens-cls").measured["categories"]
+
+    def p(code: str) -> str:
+        return f"{measured[code]['precision']:.2f}".replace(".", ",")
+
     assert page.items[8:] == [
         "2 entretiens codés (7 unités de texte, dont 6 avec au moins un code).",
-        "Bénéfices les plus cités : « financement » (2 entretiens, 3 passages), "
-        "« interconnaissance et réseau » (1 entretien, 1 passage).",
-        "Coûts les plus cités : « temps et réunions » (2 entretiens, 2 passages), "
-        "« charge administrative » (1 entretien, 1 passage).",
+        "Bénéfices les plus cités : « financement » (2 entretiens, 3 passages ; précision "
+        f"attendue {p('benefices.financement')}), « interconnaissance et réseau » (1 "
+        f"entretien, 1 passage ; précision attendue {p('benefices.interconnaissance')}).",
+        "Coûts les plus cités : « temps et réunions » (2 entretiens, 2 passages ; précision "
+        f"attendue {p('couts.temps')}), « charge administrative » (1 entretien, 1 passage ; "
+        f"précision attendue {p('couts.administratif')}).",
     ]
     assert page.images == [
         "img/cls-fictif-des-trois-vallees-niveau.png",
@@ -492,7 +502,7 @@ def test_hostile_text_is_inert(run_cli, tmp_path):
     )
     assert code == 0, err
     ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["Comparaison"]
-    cell = ws["A6"]
+    cell = ws["A7"]
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s" and cell.quotePrefix
     pages = [p for p in (tmp_path / "r").glob("*.html") if p.name.startswith("hyperlink")]
     assert len(pages) == 1
