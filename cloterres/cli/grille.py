@@ -19,10 +19,25 @@ FichierGrille = Annotated[
 ]
 
 
+def _loading(label: str) -> str:
+    """The spinner's label: a quick command reads the model's compact cache in a fraction of a
+    second; without it (first run, new versions) spaCy loads in several seconds and the cache is
+    built for the next runs."""
+    from cloterres.engine.nlp import quick_start_ready
+
+    if quick_start_ready():
+        return label
+    return (
+        "Chargement du modèle de langue (premier lancement : préparation d'un cache pour les "
+        f"suivants, quelques secondes)… {label}"
+    )
+
+
 def valider(fichier: FichierGrille = None) -> None:
     """Vérifier une grille : structure, références, et codage de ses exemples."""
     from cloterres.engine.coding import Coder, check_examples
     from cloterres.engine.grid import GridError, default_grid_path, load_grid
+    from cloterres.engine.nlp import get_text_model
 
     path = fichier or default_grid_path()
     try:
@@ -33,8 +48,9 @@ def valider(fichier: FichierGrille = None) -> None:
         raise typer.Exit(2) from None
     n_cat = sum(len(d.categories) for d in grid.dimensions)
     n_terms = sum(len(c.inclure) + len(c.exclure) for d in grid.dimensions for c in d.categories)
-    with step("Chargement du modèle de langue et codage des exemples de la grille…"):
-        problems = check_examples(grid, Coder(grid, learned=False))
+    with step(_loading("Codage des exemples de la grille…")):
+        text = get_text_model(quick=True)
+        problems = check_examples(grid, Coder(grid, learned=False, text=text))
     for problem in problems:
         warn(f"{path} : {problem}")
     n_examples = sum(
@@ -75,11 +91,12 @@ def tester(
     """Catégoriser un texte et montrer les mots qui ont déclenché chaque catégorie."""
     from cloterres.engine.coding import Coder
     from cloterres.engine.grid import default_grid_path, load_grid
+    from cloterres.engine.nlp import get_text_model
     from cloterres.plans.records import evidence_display
 
     grid = load_grid(grille or default_grid_path())
-    with step("Chargement du modèle de langue et catégorisation…"):
-        result = Coder(grid).code({grid.champs_texte[0]: texte})
+    with step(_loading("Catégorisation…")):
+        result = Coder(grid, text=get_text_model(quick=True)).code({grid.champs_texte[0]: texte})
     out.print(evidence_display(grid, result) or "Aucune catégorie.", markup=False)
 
 
