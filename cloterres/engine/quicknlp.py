@@ -492,13 +492,10 @@ def load_quick_model(folder: Path | None = None) -> QuickModel | None:
     try:
         versions = _versions()
         folder = folder or cache_dir(versions)
-        if not (folder / "meta.json").is_file():
-            return None
-        model = QuickModel(folder)
         stored = json.loads((folder / "versions.json").read_text(encoding="utf-8"))
         if stored != versions:
             return None
-        return model
+        return QuickModel(folder)
     except Exception:  # noqa: BLE001 - any problem with the cache: the caller loads spaCy
         return None
 
@@ -601,8 +598,14 @@ def build_cache(nlp: Language, folder: Path | None = None) -> Path:
         (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         (staging / "versions.json").write_text(json.dumps(versions), encoding="utf-8")
         if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(staging, folder)
+            if load_quick_model(folder) is not None:  # another process built it meanwhile
+                shutil.rmtree(staging, ignore_errors=True)
+                return folder
+            shutil.rmtree(folder, ignore_errors=True)  # damaged
+        try:
+            os.replace(staging, folder)
+        except OSError:  # another process renamed its copy first: keep that one
+            shutil.rmtree(staging, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -613,6 +616,9 @@ def main() -> None:
     """``python -m cloterres.engine.quicknlp``: build the cache (``make install`` runs it)."""
     from cloterres.engine.nlp import get_nlp
 
+    if load_quick_model() is not None:
+        print(f"Cache de démarrage rapide du modèle de langue déjà à jour : {cache_dir()}")
+        return
     folder = build_cache(get_nlp())
     print(f"Cache de démarrage rapide du modèle de langue écrit dans {folder}")
 
