@@ -619,7 +619,16 @@ def main() -> None:
     if load_quick_model() is not None:
         print(f"Cache de démarrage rapide du modèle de langue déjà à jour : {cache_dir()}")
         return
-    folder = build_cache(get_nlp())
+    try:
+        folder = build_cache(get_nlp())
+    except Exception as exc:  # noqa: BLE001 - the commands then load spaCy, as before
+        print(
+            f"Cache de démarrage rapide du modèle de langue non écrit ({type(exc).__name__} : "
+            f"{exc}) : « grille valider » et « grille tester » chargeront spaCy (quelques "
+            f"secondes)",
+            file=sys.stderr,
+        )
+        return
     print(f"Cache de démarrage rapide du modèle de langue écrit dans {folder}")
 
 

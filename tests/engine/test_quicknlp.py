@@ -225,3 +225,16 @@ def test_quick_commands_from_the_cache_and_without_it(run_cli, cache_folder, tmp
     assert first.stdout == expected
     assert (empty / shipped / "meta.json").is_file()  # built for the next runs
     assert load_quick_model(empty / shipped) is not None
+
+
+def test_the_spinner_says_when_spacy_loads(monkeypatch):
+    import cloterres.engine.nlp as nlp_module
+    from cloterres.cli.grille import _loading
+
+    monkeypatch.setattr(nlp_module, "quick_start_ready", lambda: True)
+    assert _loading("Catégorisation…") == "Catégorisation…"
+    monkeypatch.setattr(nlp_module, "quick_start_ready", lambda: False)
+    assert _loading("Catégorisation…") == (
+        "Chargement du modèle de langue (premier lancement : préparation d'un cache pour les "
+        "suivants, quelques secondes)… Catégorisation…"
+    )
