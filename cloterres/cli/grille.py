@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +20,19 @@ FichierGrille = Annotated[
         help="Fichier de grille YAML (défaut : la grille des mesures livrée).", metavar="FICHIER"
     ),
 ]
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while a grid is compiled and a few texts coded (many
+    small objects, no cycles to free): a tenth faster; restored as it was."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _loading(label: str) -> str:
@@ -41,14 +57,15 @@ def valider(fichier: FichierGrille = None) -> None:
 
     path = fichier or default_grid_path()
     try:
-        grid = load_grid(path)
+        with _no_cyclic_gc():
+            grid = load_grid(path)
     except GridError as exc:
         for problem in exc.problems:
             error(problem)
         raise typer.Exit(2) from None
     n_cat = sum(len(d.categories) for d in grid.dimensions)
     n_terms = sum(len(c.inclure) + len(c.exclure) for d in grid.dimensions for c in d.categories)
-    with step(_loading("Codage des exemples de la grille…")):
+    with step(_loading("Codage des exemples de la grille…")), _no_cyclic_gc():
         text = get_text_model(quick=True)
         problems = check_examples(grid, Coder(grid, learned=False, text=text))
     for problem in problems:
@@ -94,8 +111,9 @@ def tester(
     from cloterres.engine.nlp import get_text_model
     from cloterres.plans.records import evidence_display
 
-    grid = load_grid(grille or default_grid_path())
-    with step(_loading("Catégorisation…")):
+    with _no_cyclic_gc():
+        grid = load_grid(grille or default_grid_path())
+    with step(_loading("Catégorisation…")), _no_cyclic_gc():
         result = Coder(grid, text=get_text_model(quick=True)).code({grid.champs_texte[0]: texte})
     out.print(evidence_display(grid, result) or "Aucune catégorie.", markup=False)
 
