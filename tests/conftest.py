@@ -16,6 +16,19 @@ EVALUATION = ROOT / "tests" / "data" / "evaluation"
 GRID_PATH = ROOT / "grids" / "cloterres-mesures.yaml"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _model_cache(tmp_path_factory) -> Iterator[None]:
+    """The quick commands' model cache (``engine.quicknlp``) of the commands the tests run in
+    subprocesses goes to a temporary folder, never to the user's cache folder."""
+    before = os.environ.get("CLOTERRES_CACHE")
+    os.environ["CLOTERRES_CACHE"] = str(tmp_path_factory.mktemp("cache-modele"))
+    yield
+    if before is None:
+        os.environ.pop("CLOTERRES_CACHE", None)
+    else:
+        os.environ["CLOTERRES_CACHE"] = before
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from cloterres.engine.nlp import get_nlp

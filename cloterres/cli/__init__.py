@@ -13,6 +13,17 @@ User errors print one French line on stderr and exit with code 2, never a traceb
 
 from __future__ import annotations
 
-from cloterres.cli.main import main
+import gc
+
+# Importing the command tree (typer, rich, numpy, pydantic...) makes many objects and no garbage:
+# the cyclic collector is paused meanwhile (a tenth of the start of a quick command), then
+# restored as it was.
+_collecting = gc.isenabled()
+gc.disable()
+try:
+    from cloterres.cli.main import main
+finally:
+    if _collecting:
+        gc.enable()
 
 __all__ = ["main"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -19,22 +22,52 @@ FichierGrille = Annotated[
 ]
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while a grid is compiled and a few texts coded (many
+    small objects, no cycles to free): a tenth faster; restored as it was."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _loading(label: str) -> str:
+    """The spinner's label: a quick command reads the model's compact cache in a fraction of a
+    second; without it (first run, new versions) spaCy loads in several seconds and the cache is
+    built for the next runs."""
+    from cloterres.engine.nlp import quick_start_ready
+
+    if quick_start_ready():
+        return label
+    return (
+        "Chargement du modèle de langue (premier lancement : préparation d'un cache pour les "
+        f"suivants, quelques secondes)… {label}"
+    )
+
+
 def valider(fichier: FichierGrille = None) -> None:
     """Vérifier une grille : structure, références, et codage de ses exemples."""
     from cloterres.engine.coding import Coder, check_examples
     from cloterres.engine.grid import GridError, default_grid_path, load_grid
+    from cloterres.engine.nlp import get_text_model
 
     path = fichier or default_grid_path()
     try:
-        grid = load_grid(path)
+        with _no_cyclic_gc():
+            grid = load_grid(path)
     except GridError as exc:
         for problem in exc.problems:
             error(problem)
         raise typer.Exit(2) from None
     n_cat = sum(len(d.categories) for d in grid.dimensions)
     n_terms = sum(len(c.inclure) + len(c.exclure) for d in grid.dimensions for c in d.categories)
-    with step("Chargement du modèle de langue et codage des exemples de la grille…"):
-        problems = check_examples(grid, Coder(grid, learned=False))
+    with step(_loading("Codage des exemples de la grille…")), _no_cyclic_gc():
+        text = get_text_model(quick=True)
+        problems = check_examples(grid, Coder(grid, learned=False, text=text))
     for problem in problems:
         warn(f"{path} : {problem}")
     n_examples = sum(
@@ -75,11 +108,13 @@ def tester(
     """Catégoriser un texte et montrer les mots qui ont déclenché chaque catégorie."""
     from cloterres.engine.coding import Coder
     from cloterres.engine.grid import default_grid_path, load_grid
+    from cloterres.engine.nlp import get_text_model
     from cloterres.plans.records import evidence_display
 
-    grid = load_grid(grille or default_grid_path())
-    with step("Chargement du modèle de langue et catégorisation…"):
-        result = Coder(grid).code({grid.champs_texte[0]: texte})
+    with _no_cyclic_gc():
+        grid = load_grid(grille or default_grid_path())
+    with step(_loading("Catégorisation…")), _no_cyclic_gc():
+        result = Coder(grid, text=get_text_model(quick=True)).code({grid.champs_texte[0]: texte})
     out.print(evidence_display(grid, result) or "Aucune catégorie.", markup=False)
 
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH, ORTH
-from spacy.strings import get_string_id
 
 from cloterres.engine.grid import Category, Dimension, Grid, Term
 from cloterres.engine.learned.layer import ORIGIN_MODEL, LearnedLayer, layer_for
-from cloterres.engine.nlp import Lemmatizer, clean, fold, get_lemmatizer, get_nlp
+from cloterres.engine.nlp import Lemmatizer, TextModel, clean, fold, get_text_model
 
 ORIGIN_TEXT = "texte"
 ORIGIN_IMPLIED = "implique"
@@ -95,7 +94,6 @@ def _has_digit(form: str) -> bool:
 
 
 _SKIP: frozenset[int] = frozenset({-1})  # marks function words in the per-form cache
-_TOKEN_ATTRS = [ORTH, IDX, LENGTH]
 
 
 @dataclass(slots=True)
@@ -120,11 +118,12 @@ class _CompiledCategory:
 
 
 class _TokenView:
-    """A field's text as a list of content tokens: (element ids, start, end), and their orths."""
+    """A field's text as a list of content tokens: (element ids, start, end), and their keys
+    (ORTH hashes with spaCy's tokenizer, the token texts with the compact one)."""
 
     __slots__ = ("orths", "tokens")
 
-    def __init__(self, tokens: list[tuple[frozenset[int], int, int]], orths: list[int]) -> None:
+    def __init__(self, tokens: list[tuple[frozenset[int], int, int]], orths: list[Any]) -> None:
         self.tokens = tokens
         self.orths = orths
 
@@ -137,16 +136,18 @@ class Coder:
         grid: Grid,
         lemmatizer: Lemmatizer | None = None,
         learned: LearnedLayer | bool | None = True,
+        text: TextModel | None = None,
     ) -> None:
         """``learned``: True for the shipped layer of this grid (if any), False or None for the
-        rules alone, or a layer object."""
+        rules alone, or a layer object. ``text``: how texts are read (default: spaCy's model;
+        ``nlp.get_text_model(quick=True)`` for a command that codes a few texts)."""
         self.grid = grid
         self.learned: LearnedLayer | None = (
             layer_for(grid.id) if learned is True else (learned or None)
         )
-        self._nlp = get_nlp()
-        self._tokenizer = self._nlp.tokenizer
-        self._lem = lemmatizer or get_lemmatizer()
+        self._text = text or get_text_model()
+        self._words = self._text.words
+        self._lem = lemmatizer or self._text.lemmatizer
         # elements: the unit tests a single token can pass
         self._key_elements: dict[str, int] = {}
         self._exact_elements: dict[str, int] = {}
@@ -159,10 +160,10 @@ class Coder:
         self._first: dict[int, list[int]] = {}
         self._term_cache: dict[str, int] = {}
         self._elements_of_form: dict[str, frozenset[int]] = {}
-        self._elements_of_orth: dict[int, frozenset[int]] = {}
-        self._strings = self._nlp.vocab.strings
+        self._elements_of_orth: dict[Any, frozenset[int]] = {}
+        self._form = self._text.form
         self._view_cache: dict[str, _TokenView] = {}
-        self._layer_cache: dict[int, tuple[str, int]] = {}
+        self._layer_cache: dict[Any, tuple[str, int]] = {}
         self._layer_positions: tuple[LearnedLayer, list[dict[str, int]]] | None = None
         self._dims = list(grid.dimensions)
         self._dim_fields = [tuple(grid.fields_of(d)) for d in self._dims]
@@ -228,16 +229,16 @@ class Coder:
         elements: list[int] = []
         if text.startswith("="):
             for chunk in clean(text[1:]).split():
-                for tok in self._tokenizer(chunk):
-                    elements.append(self._element(_EXACT, tok.text))
+                for word in self._words(chunk):
+                    elements.append(self._element(_EXACT, word))
         else:
             parts: list[tuple[str, str, bool]] = []  # (kind, value, is_function_word)
             for chunk in clean(text).split():
                 if chunk.endswith("*") and len(chunk.rstrip("*")) > 0:
                     parts.append((_PREFIX, fold(chunk.rstrip("*")), False))
                     continue
-                for tok in self._tokenizer(chunk):
-                    info = self._lem.info(tok.text)
+                for word in self._words(chunk):
+                    info = self._lem.info(word)
                     if not info.punct:
                         parts.append((_KEY, info.key, info.function))
             content = [p for p in parts if not p[2]] or parts
@@ -315,19 +316,15 @@ class Coder:
         if cached is not None:
             return cached
         tokens: list[tuple[frozenset[int], int, int]] = []
-        orths: list[int] = []
-        # A memory zone: the strings and lexemes spaCy adds for new words (numbers, names,
-        # codes) are dropped after each text, so a long run does not grow without bound.
+        orths: list[Any] = []
         if True:
-            doc = self._tokenizer(clean(text))
-            # Read (orth, offset, length) as plain integers: no Python Token objects are created.
-            rows = doc.to_array(_TOKEN_ATTRS).tolist() if len(doc) else []
+            rows = self._text.rows(clean(text))
             by_orth = self._elements_of_orth
-            strings = self._strings
+            form_of = self._form
             for orth, start, length in rows:
                 elements = by_orth.get(orth)
                 if elements is None:
-                    form = strings[orth]
+                    form = form_of(orth)
                     info = self._lem.info(form)
                     if info.function and form not in self._exact_elements:
                         elements = _SKIP
@@ -619,7 +616,7 @@ class Coder:
         """Sum of the model's word vectors of the given rows (None when there is none)."""
         if not rows:
             return None
-        return np.asarray(self._nlp.vocab.vectors.data[rows].sum(axis=0), dtype=np.float32)
+        return np.asarray(self._text.vectors()[rows].sum(axis=0), dtype=np.float32)
 
     def layer_inputs(
         self,
@@ -633,7 +630,7 @@ class Coder:
         words: list[tuple[str, str, int, int]] = []
         text_fields = self.grid.champs_texte
         rows: list[int] = []
-        key2row = self._nlp.vocab.vectors.key2row
+        vector_row = self._text.vector_row
         cache = self._layer_cache
         for name in self._all_fields:
             view = views.get(name)
@@ -643,15 +640,11 @@ class Coder:
             for (_e, start, end), orth in zip(view.tokens, view.orths, strict=True):
                 info = cache.get(orth)
                 if info is None:
-                    form = self._strings[orth]
+                    form = self._form(orth)
                     if _has_digit(form) or not any(c.isalpha() for c in form):
                         info = ("", -1)
                     else:
-                        key = self._lem.info(form).key
-                        row = key2row.get(orth, -1)
-                        if row < 0:
-                            row = key2row.get(get_string_id(form.lower()), -1)
-                        info = (key, row)
+                        info = (self._lem.info(form).key, vector_row(orth, form))
                     if len(cache) < 500_000:
                         cache[orth] = info
                 key, row = info

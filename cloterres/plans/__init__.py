@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cloterres.errors import InputError
 from cloterres.io.files import check_input_files
 from cloterres.io.tables import TABLE_SUFFIXES
 from cloterres.plans.blocks import Document
 from cloterres.plans.measure import Measure
-from cloterres.plans.report import DocumentReport
 from cloterres.plans.tables import ReadReport, read_table
+
+if TYPE_CHECKING:  # pragma: no cover
+    # the import report writes workbooks (openpyxl): imported when reading, so that a quick
+    # command using the front end's small helpers (grille tester) starts without it
+    from cloterres.plans.report import DocumentReport
 
 __all__ = ["DOCUMENT_SUFFIXES", "ReadReport", "check_inputs", "read_document", "read_measures"]
 
@@ -71,6 +76,7 @@ def _document_measures(
     path: Path, report: ReadReport, prefixes: set[str], workers: int | None
 ) -> tuple[DocumentReport, list[Measure]]:
     from cloterres.plans.extraction import extract_measures
+    from cloterres.plans.report import DocumentReport
 
     doc = read_document(path, workers=workers)
     doc_report = DocumentReport(
@@ -92,6 +98,8 @@ def read_measures(
     """Stream the measures of every input file, in order; ``report`` collects what was found.
     ``workers``: processes that read a long PDF (default: one per core; 1 reads in this
     process)."""
+    from cloterres.plans.report import DocumentReport
+
     check_inputs(paths)
     prefixes: set[str] = set()
     for path in paths:

@@ -103,11 +103,18 @@ class LearnedLayer:
         self._n_words = len(self.w_words)
         self._rule_offset = {r: self._n_words + i for r, i in self.rule_features.items()}
         self._calibration_cache: dict[tuple[str, str], tuple[float, float]] = {}
-        # per category, the words that push it up: feature -> weight (evidence of added labels)
-        self._positive: list[dict[int, float]] = [
-            {int(f): float(w) for f, w in enumerate(column) if w > 0}
-            for column in self.w_words.T.tolist()
-        ]
+        self._positive_words: list[dict[int, float]] | None = None
+
+    @property
+    def _positive(self) -> list[dict[int, float]]:
+        """Per category, the words that push it up: feature -> weight (evidence of added
+        labels; built the first time a label is added, not when the layer is loaded)."""
+        if self._positive_words is None:
+            self._positive_words = [
+                {int(f): float(w) for f, w in enumerate(column) if w > 0}
+                for column in self.w_words.T.tolist()
+            ]
+        return self._positive_words
 
     # -- scoring ------------------------------------------------------------------------------
 
