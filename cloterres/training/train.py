@@ -551,8 +551,16 @@ def train_grid(grid_id: str, log: Callable[[str], object] = print) -> Path:
     w_rules = w[n_words : n_words + n_rules] if n_rules else np.zeros((len(rule_feats), len(cats)))
     w_vec = w[n_words + n_rules :] * vec_scale if vec_scale > 0 else np.zeros((300, len(cats)))
 
-    # the nearest labelled item shown as evidence is a real or demo item, never a synthetic one
-    ref_rows = [r for r in rows if r.vector is not None and r.example.split != "synth"]
+    # the nearest labelled item shown as evidence is a real item or a demo measure: never a
+    # synthetic statement, nor a demo transcript turn (they hold the fictional people's names,
+    # which a pseudonymised export must not show)
+    ref_rows = [
+        r
+        for r in rows
+        if r.vector is not None
+        and r.example.split != "synth"
+        and not (grid_id == INTERVIEWS_GRID and r.example.split == "demo")
+    ]
     refs = [
         {
             "id": r.example.id,
