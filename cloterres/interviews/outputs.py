@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cloterres.engine.coding import ORIGIN_IMPLIED
 from cloterres.engine.evidence import confidence_display, decision_json, model_reason, to_review
@@ -23,9 +24,12 @@ from cloterres.errors import InputError
 from cloterres.interviews.model import CASE_VARIABLES, CodedUnit, Interview, variable_name
 from cloterres.io.excel import (
     MAX_ROWS,
+    READABLE_WIDTH,
     RELIABILITY,
     TableStream,
     discard_write_only,
+    page_texts,
+    share_width,
     stream_table,
 )
 from cloterres.io.rows import UnitRow
@@ -36,6 +40,8 @@ COUNTING_NOTE = (
     "les codes de confiance inférieure à 0,6 (« à vérifier ») en sont exclus et comptés à part, "
     "en unités (colonne « Unités à vérifier »)."
 )
+SHEET_UNITS = "Unités codées"
+SHEET_PRINT = "Impression"
 
 
 def short_labels(grid: Grid, paths: Sequence[str]) -> dict[str, str]:
@@ -273,7 +279,7 @@ class WorkbookSink(UnitSink):
         self._variables = list(CASE_VARIABLES)
         n_var = len(self._variables)
         self._units_table = TableStream(
-            self._wb.create_sheet("Unités codées"),
+            self._wb.create_sheet(SHEET_UNITS),
             ["Unité", "Entretien", *(CASE_VARIABLES[v] for v in self._variables), "Locuteur",
              "Enquêteur", "Lignes", "Texte", "Codes", "Preuves", "Identifiants des codes"],
             widths=[14, 12, *([16] * n_var), 18, 10, 10, 70, 40, 50, 30],
@@ -282,6 +288,12 @@ class WorkbookSink(UnitSink):
         )  # fmt: skip
         # « Identifiants des codes » stays visible: it is the column a person corrects by hand
         # and ``synthese`` reads back (the « Codes » column shows the labels).
+        page_texts(
+            self._units_table.ws,
+            f"Toutes les colonnes, en petit : pour lire sur papier, imprimez la feuille "
+            f"« {SHEET_PRINT} »",
+        )
+        self._print_table = self._print_sheet(self._wb.create_sheet(SHEET_PRINT))
         self._codes = all_codes(grid)
         self._by_actor = Frequencies("type_acteur")
         self._by_interview = Frequencies("entretien")
@@ -291,6 +303,26 @@ class WorkbookSink(UnitSink):
         self._coded_per_interview: Counter[str] = Counter()
         self._n_units = 0
         self._n_coded = 0
+
+    def _print_sheet(self, ws: WriteOnlyWorksheet) -> TableStream:
+        """The units as a reader prints them: one landscape A4 page wide with the text at 7
+        points or more; the columns left out are named on the sheet."""
+        headers = ["Unité", "Entretien", "Locuteur", "Lignes", "Texte", "Codes"]
+        widths = share_width(headers, [11, 13, 14, 8, 60, 40], flexible=[4])
+        left_out = (
+            ", ".join(CASE_VARIABLES[v] for v in self._variables)
+            + " (voir la feuille « Entretiens »), Enquêteur (oui / non), Preuves, "
+            "Identifiants des codes"
+        )
+        titles = [
+            "Unités codées : version à imprimer (A4 paysage)",
+            f"Colonnes de la feuille « {SHEET_UNITS} » non imprimées ici : {left_out}.",
+            "",
+        ]
+        table = TableStream(ws, headers, widths=widths, wrap={3, 5, 6}, titles=titles,
+                            freeze_col=1, page_wide=READABLE_WIDTH)  # fmt: skip
+        page_texts(ws, "Unités codées")
+        return table
 
     def begin_interview(self, interview: Interview) -> None:
         self._interviews.append(
@@ -315,6 +347,11 @@ class WorkbookSink(UnitSink):
              "\n".join(shown) if unit.result is not None else "(non codée)",
              _evidence_text(grid, unit), " | ".join(codes)],
             highlight=[7 + len(self._variables)] if check else (),
+        )  # fmt: skip
+        self._print_table.append(
+            [s.id, s.interview, s.speaker, _lines(unit), s.text,
+             "\n".join(shown) if unit.result is not None else "(non codée)"],
+            highlight=[6] if check else (),
         )  # fmt: skip
         self._n_units += 1
         if unit.result is not None:
@@ -354,6 +391,7 @@ class WorkbookSink(UnitSink):
         grid, wb, codes = self._grid, self._wb, self._codes
         layer = layer_for(grid.id)
         self._units_table.close()
+        self._print_table.close()
         for title, freq in (
             ("Codes × type d'acteur", self._by_actor),
             ("Codes × entretien", self._by_interview),

@@ -47,6 +47,15 @@ MAX_ROW_HEIGHT = 409.0  # Excel's limit
 WIDE = 100.0  # total column width (characters) above which a sheet prints in landscape
 NARROW_PAGE = 72.0  # widest column (characters) a portrait A4 page holds unshrunk
 PAGE_WIDE = 700.0  # column width (characters) past which a sheet prints over more pages wide
+FONT_PT = 11.0  # the workbooks' body text
+# A4 width (points) inside print_setup's margins, landscape and portrait.
+PRINTABLE = {True: 842.0 - 2 * 72 * 0.4, False: 595.0 - 2 * 72 * 0.4}
+READABLE_PT = 7.0  # smallest printed body text we call readable
+# Widest table (sum of column widths, characters) one landscape A4 page prints with its body
+# text at READABLE_PT or more, the budget of the printable sheets (« Impression »): about 9
+# points with Calibri (Excel) or Carlito; 7 points in a LibreOffice without Carlito, which
+# measures column widths with DejaVu Sans (a third wider).
+READABLE_WIDTH = 160.0
 
 
 def text_lines(value: object, width: float) -> int:
@@ -97,6 +106,51 @@ def header_widths(headers: Sequence[str], widths: Sequence[float]) -> list[float
     return out
 
 
+def column_points(width: float) -> float:
+    """Printed width (points, at 100 %) of a column ``width`` characters wide."""
+    return width * 5.6 + 3
+
+
+def printed_size(
+    widths: Sequence[float], *, landscape: bool = True, pages_wide: int = 1, font: float = FONT_PT
+) -> float:
+    """The size (points) ``font``-point text prints at on A4 when columns of these widths are
+    fitted to ``pages_wide`` pages wide (print_setup's margins)."""
+    width = sum(column_points(w) for w in widths)
+    scale = min(1.0, pages_wide * PRINTABLE[landscape] / width) if width else 1.0
+    return font * scale
+
+
+def share_width(
+    headers: Sequence[str],
+    widths: Sequence[float],
+    flexible: Iterable[int],
+    budget: float = READABLE_WIDTH,
+    minimum: float = 12.0,
+) -> list[float]:
+    """Column widths summing to ``budget`` (or as little over it as ``minimum`` allows): the
+    ``flexible`` columns (from 0) share what the others leave, each header keeping its longest
+    word on one line (:func:`header_widths`)."""
+    flex = [i for i in flexible if i < len(widths)]
+    out = header_widths(headers, widths)
+    if not flex:
+        return out
+    fixed = sum(w for i, w in enumerate(out) if i not in flex)
+    needs = header_widths(headers, [minimum] * len(out))  # each header's longest word
+    wide: set[int] = set()  # flexible columns held at their header's width
+    while True:
+        free = [i for i in flex if i not in wide]
+        left = budget - fixed - sum(needs[i] for i in wide)
+        share = max(minimum, left / len(free)) if free else minimum
+        more = {i for i in free if needs[i] > share}
+        if not more:
+            break
+        wide |= more
+    for i in flex:
+        out[i] = needs[i] if i in wide else share
+    return [math.floor(w * 10) / 10 for w in out]  # never rounded over the budget
+
+
 def print_setup(
     ws: Worksheet | WriteOnlyWorksheet,
     *,
@@ -104,17 +158,18 @@ def print_setup(
     widths: Sequence[float],
     landscape: bool | None = None,
     title_cols: int = 0,
+    page_wide: float = PAGE_WIDE,
 ) -> None:
     """Print-ready sheet: A4, landscape when the columns are wide, fitted to one page wide (as
-    many pages tall as needed), the header row repeated on every printed page. A sheet too wide
-    to read on one page is fitted to as few pages wide as keep it readable, its first
-    ``title_cols`` columns repeated on each."""
+    many pages tall as needed), the header row repeated on every printed page. A sheet wider
+    than ``page_wide`` (sum of column widths) is fitted to as few pages wide as keep it under
+    that width a page, its first ``title_cols`` columns repeated on each."""
     setup = ws.page_setup  # type: ignore[union-attr]
     if landscape is None:  # LibreOffice never shrinks one column wider than the page
         landscape = sum(widths) > WIDE or max(widths, default=0) > NARROW_PAGE
     setup.orientation = "landscape" if landscape else "portrait"
     setup.paperSize = 9  # A4
-    pages_wide = max(1, math.ceil(sum(widths) / PAGE_WIDE))
+    pages_wide = max(1, math.ceil(sum(widths) / page_wide))
     setup.fitToWidth = pages_wide
     if pages_wide > 1 and title_cols:
         ws.print_title_cols = f"A:{get_column_letter(title_cols)}"
@@ -126,6 +181,23 @@ def print_setup(
     if header_row is not None:
         ws.print_title_rows = f"{header_row}:{header_row}"
     ws.print_options.gridLines = False  # type: ignore[union-attr]
+
+
+def page_texts(
+    ws: Worksheet | WriteOnlyWorksheet, header: str = "", *, numbers: bool = True
+) -> None:
+    """A line printed at the top of every page of the sheet (``header``) and « Page n / N » at
+    the bottom right, in the margins (made taller for them)."""
+    margins = ws.page_margins  # type: ignore[union-attr]
+    margins.top = margins.bottom = 0.7  # inches; the texts sit 0.3 inch from the edge
+    margins.header = margins.footer = 0.3
+    if header:
+        part = ws.oddHeader.center  # type: ignore[union-attr]
+        part.text = header.replace("&", "&&")  # « & » starts a header code
+        part.size = 9
+    if numbers:
+        ws.oddFooter.right.text = "Page &P / &N"  # type: ignore[union-attr]
+        ws.oddFooter.right.size = 8  # type: ignore[union-attr]
 
 
 def set_row_height(ws: Worksheet | WriteOnlyWorksheet, row: int, height: float | None) -> None:
@@ -206,6 +278,7 @@ class TableStream:
         titles: Sequence[str] = (),
         hidden: Iterable[int] = (),
         vertical: Iterable[int] = (),
+        page_wide: float = PAGE_WIDE,
     ) -> None:
         """``formats``: a number format per column (1-based) for its numeric cells."""
         self.ws = ws
@@ -227,7 +300,7 @@ class TableStream:
         # before the first row: a write-only sheet writes its views with its first row
         ws.freeze_panes = f"{get_column_letter(freeze_col + 1)}{len(titles) + 2}"
         print_setup(ws, header_row=len(titles) + 1, widths=_printed(widths, hidden),
-                    title_cols=freeze_col)  # fmt: skip
+                    title_cols=freeze_col, page_wide=page_wide)  # fmt: skip
         for index, title in enumerate(titles):  # the first one is the sheet's title
             if title:
                 cell = stream_cell(ws, title, wrap=index > 0)
@@ -396,7 +469,7 @@ def chart_width(ws: Worksheet) -> float:
 
 def _column_points(ws: Worksheet, col: int) -> float:
     dim = ws.column_dimensions.get(get_column_letter(col))
-    return (dim.width if dim is not None and dim.width else 8.43) * 5.6 + 3
+    return column_points(dim.width if dim is not None and dim.width else 8.43)
 
 
 def clear_print_titles(ws: Worksheet) -> None:

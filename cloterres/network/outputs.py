@@ -29,11 +29,12 @@ from cloterres.network.analysis import (
 )
 from cloterres.network.brokerage import ROLE_LABELS, ROLES
 from cloterres.network.describe import layer_sentences, non_respondent_sentence
-from cloterres.network.layers import ALL_TYPES, TIE_LABELS
+from cloterres.network.layers import ALL_TYPES
 from cloterres.network.measures import Value
 from cloterres.network.model import TieStatus
 from cloterres.network.qap import QAPResult
 
+SHEET_METHOD = "Méthode"
 UNDEFINED = "non défini"
 UNKNOWN_OUT = "inconnu (n'a pas répondu)"
 NETWORK = "ensemble"
@@ -350,7 +351,7 @@ def write_xlsx(
     _actors_sheet(wb.create_sheet("Acteurs"), analysis)
     _brokerage_sheet(wb.create_sheet("Courtage"), analysis)
     _ties_sheet(wb.create_sheet("Liens"), analysis, ties)
-    _method_sheet(wb.create_sheet("Méthode"), analysis)
+    _method_sheet(wb.create_sheet(SHEET_METHOD), analysis)
     if details.warnings:
         write_table(wb.create_sheet("Avertissements"), ["Avertissement"],
                     [[w] for w in details.warnings], widths=[140], wrap={1})  # fmt: skip
@@ -387,15 +388,11 @@ def _summary_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     last = write_table(ws, headers, rows, widths=[22, 9, 9, 8, 10, 12, 12, 18, 16, 10, 12, 12,
                                                   13, 12, 10, 12, 30, 45], wrap={17, 18},
                        formats=formats)  # fmt: skip
+    # Explanations live in one place, the « Méthode » sheet: the summary only points to it.
     notes = [
-        "Lecture : le « rapport des densités » dit combien de fois plus fréquents sont les liens "
-        "entre acteurs d'un même milieu qu'entre milieux (densité interne / densité entre "
-        "milieux) ; le « rapport de cotes » compare les cotes (liens / absences de lien) et "
-        "s'écarte du rapport des densités quand les densités sont fortes. Les deux peuvent être "
-        "cités comme « x fois plus » : dites lequel.",
-        "Indice E-I : de -1 (tous les liens dans le milieu) à +1 (tous entre milieux) ; à comparer "
-        "à sa valeur attendue si les liens ignoraient les milieux.",
-        f"p-values par permutations ({analysis.permutations} permutations, graine {analysis.seed}).",
+        f"Lecture : ce que réunit chaque type de lien (couche) et le sens de chaque mesure "
+        f"(rapport des densités ou de cotes, indice E-I, p-values par permutations) sont "
+        f"expliqués une seule fois, dans la feuille « {SHEET_METHOD} ».",
     ]
     for offset, note in enumerate(notes, start=2):
         put(ws, last + offset, 1, note)
@@ -543,9 +540,9 @@ def _method_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
     directed = ", ".join(label.get(t, t) for t in analysis.directed_types) or "aucun"
     q = int(SPANNER_QUANTILE * 100)
     rows: list[list[object]] = [
-        ["Couches", f"Chaque type de lien est une couche sur les mêmes acteurs. « {TIE_LABELS[ALL_TYPES]} » "
-         "réunit tous les types (non orienté ; poids = nombre de types qui relient la paire). "
-         "Les mesures portent sur la présence des liens ; le poids est gardé dans les exports."],
+        ["Couches", "Chaque type de lien est une couche sur les mêmes acteurs (une ligne « Couche » "
+         "par type ci-dessous). Les mesures portent sur la présence des liens ; le poids est "
+         "gardé dans les exports."],
         *layer_sentences(analysis),
         ["Non-répondants", non_respondent_sentence(analysis, analysis.missing)],
         ["Types orientés", f"{directed} ; les autres types sont non orientés." if
@@ -564,9 +561,11 @@ def _method_sheet(ws: Worksheet, analysis: NetworkAnalysis) -> None:
          "milieu ». Non défini si aucun lien entre milieux."],
         ["Rapport de cotes", "(liens internes / paires internes sans lien) / (liens entre "
          "milieux / paires entre milieux sans lien). Proche du rapport des densités quand les "
-         "densités sont faibles, plus grand sinon."],
+         "densités sont faibles, plus grand sinon. Les deux peuvent être cités comme « x fois "
+         "plus » : dites lequel."],
         ["Indice E-I", "Krackhardt et Stern (1988) : (E - I) / (E + I), E liens externes, I "
-         "liens internes ; au niveau du réseau, de chaque milieu (liens touchant le milieu) et "
+         "liens internes, de -1 (tous les liens dans le milieu) à +1 (tous entre milieux) ; au "
+         "niveau du réseau, de chaque milieu (liens touchant le milieu) et "
          "de chaque acteur. Valeur attendue si les liens ignoraient les milieux, d'après la "
          "taille des milieux : (E* - I*) / (E* + I*), E* et I* paires externes et internes "
          "possibles. p-value : permutation des milieux entre acteurs (tailles conservées), "

@@ -23,9 +23,12 @@ from cloterres.errors import InputError
 from cloterres.io.display import display_path
 from cloterres.io.excel import (
     MAX_ROWS,
+    READABLE_WIDTH,
     RELIABILITY,
     TableStream,
     discard_write_only,
+    page_texts,
+    share_width,
     stream_table,
 )
 from cloterres.io.sources import Warning_
@@ -59,6 +62,7 @@ COUNTING_NOTE = (
     "des parts et comptées à part (colonnes « par défaut » et « à vérifier ») ; un indicateur du "
     "profil qui dépend d'une telle étiquette est compté à part de la même façon."
 )
+SHEET_PRINT = "Impression"
 
 
 Row = list[object]
@@ -144,6 +148,7 @@ class WorkbookWriter:
         wb = Workbook(write_only=True)
         try:
             self._measures_sheet(wb.create_sheet(SHEET_MEASURES))
+            self._print_sheet(wb.create_sheet(SHEET_PRINT))
             summary = summarize(self._grid, (item[3] for item in self._spooled()))
             self._summary_sheet(wb.create_sheet(SHEET_SUMMARY), summary)
             self._grid_sheet(wb.create_sheet(SHEET_GRID))
@@ -182,11 +187,59 @@ class WorkbookWriter:
         last = n_fixed + len(grid.dimensions) + len(grid.derives)
         wrap |= {last + 1, last + 2, last + 3, last + 4}
         table = TableStream(ws, headers, widths=widths, wrap=wrap, freeze_col=1)
+        page_texts(
+            ws,
+            f"Toutes les colonnes, en petit : pour lire sur papier, imprimez la feuille "
+            f"« {SHEET_PRINT} »",
+        )
         for head, extra, tail, _record, flagged in self._spooled():
             table.append(
                 [*head, *(extra.get(name, "") for name in extra_names), *tail],
                 highlight=[n_fixed + 1 + i for i in flagged],
             )
+        table.close()
+
+    def _print_sheet(self, ws: WriteOnlyWorksheet) -> None:
+        """The measures as a reader prints them: one landscape A4 page wide with the text at 7
+        points or more; the technical columns of the « Mesures » sheet are left out (and named)."""
+        grid = self._grid
+        n_dims = len(grid.dimensions)
+        headers = ["Mesure (contrat)", "Intitulé et description"]
+        headers += [d.label for d in grid.dimensions]
+        headers.append("À vérifier")
+        # the dimensions share what is left of a readable page (a long grid: more pages wide)
+        widths = share_width(headers, [12, 40, *([14] * n_dims), 18], flexible=range(2, 2 + n_dims))
+        left_out = [
+            *(label for name, label in MEASURE_FIELDS.items()
+              if name not in ("id", "contrat", "intitule", "description")),
+            *self._extra_names,
+            *(x.label for x in grid.derives),
+            "Preuves",
+            "Source",
+        ]  # fmt: skip
+        titles = [
+            "Mesures catégorisées : version à imprimer (A4 paysage)",
+            "Colonnes de la feuille « Mesures » non imprimées ici : " + ", ".join(left_out) + ".",
+            "",
+        ]
+        table = TableStream(
+            ws,
+            headers,
+            widths=widths,
+            wrap=range(1, len(headers) + 1),
+            titles=titles,
+            freeze_col=1,
+            page_wide=READABLE_WIDTH,
+        )
+        page_texts(ws, "Mesures catégorisées")
+        n_derived = len(grid.derives)
+        for head, _extra, tail, _record, flagged in self._spooled():
+            fields = dict(zip(MEASURE_FIELDS, head, strict=True))
+            measure = "\n".join(str(fields[k]) for k in ("id", "contrat") if fields[k])
+            text = "\n".join(str(fields[k]) for k in ("intitule", "description") if fields[k])
+            review, remark = tail[n_dims + n_derived], tail[-1]
+            row = [measure, text, *tail[:n_dims], "\n".join(str(x) for x in (review, remark) if x)]
+            table.append(row, highlight=[3 + i for i in flagged])
         table.close()
 
     def _summary_sheet(self, ws: WriteOnlyWorksheet, summary: Summary) -> None:

@@ -106,6 +106,7 @@ def test_workbook_sheets_and_layout(demo_outputs, grid):
     wb = load_workbook(path)
     assert wb.sheetnames == [
         "Mesures",
+        "Impression",
         "Synthèse",
         "Grille",
         "Avertissements",

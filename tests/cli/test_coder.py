@@ -140,7 +140,7 @@ def test_workbook_sheets(run_cli, corpus, tmp_path, monkeypatch):
     assert run_cli("coder", a, b, "-o", out, "--grille", grid, "-q")[0] == 0
     wb = load_workbook(out)
     assert wb.sheetnames == [
-        "Unités codées", "Codes × type d'acteur", "Codes × entretien", "Cooccurrences",
+        "Unités codées", "Impression", "Codes × type d'acteur", "Codes × entretien", "Cooccurrences",
         "Verbatims", "Entretiens", "Grille", "À propos",
     ]  # fmt: skip
     sheet = wb["Codes × type d'acteur"]

@@ -86,7 +86,8 @@ def test_workbook_sheets_and_summary_values(demo_run):
     assert ratio > by_type["Connaissance"]["Rapport des densités interne / entre (« x fois plus »)"]
     method = {r[0]: r[1] for r in wb["Méthode"].iter_rows(min_row=2, values_only=True)}
     assert "Couche « Échange d'information »" in method
-    assert "« Tous les liens » réunit tous les types" in method["Couches"]
+    # « Tous les liens » explained once, in its own row (not again in the general one)
+    assert "Réunion de tous les types de liens" in method["Couche « Tous les liens »"]
     for sheet in ("Densités", "Homophilie", "Acteurs", "Courtage", "Liens"):
         shown = {r[0] for r in wb[sheet].iter_rows(min_row=2, values_only=True)}
         assert not shown & {*TYPES, "tous_liens"}, sheet
