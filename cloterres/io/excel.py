@@ -191,6 +191,8 @@ def page_texts(
     margins = ws.page_margins  # type: ignore[union-attr]
     margins.top = margins.bottom = 0.7  # inches; the texts sit 0.3 inch from the edge
     margins.header = margins.footer = 0.3
+    # their own size, not shrunk with the sheet (Excel scales them by default)
+    ws.HeaderFooter.scaleWithDoc = False
     if header:
         part = ws.oddHeader.center  # type: ignore[union-attr]
         part.text = header.replace("&", "&&")  # « & » starts a header code

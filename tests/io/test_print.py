@@ -216,6 +216,7 @@ def test_measures_workbook_prints_a_readable_sheet_and_keeps_every_column(tmp_pa
         assert kept in full_headers
     assert sum(_widths(full)) > 600 and printed_size(_widths(full)) < 3
     assert "« Impression »" in full.oddHeader.center.text
+    assert full.HeaderFooter.scaleWithDoc is False  # readable on the 2-point pages
 
     head = _header_row(printed, "Mesure (contrat)")
     headers = [c.value for c in printed[head]]
