@@ -13,8 +13,9 @@ it is counted apart, as « par défaut » when a default label of its dimension 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from cloterres.engine.grid import Grid
 
@@ -22,6 +23,16 @@ ALL = "Ensemble"
 FLAG_DEFAULT = "defaut"  # a label given by default (no clue in the text)
 FLAG_REVIEW = "a_verifier"  # a label whose confidence is under the review threshold
 FLAGS = (FLAG_DEFAULT, FLAG_REVIEW)
+
+
+def decision_flag(why: Mapping[str, Any]) -> str | None:
+    """The flag of one recorded decision (a JSONL ``decisions`` entry or the study's evidence:
+    ``origine``, ``a_verifier``): given by default, to check, or None for a sure label."""
+    if why.get("origine") == "defaut":
+        return FLAG_DEFAULT
+    if why.get("a_verifier"):
+        return FLAG_REVIEW
+    return None
 
 
 @dataclass(frozen=True)

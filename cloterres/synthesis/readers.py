@@ -25,7 +25,7 @@ from cloterres.io.rows import MeasureRow, RowFieldError, UnitRow
 from cloterres.io.safety import looks_like_formula
 from cloterres.io.text import detect_encoding, looks_binary, stray_nuls, warn_stray_nuls
 from cloterres.plans.measure import MEASURE_FIELDS
-from cloterres.plans.summary import FLAG_DEFAULT, FLAG_REVIEW
+from cloterres.plans.summary import FLAG_DEFAULT, FLAG_REVIEW, decision_flag
 from cloterres.synthesis.records import (
     UNKNOWN_CONTRACT,
     InterviewUnit,
@@ -212,10 +212,9 @@ def _decision_flags(decisions: dict[str, dict[str, dict[str, Any]]]) -> dict[str
     flags: dict[str, str] = {}
     for dim, by_cat in decisions.items():
         for cat, why in by_cat.items():
-            if why.get("origine") == "defaut":
-                flags[f"{dim}.{cat}"] = FLAG_DEFAULT
-            elif why.get("a_verifier"):
-                flags[f"{dim}.{cat}"] = FLAG_REVIEW
+            flag = decision_flag(why)
+            if flag is not None:
+                flags[f"{dim}.{cat}"] = flag
     return flags
 
 

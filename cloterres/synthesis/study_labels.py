@@ -16,7 +16,7 @@ from pathlib import Path
 from cloterres.engine.grid import Grid
 from cloterres.errors import InputError
 from cloterres.frontends import MEASURES
-from cloterres.plans.summary import FLAG_DEFAULT, FLAG_REVIEW
+from cloterres.plans.summary import decision_flag
 from cloterres.store import HUMAN, MACHINE, LabelState, Study
 from cloterres.synthesis.records import UNKNOWN_CONTRACT, InterviewUnit, MeasureRecord
 
@@ -89,10 +89,9 @@ def unsure_labels(machine: list[LabelState], humans: list[LabelState]) -> dict[s
             why = (s.evidence or {}).get(cat)
             if not isinstance(why, dict):
                 continue
-            if why.get("origine") == FLAG_DEFAULT:
-                out.setdefault(s.unit, {})[f"{s.dimension}.{cat}"] = FLAG_DEFAULT
-            elif why.get("a_verifier"):
-                out.setdefault(s.unit, {})[f"{s.dimension}.{cat}"] = FLAG_REVIEW
+            flag = decision_flag(why)
+            if flag is not None:
+                out.setdefault(s.unit, {})[f"{s.dimension}.{cat}"] = flag
     return out
 
 
