@@ -26,7 +26,7 @@ from cloterres.interviews.transcripts import (
     transcript_id,
     transcript_metadata,
 )
-from cloterres.interviews.units_table import read_units_table
+from cloterres.interviews.units_table import check_units_table, read_units_table
 from cloterres.io.files import Staging, atomic_path, check_input_files, prepare_output
 from cloterres.io.qdpx.model import QdaCoding, QdaProject
 from cloterres.io.qdpx.reader import read_qdpx
@@ -195,6 +195,8 @@ def _check_inputs(paths: list[Path]) -> None:
                 f"ou .xls, ou un "
                 f"projet REFI-QDA .qdpx"
             )
+        if suffix in TABLE_SUFFIXES:
+            check_units_table(path)  # without a text column: refused now, not after the model
 
 
 class InterviewsJob:

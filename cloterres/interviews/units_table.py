@@ -30,6 +30,16 @@ def _units_header_score(headers: list[str]) -> int:
     return len({_HEADER[h] for h in map(normalize_header, headers) if h in _HEADER})
 
 
+def check_units_table(path: Path) -> None:
+    """Read a units table only as far as its first unit, so that a file without a text column is
+    refused at once (before the language model is loaded); raises InputError."""
+    units = read_units_table(path)
+    try:
+        next(units, None)
+    finally:
+        units.close()  # a workbook read lazily is closed here
+
+
 def read_units_table(path: Path) -> Iterator[Segment]:
     """Every non-empty row with a text; other columns become the unit's attributes."""
     suffix = path.suffix.lower()

@@ -16,7 +16,7 @@ from cloterres.io.files import check_input_files
 from cloterres.io.tables import TABLE_SUFFIXES
 from cloterres.plans.blocks import Document
 from cloterres.plans.measure import Measure
-from cloterres.plans.tables import ReadReport, read_table
+from cloterres.plans.tables import ReadReport, check_table, read_table
 
 if TYPE_CHECKING:  # pragma: no cover
     # the import report writes workbooks (openpyxl): imported when reading, so that a quick
@@ -42,7 +42,10 @@ def check_inputs(paths: list[Path]) -> None:
     )
     for path in paths:
         suffix = path.suffix.lower()
-        if suffix in TABLE_SUFFIXES or suffix in DOCUMENT_SUFFIXES:
+        if suffix in TABLE_SUFFIXES:
+            check_table(path)  # a table without a text column: refused now, not after the model
+            continue
+        if suffix in DOCUMENT_SUFFIXES:
             continue
         if suffix in (".doc", ".odt", ".rtf"):
             raise InputError(

@@ -308,6 +308,18 @@ def read_xlsx(path: Path, report: ReadReport) -> Iterator[Measure]:
         )
 
 
+def check_table(path: Path) -> None:
+    """Read a table only as far as its first measure, so that a file without a text column is
+    refused at once (before the language model is loaded); raises InputError."""
+    measures = read_table(path, ReadReport())
+    try:
+        next(iter(measures), None)
+    finally:
+        close = getattr(measures, "close", None)
+        if close is not None:
+            close()  # a workbook read lazily is closed here
+
+
 def read_table(path: Path, report: ReadReport) -> Iterator[Measure]:
     """Measures of one CSV/XLSX/ODS/XLS file (streamed)."""
     suffix = path.suffix.lower()
