@@ -386,7 +386,7 @@ def _read_csv(path: Path, grid: Grid, kind: Kind, name: str, unit: str) -> Label
                     ("texte", ("texte", "text")),
                     ("intitule", ("intitule", "titre")),
                     ("description", ("description",)),
-                    ("enqueteur", ("enqueteur",)),
+                    ("enqueteur", ("enqueteur", "tour de l enqueteur")),
                 ):
                     if k in aliases and (field_name == "enqueteur" or field_name not in columns):
                         columns[field_name] = i  # coder's "enqueteur" (oui/non) is the last one

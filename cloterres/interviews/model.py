@@ -19,6 +19,10 @@ CASE_VARIABLES: dict[str, str] = {
     "role": "Rôle dans le CLS",
     "milieu": "Milieu",
 }
+# Header of the units sheets' column that says whether a turn is the interviewer's (oui / non);
+# the case variable « Enquêteur » is the interviewer's name. Workbooks written before 2026-12
+# headed both « Enquêteur »: readers accept that too.
+INTERVIEWER_TURN = "Tour de l'enquêteur"
 # Every case variable a transcript's metadata may give, by the name a person reads (the case
 # variables of a .qdpx as NVivo or QualCoder show them).
 VARIABLE_NAMES: dict[str, str] = {

@@ -21,7 +21,13 @@ from cloterres.engine.grid_display import expected_reliability, reliability_note
 from cloterres.engine.learned.layer import ORIGIN_MODEL, layer_for
 from cloterres.engine.run_info import RunInfo
 from cloterres.errors import InputError
-from cloterres.interviews.model import CASE_VARIABLES, CodedUnit, Interview, variable_name
+from cloterres.interviews.model import (
+    CASE_VARIABLES,
+    INTERVIEWER_TURN,
+    CodedUnit,
+    Interview,
+    variable_name,
+)
 from cloterres.io.excel import (
     MAX_ROWS,
     READABLE_WIDTH,
@@ -281,7 +287,7 @@ class WorkbookSink(UnitSink):
         self._units_table = TableStream(
             self._wb.create_sheet(SHEET_UNITS),
             ["Unité", "Entretien", *(CASE_VARIABLES[v] for v in self._variables), "Locuteur",
-             "Enquêteur", "Lignes", "Texte", "Codes", "Preuves", "Identifiants des codes"],
+             INTERVIEWER_TURN, "Lignes", "Texte", "Codes", "Preuves", "Identifiants des codes"],
             widths=[14, 12, *([16] * n_var), 18, 10, 10, 70, 40, 50, 30],
             wrap={*range(3, 3 + n_var), 6 + n_var, 7 + n_var, 8 + n_var, 9 + n_var},
             freeze_col=2,
@@ -311,7 +317,7 @@ class WorkbookSink(UnitSink):
         widths = share_width(headers, [11, 13, 14, 8, 60, 40], flexible=[4])
         left_out = (
             ", ".join(CASE_VARIABLES[v] for v in self._variables)
-            + " (voir la feuille « Entretiens »), Enquêteur (oui / non), Preuves, "
+            + f" (voir la feuille « Entretiens »), {INTERVIEWER_TURN} (oui / non), Preuves, "
             "Identifiants des codes"
         )
         titles = [

@@ -18,7 +18,7 @@ from cloterres.engine.labels import Kind
 from cloterres.engine.nlp import fold
 from cloterres.errors import InputError
 from cloterres.frontends import INTERVIEWS, MEASURES, kind_of_row
-from cloterres.interviews.model import CASE_VARIABLES
+from cloterres.interviews.model import CASE_VARIABLES, INTERVIEWER_TURN
 from cloterres.io.archive import XLSX_LIMITS, check_zip
 from cloterres.io.jsonl_read import iter_json_objects
 from cloterres.io.rows import MeasureRow, RowFieldError, UnitRow
@@ -446,12 +446,20 @@ def _measures_from_xlsx(path: Path, rows: list[tuple[object, ...]]) -> list[Meas
 
 
 def _units_from_xlsx(path: Path, rows: list[tuple[object, ...]]) -> list[InterviewUnit]:
-    header = _header(path, SHEET_UNITS, rows, ["Unité", "Entretien", "Enquêteur", CODES_HEADER])
+    header = _header(path, SHEET_UNITS, rows, ["Unité", "Entretien", CODES_HEADER])
     variables = {label: key for key, label in CASE_VARIABLES.items() if label in header}
     i_unit, i_interview = header.index("Unité"), header.index("Entretien")
     # the variable "Enquêteur" (interviewer's name) comes before "Locuteur", the flag after it
+    # (headed « Tour de l'enquêteur », or « Enquêteur » in workbooks of earlier versions)
     i_speaker = header.index("Locuteur") if "Locuteur" in header else 0
-    i_flag = next((i for i, h in enumerate(header) if h == "Enquêteur" and i > i_speaker), None)
+    i_flag = next(
+        (
+            i
+            for i, h in enumerate(header)
+            if h == INTERVIEWER_TURN or (h == "Enquêteur" and i > i_speaker)
+        ),
+        None,
+    )
     i_codes = header.index(CODES_HEADER)
     i_text_codes = header.index("Codes") if "Codes" in header else None
     units: list[InterviewUnit] = []
