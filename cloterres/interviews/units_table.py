@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from cloterres.errors import InputError
@@ -40,7 +40,7 @@ def check_units_table(path: Path) -> None:
         units.close()  # a workbook read lazily is closed here
 
 
-def read_units_table(path: Path) -> Iterator[Segment]:
+def read_units_table(path: Path) -> Generator[Segment, None, None]:
     """Every non-empty row with a text; other columns become the unit's attributes."""
     suffix = path.suffix.lower()
     # Lazily: a workbook's sheets are read while it is open (it closes after the last one).

@@ -173,13 +173,15 @@ def test_demo_workbooks_print_on_few_pages(tmp_path):
         assert result.returncode == 0, result.stderr
     # before print setup: 77 portrait pages for the measures, 135 for the summary of all demo
     # inputs (rows one line tall, charts cut across pages); the measures' printable sheet adds
-    # about 25 pages
-    assert _pages(tmp_path / "mesures.pdf") <= 62
+    # about 25 pages; 58 pages with 1,416 labels, 63 with 1,482 once the layer learned from 692
+    # real measures (December 2026): the budget follows the labels
+    assert _pages(tmp_path / "mesures.pdf") <= 66
     assert _pages(tmp_path / "synthese.pdf") <= 30
     # the printable sheets: every page at 7 points or more (LibreOffice's fallback font here;
     # larger with Calibri or Carlito), the full sheets at about 2 points
     printed = _printed_pages(tmp_path / "mesures.pdf", "Intitulé et description")
-    assert 15 <= len(printed) <= 30 and min(printed) >= READABLE_PT, printed
+    # (28 pages with 1,416 labels, 33 with 1,482: the label columns wrap on more lines)
+    assert 15 <= len(printed) <= 36 and min(printed) >= READABLE_PT, printed
     full = _printed_pages(tmp_path / "mesures.pdf", "Toutes les colonnes, en petit")
     assert full and max(full) < 3
     units_pages = _printed_pages(tmp_path / "entretiens.pdf", "Locuteur Lignes Texte Codes")

@@ -146,10 +146,19 @@ def test_workbook_figures_are_the_recounted_ones(demo, grid):
     assert heads == ("Catégorie", "n", "%", "Par défaut", "À vérifier", "Précision attendue",
                      "Rappel attendu", *heads[7:])  # fmt: skip
     m = measured["public.tout_public"]
+    # « Tout public » decisions of the JSONL: given by default, or from the text but à vérifier
+    decided = [
+        json.loads(x)["decisions"].get("public", {}).get("tout_public")
+        for x in demo["m_jsonl"].read_text(encoding="utf-8").splitlines()
+        if x.strip()
+    ]
+    by_default = sum(1 for d in decided if d and d["origine"] == "defaut")
+    to_check = sum(1 for d in decided if d and d["origine"] != "defaut" and d["a_verifier"])
+    assert by_default == 13  # the demo's measures that name no public
     assert whole["Tout public"][1:7] == (
         sum(c["cats"][("public", "tout_public")] for c in counts.values()),
         pytest.approx(sum(c["cats"][("public", "tout_public")] for c in counts.values()) / 144),
-        13, 0, m["precision"], m["recall"],
+        by_default, to_check, m["precision"], m["recall"],
     )  # fmt: skip
     from cloterres.synthesis.workbook import sheet_name
 
