@@ -138,9 +138,10 @@ def importer(
     """Vérifier un classeur de revue rempli et l'enregistrer comme nouvelle manche du codeur ; ou
     enregistrer les codages de chaque utilisateur d'un projet .qdpx comme sa manche."""
     from cloterres.errors import InputError
+    from cloterres.io.display import french_date
     from cloterres.review.importer import import_review
     from cloterres.review.reader import ReviewError
-    from cloterres.store.study import DuplicateRound, StaleUnits, local_time
+    from cloterres.store.study import DuplicateRound, StaleUnits
 
     if fichier.suffix.lower() == ".qdpx":
         from cloterres.review.qdpx_import import import_qdpx_rounds
@@ -161,7 +162,7 @@ def importer(
             for r in qdpx_report.rounds:
                 out.print(
                     f"Manche {r.number} enregistrée pour « {r.coder} » le "
-                    f"{local_time(r.created_at)} : {qdpx_report.units[r.coder]} unité(s), "
+                    f"{french_date(r.created_at)} : {qdpx_report.units[r.coder]} unité(s), "
                     f"{r.changed} étiquette(s) différente(s) de l'outil.",
                     markup=False,
                 )
@@ -194,7 +195,7 @@ def importer(
     if not silencieux:
         r = report.round
         out.print(
-            f"Manche {r.number} enregistrée pour « {r.coder} » le {local_time(r.created_at)} : "
+            f"Manche {r.number} enregistrée pour « {r.coder} » le {french_date(r.created_at)} : "
             f"{report.recorded} unité(s) ({report.edited} modifiée(s), "
             f"{report.reviewed_unchanged} revue(s) sans changement), {r.changed} étiquette(s) "
             f"différente(s) de l'outil ; {report.skipped} ligne(s) ni modifiée(s) ni marquée(s) "

@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from cloterres import __version__
 from cloterres.engine.grid import Grid
 from cloterres.errors import InputError
+from cloterres.io.display import french_date
 from cloterres.store.migrations import MIGRATIONS, content_hash
 from cloterres.store.schema import (
     APPEND_ONLY_TRIGGERS,
@@ -518,7 +519,7 @@ class Study:
                 select(Round).where(Round.fingerprint == fingerprint)
             ).first()
             if previous is not None:
-                when = _local(previous.created_at)
+                when = french_date(previous.created_at)
                 raise DuplicateRound(
                     f"ce classeur a déjà été importé (manche {previous.number}, codeur "
                     f"« {previous.coder} », le {when}) ; rien n'a été enregistré"

@@ -189,7 +189,7 @@ def test_round_trip_records_exactly_the_changes(study, exported, tmp_path):
     assert labels.coder == ANNE and sorted(labels.units) == ["M1", "M2", "M3"]
     assert labels.units["M2"].labels == {"champ": ["prevention"], "niveau": ["communautaire"]}
     # importing the same workbook again creates no round
-    with pytest.raises(InputError, match="déjà été importé"):
+    with pytest.raises(InputError, match=r"déjà été importé .*, le \d{1,2}(er)? [a-zéû]+ \d{4} à "):
         import_review(study, edited, coder=ANNE)
     assert len(study.rounds()) == 2
     # a new export for Anne starts from her own labels
@@ -361,6 +361,8 @@ def test_revue_commands(study, exported, run_cli, tmp_path):
     edited = edit(tmp_path / "copie.xlsx", {"L3": "Politique"})
     code, out, _ = run_cli("review", "import", edited, "--coder", ANNE, "--study", db)
     assert code == 0 and "Manche 2 enregistrée pour « Anne Fictive »" in out
+    # the date in a sentence as a French reader writes it: « le 7 décembre 2026 à 22:37 »
+    assert re.search(r"« Anne Fictive » le \d{1,2}(er)? [a-zéû]+ \d{4} à \d\d:\d\d :", out), out
     assert "1 unité(s) (1 modifiée(s), 0 revue(s) sans changement)" in out
     assert "3 ligne(s) ni modifiée(s) ni marquée(s) « Revu » non enregistrée(s)" in out
     code, out, _ = run_cli("revue", "etat", "--etude", db)
