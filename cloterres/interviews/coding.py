@@ -27,6 +27,7 @@ from cloterres.interviews.transcripts import (
     transcript_metadata,
 )
 from cloterres.interviews.units_table import check_units_table, read_units_table
+from cloterres.io.archive import check_docx
 from cloterres.io.files import Staging, atomic_path, check_input_files, prepare_output
 from cloterres.io.qdpx.model import QdaCoding, QdaProject
 from cloterres.io.qdpx.reader import read_qdpx
@@ -197,6 +198,8 @@ def _check_inputs(paths: list[Path]) -> None:
             )
         if suffix in TABLE_SUFFIXES:
             check_units_table(path)  # without a text column: refused now, not after the model
+        elif suffix == ".docx":
+            check_docx(path)  # an unreadable document: refused now, not after the model
 
 
 class InterviewsJob:

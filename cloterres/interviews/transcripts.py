@@ -7,7 +7,6 @@ or, for a .docx, its paragraphs joined by newlines.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +15,7 @@ import yaml
 
 from cloterres.errors import InputError
 from cloterres.interviews.model import Interview, Turn
-from cloterres.io.archive import DOCX_LIMITS, check_zip
+from cloterres.io.archive import check_docx
 from cloterres.io.sources import SourceRef
 from cloterres.io.tables import normalize_header
 from cloterres.io.text import read_text, without_controls
@@ -240,12 +239,7 @@ def _docx_text(path: Path) -> str:
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise InputError("python-docx n'est pas installé : lancez « make install »") from exc
-    if not zipfile.is_zipfile(path):
-        raise InputError(
-            f"{path} : document Word illisible (ce n'est pas un fichier .docx) ; ouvrez-le dans "
-            f"Word ou LibreOffice et enregistrez-le au format .docx"
-        )
-    check_zip(path, DOCX_LIMITS)
+    check_docx(path)
     try:
         document = docx.Document(str(path))
         return _paragraph_lines(document)

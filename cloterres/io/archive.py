@@ -105,6 +105,23 @@ def check_zip(path: Path, limits: ZipLimits) -> None:
             )
 
 
+def check_docx(path: Path) -> None:
+    """The checks a Word file passes before it is opened (cheap: the commands run them on every
+    input before the language model loads); raises InputError."""
+    if path.stat().st_size == 0:
+        raise InputError(
+            f"{path} : document Word vide (0 octet) ; enregistrez-le à nouveau depuis Word ou "
+            f"LibreOffice au format .docx"
+        )
+    if not zipfile.is_zipfile(path):
+        raise InputError(
+            f"{path} : document Word illisible (ce n'est pas un fichier .docx valide, il est "
+            f"peut-être tronqué ou endommagé) ; ouvrez-le dans Word ou LibreOffice et "
+            f"enregistrez-le à nouveau au format .docx"
+        )
+    check_zip(path, DOCX_LIMITS)  # bounded: no ZIP bomb or oversized member is opened
+
+
 def normalize_member(name: str) -> str:
     """A ZIP member name as a clean relative POSIX path ("" for the archive root)."""
     cleaned = posixpath.normpath(name.replace("\\", "/")).lstrip("/")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cloterres.errors import InputError
+from cloterres.io.archive import check_docx
 from cloterres.io.files import check_input_files
 from cloterres.io.tables import TABLE_SUFFIXES
 from cloterres.plans.blocks import Document
@@ -45,6 +46,12 @@ def check_inputs(paths: list[Path]) -> None:
         if suffix in TABLE_SUFFIXES:
             check_table(path)  # a table without a text column: refused now, not after the model
             continue
+        if suffix == ".docx":
+            check_docx(path)  # an unreadable document: refused now, not after the model
+        elif suffix == ".pdf":
+            from cloterres.plans.pdf import check_pdf
+
+            check_pdf(path)
         if suffix in DOCUMENT_SUFFIXES:
             continue
         if suffix in (".doc", ".odt", ".rtf"):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cloterres.errors import InputError
-from cloterres.io.archive import DOCX_LIMITS, check_zip
+from cloterres.io.archive import check_docx
 from cloterres.plans.blocks import BOLD_LEVEL, TITLE_LEVEL, Block, Document
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,18 +35,7 @@ def _open(path: Path):  # noqa: ANN202
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise InputError("python-docx n'est pas installé : lancez « make install »") from exc
-    if path.stat().st_size == 0:
-        raise InputError(
-            f"{path} : document Word vide (0 octet) ; enregistrez à nouveau le plan depuis Word "
-            f"ou LibreOffice au format .docx"
-        )
-    if not zipfile.is_zipfile(path):
-        raise InputError(
-            f"{path} : document Word illisible (ce n'est pas un fichier .docx valide, il est "
-            f"peut-être tronqué ou endommagé) ; ouvrez-le dans Word ou LibreOffice et "
-            f"enregistrez-le à nouveau au format .docx"
-        )
-    check_zip(path, DOCX_LIMITS)  # bounded: no ZIP bomb or oversized member is opened
+    check_docx(path)
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -142,7 +142,9 @@ class _PageResult:
     images: int = 0
 
 
-def _check_signature(path: Path) -> None:
+def check_pdf(path: Path) -> None:
+    """The signature check a PDF passes before it is parsed (cheap: run on every input before
+    the language model loads); raises InputError."""
     with path.open("rb") as fh:
         head = fh.read(1024)
     if not head.strip():
@@ -350,7 +352,7 @@ class _Reader:
         from pdfminer.utils import decode_text
         from pdfplumber.table import TableSettings
 
-        _check_signature(path)
+        check_pdf(path)
         self.path = path
         pdf_limits.install()
         pdf_limits.reset()

@@ -1,5 +1,6 @@
-"""A table without a text column is refused before the language model is loaded (a user waits
-1 s for the message, not the model's 6 s), and nothing is written."""
+"""A table without a text column, or a Word or PDF file that cannot be one, is refused before the
+language model is loaded (a user waits 1 s for the message, not the model's 6 s), and nothing is
+written."""
 
 from __future__ import annotations
 
@@ -68,3 +69,29 @@ def test_units_table_without_text_column(tmp_path, no_coder):
     good.write_text("id;texte\nU1;On a été invités.\n", encoding="utf-8")
     with pytest.raises(_ModelLoaded):
         code_interviews([good], out)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("plan.docx", b"pas un docx", r"plan\.docx : document Word illisible"),
+        ("vide.docx", b"", r"vide\.docx : document Word vide"),
+        ("plan.pdf", b"pas un pdf", r"plan\.pdf : ce n'est pas un fichier PDF"),
+    ],
+)
+def test_unreadable_plan_document(tmp_path, no_coder, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    out = tmp_path / "res.jsonl"
+    with pytest.raises(InputError, match=message):
+        categorize([path], out)
+    assert not out.exists()
+
+
+def test_unreadable_transcript(tmp_path, no_coder):
+    path = tmp_path / "entretien.docx"
+    path.write_bytes(b"pas un docx")
+    out = tmp_path / "codes.jsonl"
+    with pytest.raises(InputError, match=r"entretien\.docx : document Word illisible"):
+        code_interviews([path], out)
+    assert not out.exists()
